@@ -1,0 +1,1 @@
+"""CrowdLedger backend: reads the chain, stores events, serves them."""

@@ -1,0 +1,36 @@
+"""Deploy the CrowdLedger contracts and record where they are for the backend.
+
+    ./dev brownie run scripts/deploy.py --network NAME
+
+writes deployments/NAME.json: chain id, block the contracts start at, and each contract's address.
+"""
+
+import json
+from pathlib import Path
+
+from brownie import Crowdfund, accounts, chain, network
+from brownie.network.account import Account
+
+DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
+DEFAULT_FEE_BPS = 250  # 2.5%
+
+
+def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dict[str, object]:
+    """Deploy every contract, write the deployment record, and return it."""
+    crowdfund = Crowdfund.deploy(owner, treasury, fee_bps, {"from": owner})
+    record: dict[str, object] = {
+        "network": network.show_active(),
+        "chain_id": chain.id,
+        "start_block": crowdfund.tx.block_number,
+        "contracts": {"Crowdfund": crowdfund.address},
+    }
+    DEPLOYMENTS.mkdir(exist_ok=True)
+    (DEPLOYMENTS / f"{network.show_active()}.json").write_text(json.dumps(record, indent=2) + "\n")
+    return record
+
+
+def main(account_id: str | None = None) -> None:
+    """On a live network name the brownie account to deploy from: `... deploy.py main ACCOUNT_ID`."""
+    owner = accounts.load(account_id) if account_id else accounts[0]
+    record = deploy(owner, treasury=owner.address)
+    print(json.dumps(record, indent=2))

@@ -1,0 +1,135 @@
+"""Print the gas each Crowdfund operation uses, as the Markdown table in docs/GAS.md.
+
+    ./dev gas
+
+Each figure is a whole transaction's gasUsed on a fresh local chain (21,000 base included), measured in the
+situation a user meets most: a backer pledging to a campaign that already has other backers.
+"""
+
+import time
+
+from brownie import Crowdfund, MockToken, accounts, chain
+from eth_account import Account as EthAccount
+from eth_account.messages import encode_typed_data
+
+from scripts.deploy import deploy
+
+DAY = 86400
+TARGETS = {
+    "launch, 2 tiers": 200_000,
+    "pledge ETH, new backer": 70_000,
+    "pledge ERC-20 with tier, new backer": 80_000,
+    "refund": 45_000,
+}
+
+
+def launch_params(token: str, goal: int, milestones: list[int] | None = None) -> tuple:
+    tiers = [(10**16, 100), (5 * 10**16, 0)]  # an early-bird tier with 100 places and an unlimited one
+    # startsAt 0: a start in the past means "now"
+    return (token, goal, 0, chain.time() + 30 * DAY, 2000, milestones or [], tiers, "ipfs://demo", b"\x11" * 32)
+
+
+def permit_signature(token, owner_key: str, spender: str, amount: int, deadline: int) -> tuple[int, bytes, bytes]:
+    owner = EthAccount.from_key(owner_key)
+    message = encode_typed_data(
+        full_message={
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                "Permit": [
+                    {"name": "owner", "type": "address"},
+                    {"name": "spender", "type": "address"},
+                    {"name": "value", "type": "uint256"},
+                    {"name": "nonce", "type": "uint256"},
+                    {"name": "deadline", "type": "uint256"},
+                ],
+            },
+            "primaryType": "Permit",
+            "domain": {"name": token.name(), "version": "1", "chainId": chain.id, "verifyingContract": token.address},
+            "message": {
+                "owner": owner.address,
+                "spender": spender,
+                "value": amount,
+                "nonce": token.nonces(owner.address),
+                "deadline": deadline,
+            },
+        }
+    )
+    signed = owner.sign_message(message)
+    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+
+
+def measure() -> dict[str, int]:
+    owner, creator, *backers = accounts[:8]
+    deploy(owner, treasury=owner.address)
+    crowdfund = Crowdfund[-1]
+    usd = MockToken.deploy("Demo Dollar", "DUSD", 18, {"from": owner})
+    gas: dict[str, int] = {}
+
+    tx = crowdfund.launch(launch_params("0x" + "00" * 20, 10**18), {"from": creator})
+    gas["launch, 2 tiers"] = tx.gas_used
+    eth_id = tx.return_value
+    gas["pledge ETH, first into a campaign"] = crowdfund.pledge(
+        eth_id, 0, 10**17, {"from": backers[0], "value": 10**17}
+    ).gas_used
+    gas["pledge ETH, new backer"] = crowdfund.pledge(eth_id, 0, 10**17, {"from": backers[1], "value": 10**17}).gas_used
+    gas["pledge ETH with tier, new backer"] = crowdfund.pledge(
+        eth_id, 1, 10**17, {"from": backers[2], "value": 10**17}
+    ).gas_used
+    gas["pledge ETH, repeat"] = crowdfund.pledge(eth_id, 0, 10**17, {"from": backers[1], "value": 10**17}).gas_used
+    gas["unpledge"] = crowdfund.unpledge(eth_id, backers[2], {"from": backers[2]}).gas_used
+
+    token_id = crowdfund.launch(launch_params(usd.address, 10**24, [4000, 3000, 3000]), {"from": creator}).return_value
+    for backer in backers[:3]:
+        usd.mint(backer, 10**21, {"from": owner})
+        usd.approve(crowdfund, 10**20, {"from": backer})
+    crowdfund.pledge(token_id, 1, 10**18, {"from": backers[0]})
+    gas["pledge ERC-20 with tier, new backer"] = crowdfund.pledge(token_id, 1, 10**18, {"from": backers[1]}).gas_used
+
+    permit_backer = accounts.add()
+    owner.transfer(permit_backer, 10**18)
+    usd.mint(permit_backer, 10**21, {"from": owner})
+    deadline = chain.time() + DAY
+    v, r, s = permit_signature(usd, permit_backer.private_key, crowdfund.address, 10**18, deadline)
+    gas["pledge ERC-20 with permit, new backer"] = crowdfund.pledgeWithPermit(
+        token_id, 1, 10**18, deadline, v, r, s, {"from": permit_backer}
+    ).gas_used
+
+    # eth_id reaches its goal; failing_id and token_id do not.
+    crowdfund.pledge(eth_id, 0, 10**18, {"from": backers[3], "value": 10**18})
+    failing_id = crowdfund.launch(launch_params("0x" + "00" * 20, 10**20), {"from": creator}).return_value
+    for backer in backers[:2]:
+        crowdfund.pledge(failing_id, 0, 10**17, {"from": backer, "value": 10**17})
+    chain.sleep(31 * DAY)
+    chain.mine()
+    gas["claim (no milestones)"] = crowdfund.claim(eth_id, creator, {"from": creator}).gas_used
+    gas["refund"] = crowdfund.refund(failing_id, backers[0], {"from": backers[0]}).gas_used
+    gas["refund ERC-20"] = crowdfund.refund(token_id, backers[0], {"from": backers[0]}).gas_used
+
+    vote_id = crowdfund.launch(launch_params(usd.address, 10**18, [5000, 5000]), {"from": creator}).return_value
+    crowdfund.pledge(vote_id, 0, 10**18, {"from": backers[1]})
+    crowdfund.pledge(vote_id, 0, 10**18, {"from": backers[2]})
+    chain.sleep(31 * DAY)
+    chain.mine()
+    gas["claim first milestone"] = crowdfund.claim(vote_id, creator, {"from": creator}).gas_used
+    gas["open milestone vote"] = crowdfund.openVote(vote_id, {"from": creator}).gas_used
+    gas["vote"] = crowdfund.vote(vote_id, True, {"from": backers[1]}).gas_used
+    chain.sleep(8 * DAY)
+    chain.mine()
+    gas["close vote"] = crowdfund.closeVote(vote_id, {"from": backers[1]}).gas_used
+    return gas
+
+
+def main() -> None:
+    started = time.time()
+    gas = measure()
+    print("\n| operation | gas | target |\n|---|---:|---:|")
+    for operation, used in gas.items():
+        target = TARGETS.get(operation)
+        verdict = "" if target is None else f"≤ {target:,} {'met' if used <= target else 'MISSED'}"
+        print(f"| {operation} | {used:,} | {verdict} |")
+    print(f"\n(measured in {time.time() - started:.0f} s)")
