@@ -26,10 +26,22 @@ TARGETS = {
 def launch_params(token: str, goal: int, milestones: list[int] | None = None) -> tuple:
     tiers = [(10**16, 100), (5 * 10**16, 0)]  # an early-bird tier with 100 places and an unlimited one
     # startsAt 0: a start in the past means "now"
-    return (token, goal, 0, chain.time() + 30 * DAY, 2000, milestones or [], tiers, "ipfs://demo", b"\x11" * 32)
+    return (
+        token,
+        goal,
+        0,
+        chain.time() + 30 * DAY,
+        2000,
+        milestones or [],
+        tiers,
+        "ipfs://demo",
+        b"\x11" * 32,
+    )
 
 
-def permit_signature(token, owner_key: str, spender: str, amount: int, deadline: int) -> tuple[int, bytes, bytes]:
+def permit_signature(
+    token, owner_key: str, spender: str, amount: int, deadline: int
+) -> tuple[int, bytes, bytes]:
     owner = EthAccount.from_key(owner_key)
     message = encode_typed_data(
         full_message={
@@ -49,7 +61,12 @@ def permit_signature(token, owner_key: str, spender: str, amount: int, deadline:
                 ],
             },
             "primaryType": "Permit",
-            "domain": {"name": token.name(), "version": "1", "chainId": chain.id, "verifyingContract": token.address},
+            "domain": {
+                "name": token.name(),
+                "version": "1",
+                "chainId": chain.id,
+                "verifyingContract": token.address,
+            },
             "message": {
                 "owner": owner.address,
                 "spender": spender,
@@ -76,19 +93,27 @@ def measure() -> dict[str, int]:
     gas["pledge ETH, first into a campaign"] = crowdfund.pledge(
         eth_id, 0, 10**17, {"from": backers[0], "value": 10**17}
     ).gas_used
-    gas["pledge ETH, new backer"] = crowdfund.pledge(eth_id, 0, 10**17, {"from": backers[1], "value": 10**17}).gas_used
+    gas["pledge ETH, new backer"] = crowdfund.pledge(
+        eth_id, 0, 10**17, {"from": backers[1], "value": 10**17}
+    ).gas_used
     gas["pledge ETH with tier, new backer"] = crowdfund.pledge(
         eth_id, 1, 10**17, {"from": backers[2], "value": 10**17}
     ).gas_used
-    gas["pledge ETH, repeat"] = crowdfund.pledge(eth_id, 0, 10**17, {"from": backers[1], "value": 10**17}).gas_used
+    gas["pledge ETH, repeat"] = crowdfund.pledge(
+        eth_id, 0, 10**17, {"from": backers[1], "value": 10**17}
+    ).gas_used
     gas["unpledge"] = crowdfund.unpledge(eth_id, backers[2], {"from": backers[2]}).gas_used
 
-    token_id = crowdfund.launch(launch_params(usd.address, 10**24, [4000, 3000, 3000]), {"from": creator}).return_value
+    token_id = crowdfund.launch(
+        launch_params(usd.address, 10**24, [4000, 3000, 3000]), {"from": creator}
+    ).return_value
     for backer in backers[:3]:
         usd.mint(backer, 10**21, {"from": owner})
         usd.approve(crowdfund, 10**20, {"from": backer})
     crowdfund.pledge(token_id, 1, 10**18, {"from": backers[0]})
-    gas["pledge ERC-20 with tier, new backer"] = crowdfund.pledge(token_id, 1, 10**18, {"from": backers[1]}).gas_used
+    gas["pledge ERC-20 with tier, new backer"] = crowdfund.pledge(
+        token_id, 1, 10**18, {"from": backers[1]}
+    ).gas_used
 
     permit_backer = accounts.add()
     owner.transfer(permit_backer, 10**18)
@@ -110,7 +135,9 @@ def measure() -> dict[str, int]:
     gas["refund"] = crowdfund.refund(failing_id, backers[0], {"from": backers[0]}).gas_used
     gas["refund ERC-20"] = crowdfund.refund(token_id, backers[0], {"from": backers[0]}).gas_used
 
-    vote_id = crowdfund.launch(launch_params(usd.address, 10**18, [5000, 5000]), {"from": creator}).return_value
+    vote_id = crowdfund.launch(
+        launch_params(usd.address, 10**18, [5000, 5000]), {"from": creator}
+    ).return_value
     crowdfund.pledge(vote_id, 0, 10**18, {"from": backers[1]})
     crowdfund.pledge(vote_id, 0, 10**18, {"from": backers[2]})
     chain.sleep(31 * DAY)
