@@ -1,0 +1,90 @@
+"""Deploy CrowdLedger to the local chain and fill it with demo campaigns in every state.
+
+    ./dev up        (starts anvil, then runs this)
+
+Campaign metadata travels as `data:` URIs, so the demo needs no file server and anyone who reads a URI
+can check it against the content hash on chain.
+"""
+
+import base64
+import json
+
+from brownie import Crowdfund, MockToken, accounts, chain
+from eth_utils import keccak
+
+from scripts.deploy import deploy
+
+ETH = "0x" + "00" * 20
+DAY = 86400
+UNIT = 10**18
+
+
+def metadata(title: str, description: str) -> tuple[str, bytes]:
+    """A data: URI holding the campaign's JSON document, and keccak256 of that document."""
+    document = json.dumps({"title": title, "description": description}, sort_keys=True).encode()
+    return "data:application/json;base64," + base64.b64encode(document).decode(), keccak(document)
+
+
+def launch(crowdfund, creator, token, goal, days, title, description, milestones=(), tiers=()) -> int:
+    uri, digest = metadata(title, description)
+    params = (token, goal, 0, chain.time() + days * DAY, 2000, list(milestones), list(tiers), uri, digest)
+    return crowdfund.launch(params, {"from": creator}).return_value
+
+
+def main() -> None:
+    owner, alice, bob = accounts[0], accounts[1], accounts[2]
+    backers = accounts[3:9]
+    record = deploy(owner, treasury=accounts[9].address)
+    crowdfund = Crowdfund.at(record["contracts"]["Crowdfund"])
+    usd = MockToken.deploy("Demo Dollar", "DUSD", 18, {"from": owner})
+    for backer in backers:
+        usd.mint(backer, 50_000 * UNIT, {"from": owner})
+        usd.approve(crowdfund, 2**256 - 1, {"from": backer})
+
+    # Two short campaigns first, so that a time jump can settle them while the long ones stay open.
+    funded = launch(
+        crowdfund, alice, ETH, 2 * UNIT, 2, "Open-source seed library", "Seed packets for 40 schools."
+    )
+    missed = launch(
+        crowdfund, bob, usd.address, 20_000 * UNIT, 2, "Repair café van", "A van that brings the tools."
+    )
+    for backer in backers[:3]:
+        crowdfund.pledge(funded, 0, UNIT, {"from": backer, "value": UNIT})
+        crowdfund.pledge(missed, 0, 1_000 * UNIT, {"from": backer})
+    chain.sleep(3 * DAY)
+    chain.mine()
+    crowdfund.claim(funded, alice, {"from": alice})
+    crowdfund.refund(missed, backers[0], {"from": backers[0]})
+
+    solar = launch(
+        crowdfund,
+        alice,
+        ETH,
+        5 * UNIT,
+        30,
+        "Solar kiosk",
+        "A solar charging kiosk for the market square, built in three stages.",
+        milestones=[4000, 3000, 3000],
+        tiers=[(UNIT // 10, 50), (UNIT // 2, 0)],  # an early-bird tier of 50 places, and an unlimited one
+    )
+    makerspace = launch(
+        crowdfund,
+        bob,
+        usd.address,
+        10_000 * UNIT,
+        21,
+        "Community makerspace",
+        "Tools, benches and a laser cutter for the neighbourhood.",
+        tiers=[(100 * UNIT, 0)],
+    )
+    for i, backer in enumerate(backers):
+        crowdfund.pledge(solar, 1, UNIT // 10, {"from": backer, "value": UNIT // 10})
+        crowdfund.pledge(makerspace, 1 if i % 2 else 0, (1 + i) * 800 * UNIT, {"from": backer})
+
+    states = ("Upcoming", "Funding", "Succeeded", "Failed", "Cancelled", "Rejected")
+    print(f"\nCrowdfund  {crowdfund.address}\nDUSD token {usd.address}\nChain id   {chain.id}\n")
+    for campaign_id in (funded, missed, solar, makerspace):
+        c = crowdfund.campaign(campaign_id)
+        state = states[crowdfund.stateOf(campaign_id)]
+        raised, goal = c["raised"] / UNIT, c["goal"] / UNIT
+        print(f"  campaign {campaign_id}: {state:<10} raised {raised:>9,.2f} of {goal:,.0f}")
