@@ -35,7 +35,7 @@ def main() -> None:
     owner, alice, bob = accounts[0], accounts[1], accounts[2]
     backers = accounts[3:9]
     record = deploy(owner, treasury=accounts[9].address)
-    crowdfund = Crowdfund.at(record["contracts"]["Crowdfund"])
+    crowdfund = Crowdfund.at(record["contracts"]["Crowdfund"]["address"])
     usd = MockToken.deploy("Demo Dollar", "DUSD", 18, {"from": owner})
     for backer in backers:
         usd.mint(backer, 50_000 * UNIT, {"from": owner})

@@ -2,7 +2,8 @@
 
     ./dev brownie run scripts/deploy.py --network NAME
 
-writes deployments/NAME.json: chain id, block the contracts start at, and each contract's address.
+writes deployments/NAME.json: chain id, the block the contracts start at, and each contract's address and ABI
+(the indexer decodes events with these ABIs, so it needs nothing else from this repository).
 """
 
 import json
@@ -22,7 +23,7 @@ def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dic
         "network": network.show_active(),
         "chain_id": chain.id,
         "start_block": crowdfund.tx.block_number,
-        "contracts": {"Crowdfund": crowdfund.address},
+        "contracts": {"Crowdfund": {"address": crowdfund.address, "abi": crowdfund.abi}},
     }
     DEPLOYMENTS.mkdir(exist_ok=True)
     (DEPLOYMENTS / f"{network.show_active()}.json").write_text(json.dumps(record, indent=2) + "\n")

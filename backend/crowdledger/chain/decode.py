@@ -1,0 +1,128 @@
+"""Raw logs to typed events, using the ABIs in the deployment record.
+
+Each (contract, topic0) is looked up once in a table built at start-up; a log's data is decoded with one
+eth_abi call, and indexed topics (all static types in our contracts) are converted directly, so decoding costs
+one dictionary lookup and one decode per log.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_utils.crypto import keccak
+
+from crowdledger.deployment import Deployment
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One decoded contract event, with its place on the chain."""
+
+    block_number: int
+    log_index: int
+    block_hash: str
+    tx_hash: str
+    contract: str  # the contract's name in the deployment record
+    name: str
+    args: dict[str, Any]  # ints, lower-case hex addresses, 0x-hex bytes, bools, lists
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """The order of events on the chain: block number, then log index."""
+        return (self.block_number, self.log_index)
+
+
+def _plain(value: Any) -> Any:
+    """ABI values to JSON-friendly ones: bytes as 0x-hex, addresses lower-case, tuples as lists."""
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
+        return value.lower()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _topic_reader(abi_type: str) -> Callable[[str], Any]:
+    if abi_type == "address":
+        return lambda topic: "0x" + topic[-40:].lower()
+    if abi_type == "bool":
+        return lambda topic: int(topic, 16) != 0
+    if abi_type.startswith("uint"):
+        return lambda topic: int(topic, 16)
+    if abi_type.startswith("int"):
+        bits = 256
+        return lambda topic: int(topic, 16) - (1 << bits) if int(topic, 16) >> (bits - 1) else int(topic, 16)
+    return lambda topic: topic.lower()  # bytes32, or the hash of a dynamic value
+
+
+@dataclass(frozen=True)
+class _EventSpec:
+    contract: str
+    name: str
+    topic_names: list[str]
+    topic_readers: list[Callable[[str], Any]]
+    data_names: list[str]
+    data_types: list[str]
+
+
+def _canonical_type(param: dict[str, Any]) -> str:
+    kind = str(param["type"])
+    if kind.startswith("tuple"):
+        inner = ",".join(_canonical_type(component) for component in param["components"])
+        return f"({inner}){kind[5:]}"
+    return kind
+
+
+class Decoder:
+    def __init__(self, deployment: Deployment) -> None:
+        self._specs: dict[tuple[str, str], _EventSpec] = {}
+        for contract in deployment.contracts.values():
+            for item in contract.abi:
+                if item.get("type") != "event":
+                    continue
+                inputs = item["inputs"]
+                signature = f"{item['name']}({','.join(_canonical_type(p) for p in inputs)})"
+                topic0 = "0x" + keccak(text=signature).hex()
+                indexed = [p for p in inputs if p["indexed"]]
+                data = [p for p in inputs if not p["indexed"]]
+                self._specs[(contract.address, topic0)] = _EventSpec(
+                    contract=contract.name,
+                    name=item["name"],
+                    topic_names=[p["name"] for p in indexed],
+                    topic_readers=[_topic_reader(p["type"]) for p in indexed],
+                    data_names=[p["name"] for p in data],
+                    data_types=[_canonical_type(p) for p in data],
+                )
+        self.addresses = sorted({contract.address for contract in deployment.contracts.values()})
+
+    def decode(self, logs: Iterable[dict[str, Any]]) -> list[Event]:
+        """Decode the logs our contracts emitted; logs of events the ABIs do not know are skipped."""
+        events = []
+        for raw in logs:
+            if raw.get("removed"):
+                continue
+            topics = raw["topics"]
+            spec = self._specs.get((raw["address"].lower(), topics[0].lower())) if topics else None
+            if spec is None:
+                continue
+            args: dict[str, Any] = {
+                name: read(topic)
+                for name, read, topic in zip(spec.topic_names, spec.topic_readers, topics[1:], strict=True)
+            }
+            if spec.data_types:
+                values = abi_decode(spec.data_types, bytes.fromhex(raw["data"][2:]))
+                args.update(zip(spec.data_names, (_plain(value) for value in values), strict=True))
+            events.append(
+                Event(
+                    block_number=int(raw["blockNumber"], 16),
+                    log_index=int(raw["logIndex"], 16),
+                    block_hash=raw["blockHash"].lower(),
+                    tx_hash=raw["transactionHash"].lower(),
+                    contract=spec.contract,
+                    name=spec.name,
+                    args=args,
+                )
+            )
+        return events

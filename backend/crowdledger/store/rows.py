@@ -1,0 +1,65 @@
+"""Batch read-modify-write of derived rows: load what a batch of events touches in a few queries, change the
+rows in memory, and write them back in two bulk statements (insert the new, update the changed)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, insert, select, tuple_, update
+
+Key = tuple[Any, ...]
+Row = dict[str, Any]
+_CHUNK = 500  # keys per SELECT ... IN, well under every store's parameter limit
+
+
+class Rows:
+    def __init__(self, table: Table, key: tuple[str, ...]) -> None:
+        self.table = table
+        self.key = key
+        self._rows: dict[Key, Row] = {}
+        self._new: set[Key] = set()
+        self._changed: set[Key] = set()
+
+    def load(self, conn: Connection, keys: Iterable[Key]) -> None:
+        wanted = [k for k in set(keys) if k not in self._rows]
+        columns = [self.table.c[name] for name in self.key]
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            condition = (
+                columns[0].in_([k[0] for k in chunk]) if len(columns) == 1 else tuple_(*columns).in_(chunk)
+            )
+            for row in conn.execute(select(self.table).where(condition)).mappings():
+                self._rows[tuple(row[name] for name in self.key)] = dict(row)
+
+    def get(self, key: Key) -> Row | None:
+        return self._rows.get(key)
+
+    def values(self) -> Iterable[Row]:
+        return self._rows.values()
+
+    def add(self, row: Row) -> Row:
+        key = tuple(row[name] for name in self.key)
+        self._rows[key] = row
+        self._new.add(key)
+        return row
+
+    def changed(self, row: Row) -> None:
+        key = tuple(row[name] for name in self.key)
+        if key not in self._new:
+            self._changed.add(key)
+
+    def flush(self, conn: Connection) -> None:
+        if self._new:
+            conn.execute(insert(self.table), [self._rows[k] for k in self._new])
+        if self._changed:
+            statement = update(self.table).where(
+                *(self.table.c[name] == bindparam("key_" + name) for name in self.key)
+            )
+            params = []
+            for k in self._changed:
+                row = self._rows[k]
+                values = {name: value for name, value in row.items() if name not in self.key}
+                values.update({"key_" + name: row[name] for name in self.key})
+                params.append(values)
+            conn.execute(statement, params)
+        self._new.clear()
+        self._changed.clear()

@@ -1,0 +1,111 @@
+"""The backend's tests run against a real anvil (brownie's) and against both stores: every test that takes
+`engine` runs once on SQLite and once on PostgreSQL."""
+
+import base64
+import json
+import os
+from collections.abc import Iterator
+
+import pytest
+from brownie import chain, web3
+from crowdledger.chain.rpc import Rpc
+from crowdledger.deployment import DeployedContract, Deployment
+from crowdledger.indexer.sync import Indexer
+from crowdledger.store.db import make_engine, migrate
+from eth_utils.crypto import keccak
+from sqlalchemy import Engine, text
+
+from tests.conftest import DAY, ETH
+
+POSTGRES_URL = os.environ.get("CROWDLEDGER_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/index.db"
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("CROWDLEDGER_TEST_POSTGRES_URL is not set (./dev test starts PostgreSQL and sets it)")
+        with make_engine(POSTGRES_URL).begin() as conn:  # a clean schema for every test
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        url = POSTGRES_URL
+    engine = make_engine(url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def rpc_url() -> str:
+    return str(web3.provider.endpoint_uri)
+
+
+def deployment_of(crowdfund) -> Deployment:
+    return Deployment(
+        network="development",
+        chain_id=chain.id,
+        start_block=crowdfund.tx.block_number,
+        contracts={"Crowdfund": DeployedContract("Crowdfund", crowdfund.address.lower(), crowdfund.abi)},
+    )
+
+
+def make_indexer(engine: Engine, crowdfund, rpc: Rpc | None = None, **kwargs) -> Indexer:
+    return Indexer(
+        engine, rpc or Rpc(rpc_url(), attempts=2, backoff=0.01), deployment_of(crowdfund), **kwargs
+    )
+
+
+def metadata(title: str, description: str = "") -> tuple[str, bytes]:
+    document = json.dumps({"title": title, "description": description}).encode()
+    return "data:application/json;base64," + base64.b64encode(document).decode(), keccak(document)
+
+
+def launch_campaign(crowdfund, creator, token=ETH, goal=10**18, days=10, milestones=(), tiers=(), title="A"):
+    uri, digest = metadata(title, f"about {title}")
+    params = (token, goal, 0, chain.time() + days * DAY, 2000, list(milestones), list(tiers), uri, digest)
+    return crowdfund.launch(params, {"from": creator}).return_value
+
+
+def simulate(crowdfund, token, creator, backers) -> dict[str, int]:
+    """Campaigns that end in every state, with tiers, unpledges, claims, refunds and milestone votes."""
+    e = 10**18
+    ids = {
+        "funded": launch_campaign(
+            crowdfund, creator, goal=2 * e, days=2, tiers=[(e // 10, 2)], title="Funded"
+        ),
+        "failed": launch_campaign(crowdfund, creator, token.address, goal=50 * e, days=2, title="Failed"),
+        "cancelled": launch_campaign(crowdfund, creator, days=5, title="Cancelled"),
+        "approved": launch_campaign(
+            crowdfund, creator, goal=e, days=2, milestones=[5000, 5000], title="Approved"
+        ),
+        "rejected": launch_campaign(
+            crowdfund, creator, token.address, goal=e, days=2, milestones=[2000, 8000], title="Rejected"
+        ),
+    }
+    for i, backer in enumerate(backers[:4]):
+        crowdfund.pledge(ids["funded"], 1 if i < 2 else 0, e, {"from": backer, "value": e})
+        crowdfund.pledge(ids["failed"], 0, e, {"from": backer})
+        crowdfund.pledge(ids["cancelled"], 0, e // 2, {"from": backer, "value": e // 2})
+        crowdfund.pledge(ids["approved"], 0, e, {"from": backer, "value": e})
+        crowdfund.pledge(ids["rejected"], 0, (i + 1) * e, {"from": backer})
+    crowdfund.unpledge(ids["funded"], backers[0], {"from": backers[0]})  # frees a tier place
+    crowdfund.pledge(ids["funded"], 1, e, {"from": backers[4], "value": e})  # and someone takes it
+    crowdfund.cancel(ids["cancelled"], {"from": creator})
+    crowdfund.refund(ids["cancelled"], backers[1], {"from": backers[1]})
+    chain.sleep(3 * DAY)
+    chain.mine()
+    crowdfund.claim(ids["funded"], creator, {"from": creator})
+    crowdfund.refund(ids["failed"], backers[2], {"from": backers[2]})
+    for name, approve in (("approved", True), ("rejected", False)):
+        crowdfund.claim(ids[name], creator, {"from": creator})
+        crowdfund.openVote(ids[name], {"from": creator})
+        for backer in backers[:3]:
+            crowdfund.vote(ids[name], approve, {"from": backer})
+    chain.sleep(8 * DAY)
+    chain.mine()
+    for name in ("approved", "rejected"):
+        crowdfund.closeVote(ids[name], {"from": backers[5]})
+    crowdfund.claim(ids["approved"], creator, {"from": creator})
+    crowdfund.refund(ids["rejected"], backers[0], {"from": backers[0]})
+    return ids
