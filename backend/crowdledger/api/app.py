@@ -1,0 +1,279 @@
+"""The HTTP API: thin routes that validate, call one query function and return a response model."""
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from crowdledger.api import queries, schemas
+from crowdledger.api.queries import BadCursor, CampaignFilter, CampaignSort, CampaignState
+
+log = logging.getLogger(__name__)
+
+ADDRESS = r"^0x[0-9a-fA-F]{40}$"
+MAX_ID = 2**63 - 1
+AddressParam = Annotated[str, Path(pattern=ADDRESS, description="0x-prefixed, 40 hex digits")]
+CampaignId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+def _error(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> JSONResponse:
+    body = schemas.ErrorResponse(
+        error=schemas.ErrorBody(status=status, code=code, message=message, details=details or [])
+    )
+    return JSONResponse(status_code=status, content=body.model_dump())
+
+
+def create_app(engine: Engine) -> FastAPI:
+    app = FastAPI(
+        title="CrowdLedger",
+        summary="Campaigns, pledges and accounts indexed from the CrowdLedger contracts",
+        responses={
+            400: {"model": schemas.ErrorResponse},
+            404: {"model": schemas.ErrorResponse},
+            422: {"model": schemas.ErrorResponse},
+        },
+    )
+
+    def session() -> Iterator[Session]:
+        with Session(engine) as db:
+            yield db
+
+    Db = Annotated[Session, Depends(session)]
+
+    # ------------------------------------------------------------------ one error shape
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "problem": e["msg"]}
+            for e in exc.errors()
+        ]
+        message = "; ".join(f"{d['field']}: {d['problem']}" for d in details)
+        return _error(422, "invalid_parameter", message, details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 503: "not_ready"}.get(exc.status_code, "error")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(BadCursor)
+    async def bad_cursor(_: Request, exc: BadCursor) -> JSONResponse:
+        return _error(400, "invalid_cursor", str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("Unhandled error", exc_info=exc)
+        return _error(500, "internal_error", "the server failed; the error is logged")
+
+    # ------------------------------------------------------------------ service
+
+    @app.get("/health", response_model=schemas.Health, tags=["service"])
+    def health() -> schemas.Health:
+        """Liveness: the process answers. Also the framework's floor for benchmarks."""
+        return schemas.Health(status="ok")
+
+    @app.get("/ready", response_model=schemas.IndexStatus, tags=["service"])
+    def ready(db: Db) -> schemas.IndexStatus:
+        """Readiness: the database answers and the indexer has started; 503 otherwise."""
+        status = _status(db)
+        if status is None:
+            raise HTTPException(503, "the indexer has not indexed anything yet")
+        return status
+
+    @app.get("/status", response_model=schemas.IndexStatus, tags=["service"])
+    def index_status(db: Db) -> schemas.IndexStatus:
+        """How far behind the chain head the index is."""
+        status = _status(db)
+        if status is None:
+            raise HTTPException(503, "the indexer has not indexed anything yet")
+        return status
+
+    # ------------------------------------------------------------------ campaigns
+
+    @app.get("/campaigns", response_model=schemas.CampaignPage, tags=["campaigns"])
+    def list_campaigns(
+        db: Db,
+        state: CampaignState | None = None,
+        creator: Annotated[str | None, Query(pattern=ADDRESS)] = None,
+        token: Annotated[str | None, Query(pattern=ADDRESS, description="0x000…000 for ETH")] = None,
+        q: Annotated[
+            str | None, Query(min_length=1, max_length=200, description="text in title or description")
+        ] = None,
+        sort: CampaignSort = CampaignSort.newest,
+        limit: Limit = 20,
+        cursor: Annotated[str | None, Query(max_length=300)] = None,
+    ) -> schemas.CampaignPage:
+        where = CampaignFilter(state, _lower(creator), _lower(token), q)
+        rows, next_cursor, at = queries.list_campaigns(db, where, sort, limit, cursor)
+        return schemas.CampaignPage(items=[_summary(r) for r in rows], next_cursor=next_cursor, chain_time=at)
+
+    @app.get("/campaigns/{campaign_id}", response_model=schemas.CampaignDetail, tags=["campaigns"])
+    def campaign(db: Db, campaign_id: CampaignId) -> schemas.CampaignDetail:
+        row = queries.campaign(db, campaign_id)
+        if row is None:
+            raise HTTPException(404, f"no campaign {campaign_id}")
+        c = row.Campaign
+        return schemas.CampaignDetail(
+            **_summary(row).model_dump(),
+            quorum_bps=c.quorum_bps,
+            milestones_approved=c.milestones_approved,
+            refund_pool=str(c.refund_pool),
+            tiers=[_tier(t) for t in queries.tiers(db, campaign_id)],
+            milestones=_milestones(c, row.state, queries.milestone_votes(db, campaign_id)),
+        )
+
+    @app.get("/campaigns/{campaign_id}/pledges", response_model=schemas.PledgePage, tags=["campaigns"])
+    def campaign_pledges(
+        db: Db,
+        campaign_id: CampaignId,
+        limit: Limit = 50,
+        after: Annotated[
+            str | None, Query(pattern=ADDRESS, description="the last backer of the previous page")
+        ] = None,
+    ) -> schemas.PledgePage:
+        if queries.campaign(db, campaign_id) is None:
+            raise HTTPException(404, f"no campaign {campaign_id}")
+        items = [_pledge(p) for p in queries.pledges(db, campaign_id, limit, _lower(after))]
+        return schemas.PledgePage(items=items, next_after=items[-1].backer if len(items) == limit else None)
+
+    # ------------------------------------------------------------------ accounts and statistics
+
+    @app.get("/accounts/{address}", response_model=schemas.Account, tags=["accounts"])
+    def account(db: Db, address: AddressParam) -> schemas.Account:
+        """What an account created, backed and did (its newest 100 of each)."""
+        who = address.lower()
+        return schemas.Account(
+            address=who,
+            campaigns=[_summary(r) for r in queries.account_campaigns(db, who)],
+            pledges=[_pledge(p) for p in queries.account_pledges(db, who)],
+            history=[
+                schemas.HistoryItem(
+                    block_number=e.block_number,
+                    log_index=e.log_index,
+                    timestamp=e.timestamp,
+                    tx_hash=e.tx_hash,
+                    contract=e.contract,
+                    event=e.name,
+                    args={
+                        k: str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                        for k, v in e.args.items()
+                    },
+                )
+                for e in queries.history(db, who, 100, None)
+            ],
+        )
+
+    @app.get("/stats", response_model=schemas.Statistics, tags=["statistics"])
+    def statistics(db: Db) -> schemas.Statistics:
+        s = queries.statistics(db)
+        tokens = [
+            schemas.TokenStats(
+                token=t.token,
+                pledged=str(t.pledged),
+                unpledged=str(t.unpledged),
+                refunded=str(t.refunded),
+                claimed=str(t.claimed),
+                fees=str(t.fees),
+            )
+            for t in s["tokens"]
+        ]
+        return schemas.Statistics(**{**s, "tokens": tokens})
+
+    return app
+
+
+# ---------------------------------------------------------------------- rows to responses
+
+
+def _lower(address: str | None) -> str | None:
+    return address.lower() if address is not None else None
+
+
+def _status(db: Session) -> schemas.IndexStatus | None:
+    s = queries.sync_state(db)
+    if s is None or s.next_block == 0:
+        return None
+    return schemas.IndexStatus(
+        chain_id=s.chain_id,
+        indexed_block=s.next_block - 1,
+        chain_head=s.chain_head,
+        blocks_behind=max(0, s.chain_head - (s.next_block - 1)),
+        chain_time=s.indexed_timestamp,
+        seconds_since_update=round(time.time() - s.updated_at, 3),
+    )
+
+
+def _summary(row: Any) -> schemas.CampaignSummary:
+    c = row.Campaign
+    return schemas.CampaignSummary(
+        id=c.id,
+        state=row.state,
+        creator=c.creator,
+        token=c.token,
+        goal=str(c.goal),
+        raised=str(c.raised),
+        released=str(c.released),
+        percent_funded=c.funded_bps / 100,
+        backer_count=c.backer_count,
+        starts_at=c.starts_at,
+        deadline=c.deadline,
+        fee_bps=c.fee_bps,
+        launched_at=c.launched_at,
+        metadata=schemas.Metadata(
+            uri=c.metadata_uri,
+            hash=c.metadata_hash,
+            status=c.metadata_status,
+            title=c.title,
+            description=c.description,
+            image=c.image,
+        ),
+    )
+
+
+def _tier(t: Any) -> schemas.TierOut:
+    left = t.supply - t.taken if t.supply else None
+    return schemas.TierOut(tier_id=t.tier_id, price=str(t.price), supply=t.supply, taken=t.taken, left=left)
+
+
+def _pledge(p: Any) -> schemas.PledgeOut:
+    return schemas.PledgeOut(
+        campaign_id=p.campaign_id,
+        backer=p.backer,
+        amount=str(p.amount),
+        tier_id=p.tier_id,
+        refunded=str(p.refunded),
+    )
+
+
+def _milestones(c: Any, state: str, votes: Any) -> list[schemas.MilestoneOut]:
+    votes_by_milestone = {v.milestone: v for v in votes}
+    out = []
+    for index, bps in enumerate(c.milestone_bps or [10_000]):
+        v = votes_by_milestone.get(index)
+        if index == 0:
+            status = "released-on-success" if state in ("Succeeded", "Rejected") else "pending"
+        elif v is None:
+            status = "pending"
+        elif not v.closed:
+            status = "voting"
+        else:
+            status = "approved" if v.approved else "rejected"
+        out.append(
+            schemas.MilestoneOut(
+                milestone=index,
+                bps=bps,
+                status=status,
+                vote_ends_at=v.ends_at if v else None,
+                approve_weight=str(v.approve_weight) if v else None,
+                reject_weight=str(v.reject_weight) if v else None,
+            )
+        )
+    return out

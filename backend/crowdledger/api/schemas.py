@@ -1,0 +1,137 @@
+"""Response models. Amounts are decimal strings in the token's smallest unit: JSON numbers lose precision
+above 2**53, and a wallet needs them exact."""
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ErrorBody(BaseModel):
+    status: int
+    code: str
+    message: str
+    details: list[dict[str, Any]] = []
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every 4xx and 5xx this API returns."""
+
+    error: ErrorBody
+
+
+class Metadata(BaseModel):
+    uri: str
+    hash: str
+    status: str  # pending | verified | mismatch | unreachable; fields are null unless verified
+    title: str | None
+    description: str | None
+    image: str | None
+
+
+class CampaignSummary(BaseModel):
+    id: int
+    state: str
+    creator: str
+    token: str  # 0x000…000 is ETH
+    goal: str
+    raised: str
+    released: str
+    percent_funded: float
+    backer_count: int
+    starts_at: int
+    deadline: int
+    fee_bps: int
+    launched_at: int
+    metadata: Metadata
+
+
+class TierOut(BaseModel):
+    tier_id: int
+    price: str
+    supply: int  # 0: unlimited
+    taken: int
+    left: int | None  # None: unlimited
+
+
+class MilestoneOut(BaseModel):
+    milestone: int  # 0 is released on success; later ones by a vote
+    bps: int
+    status: str  # released-on-success | approved | rejected | voting | pending
+    vote_ends_at: int | None
+    approve_weight: str | None
+    reject_weight: str | None
+
+
+class CampaignDetail(CampaignSummary):
+    quorum_bps: int
+    milestones_approved: int
+    refund_pool: str
+    tiers: list[TierOut]
+    milestones: list[MilestoneOut]
+
+
+class CampaignPage(BaseModel):
+    items: list[CampaignSummary]
+    next_cursor: str | None
+    chain_time: int
+
+
+class PledgeOut(BaseModel):
+    campaign_id: int
+    backer: str
+    amount: str
+    tier_id: int
+    refunded: str
+
+
+class PledgePage(BaseModel):
+    items: list[PledgeOut]
+    next_after: str | None
+
+
+class HistoryItem(BaseModel):
+    block_number: int
+    log_index: int
+    timestamp: int
+    tx_hash: str
+    contract: str
+    event: str
+    args: dict[str, Any]
+
+
+class Account(BaseModel):
+    address: str
+    campaigns: list[CampaignSummary]
+    pledges: list[PledgeOut]
+    history: list[HistoryItem]
+
+
+class TokenStats(BaseModel):
+    token: str
+    pledged: str
+    unpledged: str
+    refunded: str
+    claimed: str
+    fees: str
+
+
+class Statistics(BaseModel):
+    campaigns: int
+    campaigns_by_state: dict[str, int]
+    backers: int
+    pledges: int
+    events: int
+    tokens: list[TokenStats]
+
+
+class IndexStatus(BaseModel):
+    chain_id: int
+    indexed_block: int  # the newest block in the index
+    chain_head: int
+    blocks_behind: int
+    chain_time: int
+    seconds_since_update: float
+
+
+class Health(BaseModel):
+    status: str
