@@ -1,0 +1,193 @@
+"""Identity attestations: by a registered attester directly or by its EIP-712 signature, replaced, revoked,
+expired, and voided when the attester is deregistered."""
+
+import brownie
+import pytest
+from brownie import MockERC1271Attester, accounts, chain
+from eth_account import Account as EthAccount
+
+from tests.contracts.reputation.conftest import DAY, mine_at, next_block_at, plain, reason, sign_attest
+
+ZERO = "0x" + "00" * 20
+
+
+def signed(reputation, attester, account, level, expires_at, deadline):
+    """`attester`'s own signature of an attestation of `account`."""
+    return sign_attest(
+        reputation, attester.private_key, attester.address, account.address, level, expires_at, deadline
+    )
+
+
+@pytest.fixture(scope="module")
+def account():
+    """The account being vouched for."""
+    return accounts[3]
+
+
+@pytest.fixture
+def expires_at():
+    return chain.time() + 30 * DAY
+
+
+def test_attester_vouches_and_the_account_is_verified_up_to_its_level(
+    reputation, attester, account, expires_at
+):
+    tx = reputation.attest(account, 2, expires_at, {"from": attester})
+    event = tx.events["Attested"]
+    assert (event["account"], event["attester"], event["level"], event["expiresAt"]) == (
+        account,
+        attester,
+        2,
+        expires_at,
+    )
+    assert plain(reputation.attestationOf(account)) == (attester.address, 2, expires_at)
+    assert reputation.isVerified(account, 0)
+    assert reputation.isVerified(account, 2)
+    assert not reputation.isVerified(account, 3)
+
+
+def test_an_account_nobody_attested_is_not_verified_even_at_level_zero(reputation, account):
+    assert plain(reputation.attestationOf(account)) == (ZERO, 0, 0)
+    assert not reputation.isVerified(account, 0)
+
+
+def test_only_a_registered_attester_attests(reputation, owner, attester, account, expires_at):
+    stranger = accounts[5]
+    with brownie.reverts(reason("NotAnAttester", stranger)):
+        reputation.attest(account, 1, expires_at, {"from": stranger})
+    reputation.setAttester(attester, False, {"from": owner})
+    with brownie.reverts(reason("NotAnAttester", attester)):
+        reputation.attest(account, 1, expires_at, {"from": attester})
+
+
+def test_set_attester_emits(reputation, owner):
+    tx = reputation.setAttester(accounts[5], True, {"from": owner})
+    assert reputation.isAttester(accounts[5])
+    assert tx.events["AttesterSet"]["attester"] == accounts[5]
+    assert tx.events["AttesterSet"]["registered"] is True
+
+
+def test_level_zero_and_the_zero_account_are_refused(reputation, attester, account, expires_at):
+    with brownie.reverts(reason("LevelIsZero")):
+        reputation.attest(account, 0, expires_at, {"from": attester})
+    with brownie.reverts(reason("ZeroAddress")):
+        reputation.attest(ZERO, 1, expires_at, {"from": attester})
+
+
+def test_an_expiry_that_is_not_in_the_future_is_refused(reputation, attester, account):
+    now = chain.time() + 100
+    next_block_at(now)
+    with brownie.reverts(reason("ExpiryNotInFuture", now, now)):
+        reputation.attest(account, 1, now, {"from": attester})
+
+
+def test_an_attestation_stops_counting_when_it_expires(reputation, attester, account):
+    expires_at = chain.time() + DAY
+    reputation.attest(account, 1, expires_at, {"from": attester})
+    mine_at(expires_at - 1)
+    assert reputation.isVerified(account, 1)
+    mine_at(expires_at)
+    assert not reputation.isVerified(account, 1)
+
+
+def test_deregistering_the_attester_voids_its_attestations_until_registered_again(
+    reputation, owner, attester, account, expires_at
+):
+    reputation.attest(account, 1, expires_at, {"from": attester})
+    reputation.setAttester(attester, False, {"from": owner})
+    assert not reputation.isVerified(account, 1)
+    reputation.setAttester(attester, True, {"from": owner})
+    assert reputation.isVerified(account, 1)
+
+
+def test_a_new_attestation_replaces_the_old_one(reputation, owner, attester, account, expires_at):
+    other = accounts[6]
+    reputation.setAttester(other, True, {"from": owner})
+    reputation.attest(account, 3, expires_at, {"from": attester})
+    reputation.attest(account, 1, expires_at + DAY, {"from": other})
+    assert plain(reputation.attestationOf(account)) == (other.address, 1, expires_at + DAY)
+    assert not reputation.isVerified(account, 2)
+
+
+def test_the_issuing_attester_revokes(reputation, attester, account, expires_at):
+    reputation.attest(account, 2, expires_at, {"from": attester})
+    tx = reputation.revoke(account, {"from": attester})
+    event = tx.events["AttestationRevoked"]
+    assert (event["account"], event["attester"]) == (account, attester)
+    assert plain(reputation.attestationOf(account)) == (ZERO, 0, 0)
+    assert not reputation.isVerified(account, 0)
+
+
+def test_only_the_issuing_attester_revokes(reputation, owner, attester, account, expires_at):
+    other = accounts[6]
+    reputation.setAttester(other, True, {"from": owner})
+    reputation.attest(account, 2, expires_at, {"from": attester})
+    with brownie.reverts(reason("NotTheAttester", other, attester)):
+        reputation.revoke(account, {"from": other})
+
+
+def test_revoking_nothing_reverts(reputation, attester, account):
+    with brownie.reverts(reason("NoAttestation", account)):
+        reputation.revoke(account, {"from": attester})
+
+
+# --------------------------------------------------------------------------- EIP-712 signatures
+
+
+def test_anyone_submits_an_attesters_signature(reputation, attester, account, expires_at):
+    deadline = chain.time() + DAY
+    signature = signed(reputation, attester, account, 2, expires_at, deadline)
+    tx = reputation.attestBySig(account, 2, expires_at, attester, deadline, signature, {"from": accounts[7]})
+    assert tx.events["Attested"]["attester"] == attester
+    assert plain(reputation.attestationOf(account)) == (attester.address, 2, expires_at)
+    assert reputation.nonces(attester) == 1
+    assert reputation.isVerified(account, 2)
+
+
+def test_a_signature_works_once(reputation, attester, account, expires_at):
+    deadline = chain.time() + DAY
+    signature = signed(reputation, attester, account, 2, expires_at, deadline)
+    reputation.attestBySig(account, 2, expires_at, attester, deadline, signature, {"from": accounts[7]})
+    with brownie.reverts(reason("InvalidSignature", attester)):
+        reputation.attestBySig(account, 2, expires_at, attester, deadline, signature, {"from": accounts[7]})
+
+
+def test_a_signature_for_other_terms_or_by_another_key_is_refused(reputation, attester, account, expires_at):
+    deadline = chain.time() + DAY
+    signature = signed(reputation, attester, account, 1, expires_at, deadline)
+    with brownie.reverts(reason("InvalidSignature", attester)):
+        reputation.attestBySig(account, 3, expires_at, attester, deadline, signature, {"from": accounts[7]})
+    impostor_key = EthAccount.create().key.hex()
+    forged = sign_attest(reputation, impostor_key, attester.address, account.address, 1, expires_at, deadline)
+    with brownie.reverts(reason("InvalidSignature", attester)):
+        reputation.attestBySig(account, 1, expires_at, attester, deadline, forged, {"from": accounts[7]})
+
+
+def test_a_signature_past_its_deadline_is_refused(reputation, attester, account, expires_at):
+    deadline = chain.time() + DAY
+    signature = signed(reputation, attester, account, 1, expires_at, deadline)
+    next_block_at(deadline + 1)
+    with brownie.reverts(reason("SignatureExpired", deadline, deadline + 1)):
+        reputation.attestBySig(account, 1, expires_at, attester, deadline, signature, {"from": accounts[7]})
+
+
+def test_a_signature_of_a_deregistered_attester_is_refused(reputation, owner, attester, account, expires_at):
+    deadline = chain.time() + DAY
+    signature = signed(reputation, attester, account, 1, expires_at, deadline)
+    reputation.setAttester(attester, False, {"from": owner})
+    with brownie.reverts(reason("NotAnAttester", attester)):
+        reputation.attestBySig(account, 1, expires_at, attester, deadline, signature, {"from": accounts[7]})
+
+
+def test_a_contract_attester_signs_through_erc1271(reputation, owner, account, expires_at):
+    key = EthAccount.create()
+    wallet = MockERC1271Attester.deploy(key.address, {"from": owner})
+    reputation.setAttester(wallet, True, {"from": owner})
+    deadline = chain.time() + DAY
+    signature = sign_attest(
+        reputation, key.key.hex(), wallet.address, account.address, 2, expires_at, deadline
+    )
+    tx = reputation.attestBySig(account, 2, expires_at, wallet, deadline, signature, {"from": accounts[7]})
+    assert tx.events["Attested"]["attester"] == wallet
+    assert reputation.isVerified(account, 2)
+    assert reputation.nonces(wallet) == 1
