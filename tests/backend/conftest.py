@@ -8,13 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 from brownie import chain, web3
+from eth_utils.crypto import keccak
+from sqlalchemy import Engine, text
+
 from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import DeployedContract, Deployment
 from crowdledger.indexer.sync import Indexer
 from crowdledger.store.db import make_engine, migrate
-from eth_utils.crypto import keccak
-from sqlalchemy import Engine, text
-
 from tests.conftest import DAY, ETH
 
 POSTGRES_URL = os.environ.get("CROWDLEDGER_TEST_POSTGRES_URL")

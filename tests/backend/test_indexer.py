@@ -14,14 +14,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 from brownie import chain, web3
+from sqlalchemy import Engine, select
+
 from crowdledger.chain.rpc import Rpc
 from crowdledger.errors import DeploymentError, RangeTooLarge, RpcUnavailable
 from crowdledger.indexer import sync
 from crowdledger.indexer.metadata import resolve_pending
 from crowdledger.store.db import make_engine, migrate
 from crowdledger.store.models import Base, Campaign, Pledge, RawEvent, SyncState, Tier
-from sqlalchemy import Engine, select
-
 from tests.backend.conftest import deployment_of, make_indexer, rpc_url, simulate
 from tests.conftest import DAY, ETH
 

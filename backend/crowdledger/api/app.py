@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from crowdledger.api import queries, schemas
+from crowdledger.api import pages, queries, schemas
 from crowdledger.api.queries import BadCursor, CampaignFilter, CampaignSort, CampaignState
 
 log = logging.getLogger(__name__)
@@ -187,6 +187,7 @@ def create_app(engine: Engine) -> FastAPI:
         ]
         return schemas.Statistics(**{**s, "tokens": tokens})
 
+    app.include_router(pages.router(Db))
     return app
 
 

@@ -1,6 +1,7 @@
 """Alembic runs migrations on the engine it is handed (crowdledger.store.db.migrate); there is no ini file."""
 
 from alembic import context
+
 from crowdledger.store.models import Base
 
 engine = context.config.attributes["engine"]

@@ -4,9 +4,10 @@ Revision ID: 0001
 Revises:
 """
 
-import crowdledger.store.types
 import sqlalchemy as sa
 from alembic import op
+
+import crowdledger.store.types
 
 revision = "0001"
 down_revision = None

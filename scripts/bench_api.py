@@ -1,0 +1,176 @@
+"""Listing latency: 100,000 campaigns and 1,000,000 pledges in PostgreSQL, served by `crowdledger serve`,
+loaded by wrk with 50 concurrent connections; each listing sort order side by side with /health (the
+framework's floor).
+
+    ./dev bench-api [--campaigns N] [--pledges N] [--seconds S] [--workers W]
+
+Prints one Markdown table row per endpoint: requests per second, p50, p95 and p99 latency, and the share of
+the health endpoint's rate. The data is written straight into the database (COPY): this measures the API,
+not the indexer.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+import httpx
+import psycopg
+from sqlalchemy import text
+
+from crowdledger.store.db import make_engine, migrate
+
+SORTS = ("newest", "ending_soon", "most_funded", "most_backers", "percent_funded")
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format('{"rps": %f, "p50": %f, "p95": %f, "p99": %f, "errors": %d}\\n',
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+ETH = "0x" + "00" * 20
+NOW = 1_800_000_000
+
+
+def fill(url: str, campaigns: int, pledges: int) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate(engine)
+    engine.dispose()
+    rng = random.Random(7)
+    words = "solar garden library repair bike school water tools music film code bakery farm clinic".split()
+    backers = [f"0x{rng.getrandbits(160):040x}" for _ in range(50_000)]
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        backer_counts = [0] * (campaigns + 1)
+        with cur.copy(
+            "COPY pledges (campaign_id, backer, amount, tier_id, refunded, first_block) FROM STDIN"
+        ) as copy:
+            per_campaign = pledges // campaigns
+            for campaign_id in range(1, campaigns + 1):
+                chosen = rng.sample(backers, per_campaign)
+                backer_counts[campaign_id] = per_campaign
+                for backer in chosen:
+                    copy.write_row((campaign_id, backer, rng.randrange(10**15, 10**19), 0, 0, campaign_id))
+        columns = (
+            "id, creator, token, goal, starts_at, deadline, fee_bps, quorum_bps, milestone_bps, "
+            "metadata_uri, metadata_hash, raised, released, backer_count, funded_bps, cancelled, rejected, "
+            "milestones_approved, refund_pool, launched_block, launched_at, metadata_status, title, "
+            "description, image"
+        )
+        with cur.copy(f"COPY campaigns ({columns}) FROM STDIN") as copy:
+            for campaign_id in range(1, campaigns + 1):
+                goal = rng.randrange(10**18, 10**21)
+                raised = rng.randrange(0, 2 * goal)
+                title = " ".join(rng.sample(words, 3)).title()
+                copy.write_row(
+                    (
+                        campaign_id,
+                        rng.choice(backers),
+                        ETH,
+                        goal,
+                        NOW - 86_400 * 60 + campaign_id,
+                        NOW + rng.randrange(-30, 60) * 86_400,
+                        250,
+                        2000,
+                        "[]",
+                        f"ipfs://c{campaign_id}",
+                        "0x" + "11" * 32,
+                        raised,
+                        0,
+                        backer_counts[campaign_id],
+                        raised * 10_000 // goal,
+                        False,
+                        False,
+                        0,
+                        0,
+                        campaign_id,
+                        NOW - 86_400,
+                        "verified",
+                        title,
+                        f"{title}: a demo campaign",
+                        None,
+                    )
+                )
+        cur.execute(
+            "INSERT INTO sync_state (id, chain_id, next_block, indexed_timestamp, chain_head, updated_at) "
+            "VALUES (1, 31337, %s, %s, %s, %s)",
+            (campaigns + 1, NOW, campaigns, time.time()),
+        )
+        conn.commit()
+        cur.execute("ANALYZE")
+
+
+def run_wrk(url: str, seconds: int, connections: int, script: str) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--campaigns", type=int, default=100_000)
+    parser.add_argument("--pledges", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args()
+    url = os.environ["CROWDLEDGER_BENCH_POSTGRES_URL"]
+    started = time.perf_counter()
+    fill(url, args.campaigns, args.pledges)
+    took = time.perf_counter() - started
+    print(f"Loaded {args.campaigns:,} campaigns and {args.pledges:,} pledges in {took:.0f} s")
+
+    port = 8765
+    env = {**os.environ, "CROWDLEDGER_DATABASE_URL": url, "CROWDLEDGER_API_PORT": str(port)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "crowdledger.cli", "serve", "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/ready").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_REPORT)
+        paths = (
+            ["/health"]
+            + [f"/campaigns?sort={sort}" for sort in SORTS]
+            + ["/campaigns?state=Funding&sort=most_funded"]
+        )
+        print(f"\n{args.connections} connections, {args.seconds} s each, {args.workers} API workers\n")
+        print("| endpoint | requests/s | p50 ms | p95 ms | p99 ms | share of /health |")
+        print("|---|---:|---:|---:|---:|---:|")
+        floor = None
+        for path in paths:
+            assert httpx.get(base + path).status_code == 200, path
+            r = run_wrk(base + path, args.seconds, args.connections, script.name)
+            floor = floor or r["rps"]
+            print(
+                f"| `{path}` | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
+                f"| {r['rps'] / floor:.0%} |" + (f" ({r['errors']} errors)" if r["errors"] else "")
+            )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
