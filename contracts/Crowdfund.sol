@@ -9,12 +9,14 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import {IRatingSource, IReputation, Role} from "./interfaces/IReputation.sol";
+
 /// @title Crowdfund — all-or-nothing crowdfunding, one contract for every campaign
 /// @notice Creators launch campaigns; backers pledge ETH or an ERC-20. If the goal is met by the deadline the
 /// creator claims the funds (in milestones that backers may vote down); otherwise every backer refunds.
 /// @dev Every payout is a pull, every state change an event carrying the new values, so the log alone rebuilds
 /// the state. See docs/PROTOCOL.md for the state machine and the invariants the tests check.
-contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
+contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingSource {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -55,6 +57,7 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
         uint40 voteEndsAt; // of the current or the last vote
         // slot 3
         uint128 released; // paid to the creator so far, fees included
+        bool outcomeRecorded; // the creator's reputation has been credited for success or debited for failure
         // slot 4: tranche i's basis points in bits [16i, 16i + 16); only stored when milestoneCount > 1
         uint256 milestoneSchedule;
     }
@@ -161,6 +164,7 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
     event FeeChanged(uint256 oldFeeBps, uint256 newFeeBps);
     event TreasuryChanged(address indexed oldTreasury, address indexed newTreasury);
     event FeesWithdrawn(address indexed token, address indexed treasury, uint256 amount);
+    event ReputationChanged(address indexed oldReputation, address indexed newReputation);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -228,9 +232,18 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
     /// so a silent creator cannot hold the backers' unreleased funds forever.
     uint256 public constant MILESTONE_GRACE = 180 days;
 
+    /// @notice What a creator's reputation (in points, WAD) gains or loses. Success is worth less than a
+    /// rejected milestone costs: taking backers' money and not delivering must not pay off.
+    int256 public constant SUCCESS_POINTS = 50e18;
+    int256 public constant MILESTONE_APPROVED_POINTS = 20e18;
+    int256 public constant MILESTONE_REJECTED_POINTS = -100e18;
+    int256 public constant FAILURE_POINTS = -10e18;
+
     uint256 public campaignCount;
     uint16 public feeBps;
     address public treasury;
+    /// @notice The reputation ledger creators' outcomes are recorded in; address(0) records nothing.
+    IReputation public reputation;
     /// @notice Fees owed to the treasury per token (address(0): ETH).
     mapping(address token => uint256) public feesAccrued;
 
@@ -391,7 +404,11 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
 
         c.released = uint128(unlocked);
         feesAccrued[c.token] += fee;
+        bool firstOutcome = !c.outcomeRecorded;
+        c.outcomeRecorded = true;
         emit Claimed(campaignId, to, due - fee, fee, unlocked);
+
+        if (firstOutcome) _record(c.creator, SUCCESS_POINTS, "campaign.succeeded", campaignId);
 
         _send(c.token, to, due - fee);
     }
@@ -413,9 +430,13 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
         } else if (state != State.Failed && state != State.Cancelled) {
             revert NotRefundable(state);
         }
+        bool firstFailure = state == State.Failed && !c.outcomeRecorded;
+        if (firstFailure) c.outcomeRecorded = true;
 
         delete pledges[campaignId][msg.sender];
         emit Refunded(campaignId, msg.sender, to, amount);
+
+        if (firstFailure) _record(c.creator, FAILURE_POINTS, "campaign.failed", campaignId);
 
         _send(c.token, to, amount);
     }
@@ -486,6 +507,9 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
             c.milestonesApproved += 1;
         }
         emit VoteClosed(campaignId, milestone, !rejected, t.approveWeight, t.rejectWeight, pool);
+
+        if (rejected) _record(c.creator, MILESTONE_REJECTED_POINTS, "milestone.rejected", campaignId);
+        else _record(c.creator, MILESTONE_APPROVED_POINTS, "milestone.approved", campaignId);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -508,6 +532,12 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
 
     function setTreasury(address newTreasury) external onlyOwner {
         _setTreasury(newTreasury);
+    }
+
+    /// @notice Where creators' outcomes are recorded (the ledger must register this contract as a module).
+    function setReputation(IReputation newReputation) external onlyOwner {
+        emit ReputationChanged(address(reputation), address(newReputation));
+        reputation = newReputation;
     }
 
     /// @notice Stop new launches. Pledges, refunds and payouts of existing campaigns are never paused.
@@ -562,6 +592,20 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
     /*//////////////////////////////////////////////////////////////
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
+
+    /// @notice A backer of a funded campaign may rate its creator; the rating weighs the backer's share of
+    /// the funds (rounded down), so all of one campaign's ratings together weigh at most one full rating.
+    function ratingWeight(uint256 campaignId, address rater, address subject)
+        external
+        view
+        returns (Role subjectRole, uint256 weightBps)
+    {
+        Campaign storage c = _campaigns[campaignId];
+        if (c.deadline == 0 || subject != c.creator) return (Role.Creator, 0);
+        State state = _stateOf(c, campaignId);
+        if (state != State.Succeeded && state != State.Rejected) return (Role.Creator, 0);
+        return (Role.Creator, (uint256(pledges[campaignId][rater].amount) * BPS) / c.raised);
+    }
 
     function _stateOf(Campaign storage c, uint256 campaignId) internal view returns (State) {
         uint256 deadline = c.deadline;
@@ -704,5 +748,13 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient {
         if (newTreasury == address(0)) revert ZeroAddress();
         emit TreasuryChanged(treasury, newTreasury);
         treasury = newTreasury;
+    }
+
+    /// @dev Reputation is bookkeeping, never a condition of a payout: a ledger that refuses (this contract
+    /// deregistered, a score at its bound) must not block a claim, a refund or a vote.
+    function _record(address creator, int256 points, bytes32 reason, uint256 campaignId) internal {
+        IReputation ledger = reputation;
+        if (address(ledger) == address(0)) return;
+        try ledger.record(creator, Role.Creator, points, reason, campaignId) {} catch {}
     }
 }
