@@ -44,17 +44,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _topic_reader(abi_type: str) -> Callable[[str], Any]:
+_WORD_TYPES = ("address", "bool", "bytes32")  # with uintN and intN: what fits one 32-byte word as is
+
+
+def _is_word(abi_type: str) -> bool:
+    return abi_type in _WORD_TYPES or (abi_type.startswith(("uint", "int")) and abi_type[-1].isdigit())
+
+
+def _word_reader(abi_type: str) -> Callable[[str], Any]:
+    """A reader of one 32-byte word given as 64 hex digits: an indexed topic, or a static data field."""
     if abi_type == "address":
-        return lambda topic: "0x" + topic[-40:].lower()
+        return lambda word: "0x" + word[24:].lower()
     if abi_type == "bool":
-        return lambda topic: int(topic, 16) != 0
+        return lambda word: int(word, 16) != 0
     if abi_type.startswith("uint"):
-        return lambda topic: int(topic, 16)
+        return lambda word: int(word, 16)
     if abi_type.startswith("int"):
-        bits = 256
-        return lambda topic: int(topic, 16) - (1 << bits) if int(topic, 16) >> (bits - 1) else int(topic, 16)
-    return lambda topic: topic.lower()  # bytes32, or the hash of a dynamic value
+        return lambda word: int(word, 16) - (1 << 256) if word[0] in "89abcdefABCDEF" else int(word, 16)
+    return lambda word: "0x" + word.lower()  # bytes32, or the hash of an indexed dynamic value
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,9 @@ class _EventSpec:
     topic_readers: list[Callable[[str], Any]]
     data_names: list[str]
     data_types: list[str]
+    # When every data field is one word, the data is read word by word, which is several times faster than
+    # the general ABI decoder on the commonest events (pledges); otherwise this is None.
+    data_readers: list[Callable[[str], Any]] | None
 
 
 def _canonical_type(param: dict[str, Any]) -> str:
@@ -91,9 +101,14 @@ class Decoder:
                     contract=contract.name,
                     name=item["name"],
                     topic_names=[p["name"] for p in indexed],
-                    topic_readers=[_topic_reader(p["type"]) for p in indexed],
+                    topic_readers=[_word_reader(p["type"]) for p in indexed],
                     data_names=[p["name"] for p in data],
                     data_types=[_canonical_type(p) for p in data],
+                    data_readers=(
+                        [_word_reader(p["type"]) for p in data]
+                        if all(_is_word(p["type"]) for p in data)
+                        else None
+                    ),
                 )
         self.addresses = sorted({contract.address for contract in deployment.contracts.values()})
 
@@ -108,10 +123,14 @@ class Decoder:
             if spec is None:
                 continue
             args: dict[str, Any] = {
-                name: read(topic)
+                name: read(topic[2:])
                 for name, read, topic in zip(spec.topic_names, spec.topic_readers, topics[1:], strict=True)
             }
-            if spec.data_types:
+            if spec.data_readers is not None:
+                data = raw["data"]
+                for i, (name, read) in enumerate(zip(spec.data_names, spec.data_readers, strict=True)):
+                    args[name] = read(data[2 + 64 * i : 66 + 64 * i])
+            elif spec.data_types:
                 values = abi_decode(spec.data_types, bytes.fromhex(raw["data"][2:]))
                 args.update(zip(spec.data_names, (_plain(value) for value in values), strict=True))
             events.append(
