@@ -9,7 +9,7 @@ can check it against the content hash on chain.
 import base64
 import json
 
-from brownie import Crowdfund, MockToken, accounts, chain
+from brownie import Crowdfund, MockToken, Reputation, accounts, chain
 from eth_utils import keccak
 
 from scripts.deploy import deploy
@@ -56,6 +56,15 @@ def main() -> None:
     crowdfund.claim(funded, alice, {"from": alice})
     crowdfund.refund(missed, backers[0], {"from": backers[0]})
 
+    # Backers of the funded campaign rate its creator; an identity attester vouches for a few accounts.
+    reputation = Reputation.at(record["contracts"]["Reputation"]["address"])
+    for stars, backer in zip((5, 4, 5), backers[:3], strict=True):
+        reputation.rate(crowdfund, funded, alice, stars, {"from": backer})
+    attester = accounts[9]
+    reputation.setAttester(attester, True, {"from": owner})
+    for account in (alice, bob, *backers[:2]):
+        reputation.attest(account, 1, chain.time() + 365 * DAY, {"from": attester})
+
     solar = launch(
         crowdfund,
         alice,
@@ -82,7 +91,8 @@ def main() -> None:
         crowdfund.pledge(makerspace, 1 if i % 2 else 0, (1 + i) * 800 * UNIT, {"from": backer})
 
     states = ("Upcoming", "Funding", "Succeeded", "Failed", "Cancelled", "Rejected")
-    print(f"\nCrowdfund  {crowdfund.address}\nDUSD token {usd.address}\nChain id   {chain.id}\n")
+    print(f"\nCrowdfund  {crowdfund.address}\nReputation {reputation.address}")
+    print(f"DUSD token {usd.address}\nChain id   {chain.id}\n")
     for campaign_id in (funded, missed, solar, makerspace):
         c = crowdfund.campaign(campaign_id)
         state = states[crowdfund.stateOf(campaign_id)]

@@ -9,7 +9,7 @@ writes deployments/NAME.json: chain id, the block the contracts start at, and ea
 import json
 from pathlib import Path
 
-from brownie import Crowdfund, accounts, chain, network
+from brownie import Crowdfund, Reputation, accounts, chain, network
 from brownie.network.account import Account
 
 DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
@@ -18,12 +18,16 @@ DEFAULT_FEE_BPS = 250  # 2.5%
 
 def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dict[str, object]:
     """Deploy every contract, write the deployment record, and return it."""
+    reputation = Reputation.deploy(owner, {"from": owner})
     crowdfund = Crowdfund.deploy(owner, treasury, fee_bps, {"from": owner})
+    reputation.setModule(crowdfund, True, {"from": owner})
+    crowdfund.setReputation(reputation, {"from": owner})
+    contracts = (reputation, crowdfund)
     record: dict[str, object] = {
         "network": network.show_active(),
         "chain_id": chain.id,
-        "start_block": crowdfund.tx.block_number,
-        "contracts": {"Crowdfund": {"address": crowdfund.address, "abi": crowdfund.abi}},
+        "start_block": reputation.tx.block_number,
+        "contracts": {c._name: {"address": c.address, "abi": c.abi} for c in contracts},
     }
     DEPLOYMENTS.mkdir(exist_ok=True)
     (DEPLOYMENTS / f"{network.show_active()}.json").write_text(json.dumps(record, indent=2) + "\n")

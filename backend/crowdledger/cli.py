@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from crowdledger.errors import CrowdLedgerError
 from crowdledger.settings import Settings
 
@@ -46,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         wallet_command.add_argument("--network", default="development", help="a brownie network id")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("httpx", "alembic"):  # a line per request or per migration says nothing to an operator
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         settings = Settings.from_env()
         handler: Callable[[Settings, argparse.Namespace], int] = {
@@ -59,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         return handler(settings, args)
     except CrowdLedgerError as failure:
         print(f"crowdledger: {failure}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as failure:
+        reason = getattr(failure, "orig", None) or failure
+        print(f"crowdledger: the database failed ({reason}); check CROWDLEDGER_DATABASE_URL", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -183,10 +191,12 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 def _status(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from crowdledger.store.db import make_engine
+    from crowdledger.store.db import make_engine, migrate
     from crowdledger.store.models import SyncState
 
-    with make_engine(settings.database_url).connect() as conn:
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    with engine.connect() as conn:
         state = conn.execute(select(SyncState)).first()
     if state is None:
         print("Nothing indexed yet: run `crowdledger index`.")

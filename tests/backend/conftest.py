@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from brownie import chain, web3
+from brownie import Reputation, chain, web3
 from eth_utils.crypto import keccak
 from sqlalchemy import Engine, text
 
@@ -27,10 +27,12 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
     else:
         if not POSTGRES_URL:
             pytest.skip("CROWDLEDGER_TEST_POSTGRES_URL is not set (./dev test starts PostgreSQL and sets it)")
-        with make_engine(POSTGRES_URL).begin() as conn:  # a clean schema for every test
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        url = POSTGRES_URL
+        # A schema of this process's own, so that test runs sharing the server cannot touch each other's rows.
+        schema = f"test_{os.getpid()}"
+        with make_engine(POSTGRES_URL).begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     engine = make_engine(url)
     migrate(engine)
     yield engine
@@ -42,12 +44,21 @@ def rpc_url() -> str:
 
 
 def deployment_of(crowdfund) -> Deployment:
-    return Deployment(
-        network="development",
-        chain_id=chain.id,
-        start_block=crowdfund.tx.block_number,
-        contracts={"Crowdfund": DeployedContract("Crowdfund", crowdfund.address.lower(), crowdfund.abi)},
-    )
+    """The deployment record for `crowdfund`, and for the reputation ledger it is wired to, if any."""
+    contracts = {"Crowdfund": DeployedContract("Crowdfund", crowdfund.address.lower(), crowdfund.abi)}
+    ledger = crowdfund.reputation()
+    if int(ledger, 16):
+        contracts["Reputation"] = DeployedContract("Reputation", ledger.lower(), Reputation.abi)
+    return Deployment("development", chain.id, crowdfund.tx.block_number, contracts)
+
+
+@pytest.fixture(scope="module")
+def reputation(crowdfund, owner):
+    """A reputation ledger Crowdfund feeds; tests that take it index both contracts."""
+    ledger = Reputation.deploy(owner, {"from": owner})
+    ledger.setModule(crowdfund, True, {"from": owner})
+    crowdfund.setReputation(ledger, {"from": owner})
+    return ledger
 
 
 def make_indexer(engine: Engine, crowdfund, rpc: Rpc | None = None, **kwargs) -> Indexer:

@@ -3,6 +3,7 @@
 import logging
 import time
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crowdledger.api import pages, queries, schemas
 from crowdledger.api.queries import BadCursor, CampaignFilter, CampaignSort, CampaignState
+from crowdledger.reputation import Line, Role, explain, fade
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,14 @@ MAX_ID = 2**63 - 1
 AddressParam = Annotated[str, Path(pattern=ADDRESS, description="0x-prefixed, 40 hex digits")]
 CampaignId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+class RoleName(StrEnum):
+    creator = "creator"
+    backer = "backer"
+    requester = "requester"
+    worker = "worker"
+    reviewer = "reviewer"
 
 
 def _error(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> JSONResponse:
@@ -152,6 +162,7 @@ def create_app(engine: Engine) -> FastAPI:
         who = address.lower()
         return schemas.Account(
             address=who,
+            reputation=_reputation(db, who),
             campaigns=[_summary(r) for r in queries.account_campaigns(db, who)],
             pledges=[_pledge(p) for p in queries.account_pledges(db, who)],
             history=[
@@ -169,6 +180,34 @@ def create_app(engine: Engine) -> FastAPI:
                 )
                 for e in queries.history(db, who, 100, None)
             ],
+        )
+
+    @app.get("/leaderboards/{role}", response_model=schemas.Leaderboard, tags=["reputation"])
+    def leaderboard(db: Db, role: RoleName, limit: Limit = 20) -> schemas.Leaderboard:
+        """The highest scores in one role, faded to the index's chain time."""
+        entries = queries.leaderboard(db, Role[role.name.upper()], limit)
+        return schemas.Leaderboard(
+            role=role.value,
+            chain_time=queries.now(db),
+            half_life=queries.half_life(db),
+            entries=[
+                schemas.LeaderboardEntry(rank=i + 1, account=account, score=str(score))
+                for i, (account, score) in enumerate(entries)
+            ],
+        )
+
+    @app.get(
+        "/accounts/{address}/reputation/{role}", response_model=schemas.ExplainedScore, tags=["reputation"]
+    )
+    def explain_score(db: Db, address: AddressParam, role: RoleName) -> schemas.ExplainedScore:
+        """A score line by line: every event that changed it, and what each still contributes today."""
+        who, at = address.lower(), queries.now(db)
+        lines = explain(who, Role[role.name.upper()], queries.reputation_events(db, who), at)
+        return schemas.ExplainedScore(
+            account=who,
+            role=role.value,
+            score=str(sum(line.contribution for line in lines)),
+            lines=[_explained(line) for line in lines],
         )
 
     @app.get("/stats", response_model=schemas.Statistics, tags=["statistics"])
@@ -192,6 +231,65 @@ def create_app(engine: Engine) -> FastAPI:
 
 
 # ---------------------------------------------------------------------- rows to responses
+
+
+def _reputation(db: Session, who: str) -> schemas.Reputation:
+    at, period = queries.now(db), queries.half_life(db)
+    scores = [
+        schemas.RoleScore(
+            role=Role(s.role).name.lower(),
+            score=str(fade(s.value, at - s.updated_at, period)),
+            stored=str(s.value),
+            updated_at=s.updated_at,
+            changes=s.changes,
+        )
+        for s in queries.account_scores(db, who)
+    ]
+    ratings = [
+        schemas.RatingOut(
+            source=r.source,
+            ref=str(r.ref),
+            rater=r.rater,
+            stars=r.stars,
+            weight_bps=r.weight_bps,
+            timestamp=r.timestamp,
+        )
+        for r in queries.ratings_received(db, who)
+    ]
+    found = queries.attestation(db, who)
+    attestation = None
+    if found is not None:
+        a, registered = found
+        valid = registered and not a.revoked and a.expires_at > at
+        attestation = schemas.AttestationOut(
+            attester=a.attester, level=a.level, expires_at=a.expires_at, revoked=a.revoked, valid=valid
+        )
+    return schemas.Reputation(scores=scores, ratings_received=ratings, attestation=attestation)
+
+
+def _explained(line: Line) -> schemas.ExplainedLine:
+    e = line.event
+    if e is None:
+        return schemas.ExplainedLine(
+            contribution=str(line.contribution),
+            points=None,
+            reason="rounding",
+            module=None,
+            ref=None,
+            block_number=None,
+            log_index=None,
+            timestamp=None,
+        )
+    return schemas.ExplainedLine(
+        contribution=str(line.contribution),
+        points=str(e.points),
+        reason=e.reason.rstrip(b"\0").decode(errors="replace"),
+        module=e.module,
+        ref=str(e.ref),
+        block_number=e.block_number,
+        log_index=e.log_index,
+        timestamp=e.timestamp,
+    )
 
 
 def _lower(address: str | None) -> str | None:

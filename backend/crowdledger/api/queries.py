@@ -11,11 +11,23 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from crowdledger.reputation import (
+    DEFAULT_HALF_LIFE,
+    HalfLifeChanged,
+    ReputationEvent,
+    Role,
+    ScoreChanged,
+    fade,
+)
 from crowdledger.store.models import (
+    Attestation,
+    Attester,
     Campaign,
     MilestoneVote,
     Pledge,
+    Rating,
     RawEvent,
+    ReputationScore,
     SyncState,
     Tier,
     TokenTotal,
@@ -216,3 +228,89 @@ def statistics(conn: Session) -> dict[str, Any]:
 
 def sync_state(conn: Session) -> SyncState | None:
     return conn.execute(select(SyncState)).scalars().first()
+
+
+# ----------------------------------------------------------------------------- reputation
+
+
+def half_life(conn: Session) -> int:
+    """The half-life in force at the index's head (the constructor's default until an event says)."""
+    latest = conn.execute(
+        select(RawEvent.args)
+        .where(RawEvent.contract == "Reputation", RawEvent.name == "HalfLifeChanged")
+        .order_by(RawEvent.block_number.desc(), RawEvent.log_index.desc())
+        .limit(1)
+    ).scalar()
+    return int(latest["newHalfLife"]) if latest else DEFAULT_HALF_LIFE
+
+
+def account_scores(conn: Session, address: str) -> Sequence[ReputationScore]:
+    query = select(ReputationScore).where(ReputationScore.account == address).order_by(ReputationScore.role)
+    return conn.execute(query).scalars().all()
+
+
+def leaderboard(conn: Session, role: Role, limit: int) -> list[tuple[str, int]]:
+    """The accounts with the highest scores in `role`, faded to the index's time. Scores fade from different
+    moments, so the order is computed on the faded values, not on the stored ones."""
+    at, period = now(conn), half_life(conn)
+    rows = conn.execute(
+        select(ReputationScore.account, ReputationScore.value, ReputationScore.updated_at).where(
+            ReputationScore.role == int(role)
+        )
+    ).all()
+    faded = [(account, fade(value, at - updated_at, period)) for account, value, updated_at in rows]
+    faded.sort(key=lambda entry: (-entry[1], entry[0]))
+    return faded[:limit]
+
+
+def ratings_received(conn: Session, address: str) -> Sequence[Rating]:
+    query = select(Rating).where(Rating.subject == address).order_by(Rating.timestamp.desc()).limit(100)
+    return conn.execute(query).scalars().all()
+
+
+def attestation(conn: Session, address: str) -> tuple[Attestation, bool] | None:
+    """The account's attestation and whether its attester is still registered."""
+    row = conn.execute(
+        select(Attestation, Attester.registered)
+        .outerjoin(Attester, Attester.address == Attestation.attester)
+        .where(Attestation.account == address)
+    ).first()
+    return (row[0], bool(row[1])) if row else None
+
+
+def reputation_events(conn: Session, address: str) -> list[ReputationEvent]:
+    """The account's ScoreChanged events and every HalfLifeChanged, as crowdledger.reputation records."""
+    rows = conn.execute(
+        select(RawEvent)
+        .where(
+            RawEvent.contract == "Reputation",
+            or_(
+                RawEvent.name == "HalfLifeChanged",
+                and_(RawEvent.name == "ScoreChanged", RawEvent.actor == address),
+            ),
+        )
+        .order_by(RawEvent.block_number, RawEvent.log_index)
+    ).scalars()
+    events: list[ReputationEvent] = []
+    for r in rows:
+        a = r.args
+        if r.name == "HalfLifeChanged":
+            events.append(
+                HalfLifeChanged(r.block_number, r.log_index, r.timestamp, a["oldHalfLife"], a["newHalfLife"])
+            )
+        else:
+            events.append(
+                ScoreChanged(
+                    r.block_number,
+                    r.log_index,
+                    r.timestamp,
+                    a["subject"],
+                    Role(a["role"]),
+                    a["points"],
+                    a["newScore"],
+                    bytes.fromhex(a["reason"][2:]),
+                    a["module"],
+                    a["ref"],
+                )
+            )
+    return events

@@ -101,6 +101,7 @@ class HistoryItem(BaseModel):
 
 class Account(BaseModel):
     address: str
+    reputation: "Reputation"
     campaigns: list[CampaignSummary]
     pledges: list[PledgeOut]
     history: list[HistoryItem]
@@ -135,3 +136,65 @@ class IndexStatus(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+class RoleScore(BaseModel):
+    role: str
+    score: str  # WAD (1 point = 10**18), faded to the index's chain time
+    stored: str  # as the contract stores it, as of updated_at
+    updated_at: int
+    changes: int
+
+
+class RatingOut(BaseModel):
+    source: str  # the module that vouched for the relationship
+    ref: str  # the campaign or task id in that module
+    rater: str
+    stars: int
+    weight_bps: int
+    timestamp: int
+
+
+class AttestationOut(BaseModel):
+    attester: str
+    level: int
+    expires_at: int
+    revoked: bool
+    valid: bool  # unexpired, unrevoked, and the attester still registered
+
+
+class Reputation(BaseModel):
+    scores: list[RoleScore]
+    ratings_received: list[RatingOut]
+    attestation: AttestationOut | None
+
+
+class LeaderboardEntry(BaseModel):
+    rank: int
+    account: str
+    score: str
+
+
+class Leaderboard(BaseModel):
+    role: str
+    chain_time: int
+    half_life: int
+    entries: list[LeaderboardEntry]
+
+
+class ExplainedLine(BaseModel):
+    contribution: str  # what this event still adds to the score today
+    points: str | None  # what it added when it happened; None for the rounding line
+    reason: str | None
+    module: str | None
+    ref: str | None
+    block_number: int | None
+    log_index: int | None
+    timestamp: int | None
+
+
+class ExplainedScore(BaseModel):
+    account: str
+    role: str
+    score: str
+    lines: list[ExplainedLine]

@@ -19,12 +19,15 @@ from crowdledger.chain.decode import Decoder, Event
 from crowdledger.chain.rpc import Block, Rpc
 from crowdledger.deployment import Deployment
 from crowdledger.errors import DeploymentError, RangeTooLarge, RetryableError, RpcError
-from crowdledger.indexer import crowdfund
+from crowdledger.indexer import crowdfund, reputation
 from crowdledger.store.models import DERIVED_TABLES, IndexedBlock, RawEvent, SyncState
 
 log = logging.getLogger(__name__)
 
-PROJECTIONS: list[Callable[[Connection, Sequence[Event], dict[int, int]], None]] = [crowdfund.apply]
+PROJECTIONS: list[Callable[[Connection, Sequence[Event], dict[int, int]], None]] = [
+    crowdfund.apply,
+    reputation.apply,
+]
 _REPLAY_CHUNK = 20_000
 # The argument naming the account that acted, in the order looked for; it feeds account histories.
 _ACTOR_FIELDS = (

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from crowdledger.store.types import Uint256
+from crowdledger.store.types import Int256, Uint256
 
 Address = String(42)
 Hash = String(66)
@@ -152,4 +152,59 @@ class TokenTotal(Base):
     fees: Mapped[int] = mapped_column(Uint256)
 
 
-DERIVED_TABLES = [Campaign, Tier, Pledge, MilestoneVote, Vote, TokenTotal]
+# ----------------------------------------------------------------------------- derived: reputation
+
+
+class ReputationScore(Base):
+    """A score as the contract stores it: `value` as of `updated_at`; readers fade it to their time."""
+
+    __tablename__ = "reputation_scores"
+    account: Mapped[str] = mapped_column(Address, primary_key=True)
+    role: Mapped[int] = mapped_column(Integer, primary_key=True)  # crowdledger.reputation.Role
+    value: Mapped[int] = mapped_column(Int256)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+    changes: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_reputation_scores_role", "role", "value"),)
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+    source: Mapped[str] = mapped_column(Address, primary_key=True)
+    ref: Mapped[int] = mapped_column(Uint256, primary_key=True)
+    rater: Mapped[str] = mapped_column(Address, primary_key=True)
+    subject: Mapped[str] = mapped_column(Address, primary_key=True, index=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    weight_bps: Mapped[int] = mapped_column(Integer)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+
+
+class Attestation(Base):
+    """An account's current attestation (a new one replaces it); valid while unexpired, unrevoked and its
+    attester registered."""
+
+    __tablename__ = "attestations"
+    account: Mapped[str] = mapped_column(Address, primary_key=True)
+    attester: Mapped[str] = mapped_column(Address)
+    level: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    revoked: Mapped[bool] = mapped_column(Boolean)
+
+
+class Attester(Base):
+    __tablename__ = "attesters"
+    address: Mapped[str] = mapped_column(Address, primary_key=True)
+    registered: Mapped[bool] = mapped_column(Boolean)
+
+
+DERIVED_TABLES = [
+    Campaign,
+    Tier,
+    Pledge,
+    MilestoneVote,
+    Vote,
+    TokenTotal,
+    ReputationScore,
+    Rating,
+    Attestation,
+    Attester,
+]

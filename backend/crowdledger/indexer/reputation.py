@@ -1,0 +1,78 @@
+"""Reputation events to the derived reputation tables: scores as stored on chain, ratings, attestations.
+
+Scores are stored as the contract stores them (value as of the last write); the fade to any later time is
+crowdledger.reputation.fade, the same integer formula as the contract's, applied by the reader.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from crowdledger.chain.decode import Event
+from crowdledger.store.models import Attestation, Attester, Rating, ReputationScore
+from crowdledger.store.rows import Rows
+
+
+def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int]) -> None:
+    events = [e for e in events if e.contract == "Reputation"]
+    if not events:
+        return
+    scores = Rows(ReputationScore.__table__, ("account", "role"))  # type: ignore[arg-type]
+    ratings = Rows(Rating.__table__, ("source", "ref", "rater", "subject"))  # type: ignore[arg-type]
+    attestations = Rows(Attestation.__table__, ("account",))  # type: ignore[arg-type]
+    attesters = Rows(Attester.__table__, ("address",))  # type: ignore[arg-type]
+    scores.load(conn, ((e.args["subject"], e.args["role"]) for e in events if e.name == "ScoreChanged"))
+    attestations.load(conn, ((e.args["account"],) for e in events if "account" in e.args))
+    attesters.load(conn, ((e.args["attester"],) for e in events if e.name == "AttesterSet"))
+
+    for e in events:
+        a: dict[str, Any] = e.args
+        at = timestamps[e.block_number]
+        if e.name == "ScoreChanged":
+            row = scores.get((a["subject"], a["role"]))
+            if row is None:
+                row = scores.add(
+                    {"account": a["subject"], "role": a["role"], "value": 0, "updated_at": 0, "changes": 0}
+                )
+            scores.changed(row)
+            row.update(value=a["newScore"], updated_at=at, changes=row["changes"] + 1)
+        elif e.name == "Rated":
+            ratings.add(
+                {
+                    "source": a["source"],
+                    "ref": a["ref"],
+                    "rater": a["rater"],
+                    "subject": a["subject"],
+                    "stars": a["stars"],
+                    "weight_bps": a["weightBps"],
+                    "timestamp": at,
+                }
+            )
+        elif e.name == "Attested":
+            fresh = {
+                "attester": a["attester"],
+                "level": a["level"],
+                "expires_at": a["expiresAt"],
+                "revoked": False,
+            }
+            row = attestations.get((a["account"],))
+            if row is None:
+                attestations.add({"account": a["account"], **fresh})
+            else:
+                row.update(fresh)
+                attestations.changed(row)
+        elif e.name == "AttestationRevoked":
+            row = attestations.get((a["account"],))
+            if row is not None:
+                row["revoked"] = True
+                attestations.changed(row)
+        elif e.name == "AttesterSet":
+            row = attesters.get((a["attester"],))
+            if row is None:
+                attesters.add({"address": a["attester"], "registered": a["registered"]})
+            else:
+                row["registered"] = a["registered"]
+                attesters.changed(row)
+    for rows in (scores, ratings, attestations, attesters):
+        rows.flush(conn)
