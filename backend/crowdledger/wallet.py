@@ -11,6 +11,7 @@ or "metadata_uri" plus "metadata_hash" for a document published elsewhere.
 import base64
 import importlib
 import json
+import os
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -75,7 +76,8 @@ def _connect(settings: Settings, network_name: str, account_id: str) -> tuple[An
     deployment = Deployment.load(settings.deployment)
     if not network.is_connected():
         network.connect(network_name)
-    account = accounts.load(account_id)
+    # The keystore's password: prompted for, unless CROWDLEDGER_ACCOUNT_PASSWORD holds it (for scripts).
+    account = accounts.load(account_id, password=os.environ.get("CROWDLEDGER_ACCOUNT_PASSWORD"))
     crowdfund = deployment.contracts["Crowdfund"]
     return account, Contract.from_abi("Crowdfund", crowdfund.address, crowdfund.abi)
 
