@@ -165,6 +165,7 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
     event TreasuryChanged(address indexed oldTreasury, address indexed newTreasury);
     event FeesWithdrawn(address indexed token, address indexed treasury, uint256 amount);
     event ReputationChanged(address indexed oldReputation, address indexed newReputation);
+    event FailureRecorded(uint256 indexed campaignId);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -202,6 +203,8 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
     error NotClaimable(State state);
     error NothingToClaim();
     error NotRefundable(State state);
+    error NotFailed(State state);
+    error OutcomeAlreadyRecorded();
     error EthTransferFailed(address to, uint256 amount);
     // milestones
     error NoMilestoneLeft();
@@ -430,15 +433,23 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
         } else if (state != State.Failed && state != State.Cancelled) {
             revert NotRefundable(state);
         }
-        bool firstFailure = state == State.Failed && !c.outcomeRecorded;
-        if (firstFailure) c.outcomeRecorded = true;
 
         delete pledges[campaignId][msg.sender];
         emit Refunded(campaignId, msg.sender, to, amount);
 
-        if (firstFailure) _record(c.creator, FAILURE_POINTS, "campaign.failed", campaignId);
-
         _send(c.token, to, amount);
+    }
+
+    /// @notice Record a failed campaign against its creator's reputation, once; anyone may call. (Success is
+    /// recorded by the creator's first claim; failure is not put on a refund, so no backer pays for it.)
+    function recordFailure(uint256 campaignId) external {
+        Campaign storage c = _campaigns[campaignId];
+        State state = _stateOf(c, campaignId);
+        if (state != State.Failed) revert NotFailed(state);
+        if (c.outcomeRecorded) revert OutcomeAlreadyRecorded();
+        c.outcomeRecorded = true;
+        emit FailureRecorded(campaignId);
+        _record(c.creator, FAILURE_POINTS, "campaign.failed", campaignId);
     }
 
     /*//////////////////////////////////////////////////////////////

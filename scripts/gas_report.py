@@ -8,7 +8,7 @@ situation a user meets most: a backer pledging to a campaign that already has ot
 
 import time
 
-from brownie import Crowdfund, MockToken, accounts, chain
+from brownie import Crowdfund, MockToken, Reputation, accounts, chain
 from eth_account import Account as EthAccount
 from eth_account.messages import encode_typed_data
 
@@ -20,6 +20,7 @@ TARGETS = {
     "pledge ETH, new backer": 70_000,
     "pledge ERC-20 with tier, new backer": 80_000,
     "refund": 45_000,
+    "Reputation: rate a creator": 60_000,
 }
 
 
@@ -148,6 +149,16 @@ def measure() -> dict[str, int]:
     chain.sleep(8 * DAY)
     chain.mine()
     gas["close vote"] = crowdfund.closeVote(vote_id, {"from": backers[1]}).gas_used
+
+    # Reputation: backers of the funded campaigns rate its creator (the second rating is the typical one:
+    # the creator's score slot already exists).
+    reputation = Reputation[-1]
+    reputation.rate(crowdfund, eth_id, creator, 5, {"from": backers[0]})
+    gas["Reputation: rate a creator"] = reputation.rate(
+        crowdfund, eth_id, creator, 4, {"from": backers[1]}
+    ).gas_used
+    reputation.setAttester(owner, True, {"from": owner})
+    gas["Reputation: attest"] = reputation.attest(backers[4], 1, chain.time() + DAY, {"from": owner}).gas_used
     return gas
 
 

@@ -69,16 +69,32 @@ def test_a_rejected_milestone_costs_more_than_success_earned(crowdfund, reputati
     assert reputation.scoreOf(creator, CREATOR) < 0
 
 
-def test_a_failed_campaign_is_debited_once_on_its_first_refund(
-    crowdfund, reputation, launch, creator, backers
-):
+def test_a_failed_campaign_is_debited_once_by_anyone(crowdfund, reputation, launch, creator, backers):
     campaign = launch(goal=10 * WAD)
-    for backer in backers[:2]:
-        crowdfund.pledge(campaign, 0, WAD, {"from": backer, "value": WAD})
+    crowdfund.pledge(campaign, 0, WAD, {"from": backers[0], "value": WAD})
+    with brownie.reverts("NotFailed: 1"):
+        crowdfund.recordFailure(campaign, {"from": backers[3]})
     end_funding()
-    first = crowdfund.refund(campaign, backers[0], {"from": backers[0]})
-    assert scores(first) == [(creator, -10 * WAD, "campaign.failed")]
-    assert scores(crowdfund.refund(campaign, backers[1], {"from": backers[1]})) == []
+    assert scores(crowdfund.refund(campaign, backers[0], {"from": backers[0]})) == []  # refunds stay cheap
+    recorded = crowdfund.recordFailure(campaign, {"from": backers[3]})
+    assert recorded.events["FailureRecorded"]["campaignId"] == campaign
+    assert scores(recorded) == [(creator, -10 * WAD, "campaign.failed")]
+    with brownie.reverts("OutcomeAlreadyRecorded: "):
+        crowdfund.recordFailure(campaign, {"from": backers[3]})
+
+
+def test_only_failed_campaigns_are_recorded_as_failures(crowdfund, reputation, launch, creator, backers):
+    funded = launch(goal=WAD)
+    crowdfund.pledge(funded, 0, WAD, {"from": backers[0], "value": WAD})
+    cancelled = launch(goal=WAD)
+    crowdfund.cancel(cancelled, {"from": creator})
+    end_funding()
+    with brownie.reverts("NotFailed: 2"):
+        crowdfund.recordFailure(funded, {"from": backers[0]})
+    with brownie.reverts("NotFailed: 4"):
+        crowdfund.recordFailure(cancelled, {"from": backers[0]})
+    with brownie.reverts("CampaignNotFound: 999"):
+        crowdfund.recordFailure(999, {"from": backers[0]})
 
 
 def test_a_cancelled_campaign_costs_the_creator_nothing(crowdfund, reputation, launch, creator, backers):
