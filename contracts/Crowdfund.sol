@@ -205,6 +205,9 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
     error NotRefundable(State state);
     error NotFailed(State state);
     error OutcomeAlreadyRecorded();
+    error NoReputationLedger();
+    error ReputationNotAContract(address ledger);
+    error NotEnoughGasToRecord(uint256 gasLeft, uint256 needed);
     error EthTransferFailed(address to, uint256 amount);
     // milestones
     error NoMilestoneLeft();
@@ -241,6 +244,8 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
     int256 public constant MILESTONE_APPROVED_POINTS = 20e18;
     int256 public constant MILESTONE_REJECTED_POINTS = -100e18;
     int256 public constant FAILURE_POINTS = -10e18;
+    /// @notice The gas a reputation record may use (a first score in a role costs about 52,000).
+    uint256 public constant RECORD_GAS = 100_000;
 
     uint256 public campaignCount;
     uint16 public feeBps;
@@ -407,8 +412,9 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
 
         c.released = uint128(unlocked);
         feesAccrued[c.token] += fee;
-        bool firstOutcome = !c.outcomeRecorded;
-        c.outcomeRecorded = true;
+        // Only a campaign claimed while a ledger is set counts as recorded, so one claimed before stays open.
+        bool firstOutcome = !c.outcomeRecorded && address(reputation) != address(0);
+        if (firstOutcome) c.outcomeRecorded = true;
         emit Claimed(campaignId, to, due - fee, fee, unlocked);
 
         if (firstOutcome) _record(c.creator, SUCCESS_POINTS, "campaign.succeeded", campaignId);
@@ -447,9 +453,12 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
         State state = _stateOf(c, campaignId);
         if (state != State.Failed) revert NotFailed(state);
         if (c.outcomeRecorded) revert OutcomeAlreadyRecorded();
+        IReputation ledger = reputation;
+        if (address(ledger) == address(0)) revert NoReputationLedger();
         c.outcomeRecorded = true;
         emit FailureRecorded(campaignId);
-        _record(c.creator, FAILURE_POINTS, "campaign.failed", campaignId);
+        // Recording is this call's whole purpose, so a refusing ledger reverts it rather than being skipped.
+        ledger.record(c.creator, Role.Creator, FAILURE_POINTS, "campaign.failed", campaignId);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -547,6 +556,8 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
 
     /// @notice Where creators' outcomes are recorded (the ledger must register this contract as a module).
     function setReputation(IReputation newReputation) external onlyOwner {
+        address ledger = address(newReputation);
+        if (ledger != address(0) && ledger.code.length == 0) revert ReputationNotAContract(ledger);
         emit ReputationChanged(address(reputation), address(newReputation));
         reputation = newReputation;
     }
@@ -762,10 +773,13 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
     }
 
     /// @dev Reputation is bookkeeping, never a condition of a payout: a ledger that refuses (this contract
-    /// deregistered, a score at its bound) must not block a claim, a refund or a vote.
+    /// deregistered, a score at its bound) must not block a claim or a vote. The record gets a fixed gas
+    /// budget and the caller must leave enough for it; otherwise a caller could starve the call so that it
+    /// fails (63/64 of too little) while the transaction succeeds, silently dropping a penalty.
     function _record(address creator, int256 points, bytes32 reason, uint256 campaignId) internal {
         IReputation ledger = reputation;
         if (address(ledger) == address(0)) return;
-        try ledger.record(creator, Role.Creator, points, reason, campaignId) {} catch {}
+        if (gasleft() < RECORD_GAS + RECORD_GAS / 63 + 5_000) revert NotEnoughGasToRecord(gasleft(), RECORD_GAS);
+        try ledger.record{gas: RECORD_GAS}(creator, Role.Creator, points, reason, campaignId) {} catch {}
     }
 }

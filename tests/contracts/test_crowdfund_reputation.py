@@ -35,9 +35,10 @@ def scores(tx) -> list[tuple[str, int, str]]:
 def test_only_the_owner_sets_the_ledger_and_it_is_announced(crowdfund, owner, creator):
     with brownie.reverts("OwnableUnauthorizedAccount: " + creator.address.lower()):
         crowdfund.setReputation(creator, {"from": creator})
-    tx = crowdfund.setReputation(creator, {"from": owner})
-    assert tx.events["ReputationChanged"]["newReputation"] == creator
-    assert crowdfund.reputation() == creator
+    ledger = Reputation.deploy(owner, {"from": owner})
+    tx = crowdfund.setReputation(ledger, {"from": owner})
+    assert tx.events["ReputationChanged"]["newReputation"] == ledger
+    assert crowdfund.reputation() == ledger
 
 
 def test_success_is_credited_once_on_the_first_claim(crowdfund, reputation, launch, creator, backers):
@@ -142,3 +143,43 @@ def test_a_failed_campaign_cannot_be_rated(crowdfund, reputation, launch, creato
     end_funding()
     assert weight(crowdfund, campaign, backers[0], creator)[1] == 0
     assert weight(crowdfund, 10**9, backers[0], creator)[1] == 0  # no such campaign
+
+
+def test_the_ledger_must_be_a_contract(crowdfund, owner, creator):
+    with brownie.reverts(f"ReputationNotAContract: {creator.address.lower()}"):
+        crowdfund.setReputation(creator, {"from": owner})
+    crowdfund.setReputation("0x" + "00" * 20, {"from": owner})  # switching recording off is allowed
+    assert crowdfund.reputation() == "0x" + "00" * 20
+
+
+def test_without_a_ledger_nothing_is_marked_recorded(crowdfund, owner, launch, creator, backers):
+    crowdfund.setReputation("0x" + "00" * 20, {"from": owner})  # (another test's ledger may still be set)
+    campaign = launch(goal=10 * WAD)
+    crowdfund.pledge(campaign, 0, WAD, {"from": backers[0], "value": WAD})
+    end_funding()
+    with brownie.reverts("NoReputationLedger: "):
+        crowdfund.recordFailure(campaign, {"from": backers[1]})
+    ledger = Reputation.deploy(owner, {"from": owner})
+    ledger.setModule(crowdfund, True, {"from": owner})
+    crowdfund.setReputation(ledger, {"from": owner})
+    assert scores(crowdfund.recordFailure(campaign, {"from": backers[1]})) == [
+        (creator, -10 * WAD, "campaign.failed")
+    ]
+
+
+def test_a_penalty_cannot_be_dropped_by_starving_the_record_of_gas(
+    crowdfund, reputation, launch, creator, backers
+):
+    campaign = launch(goal=WAD, milestones=[2000, 8000])
+    crowdfund.pledge(campaign, 0, WAD, {"from": backers[0], "value": WAD})
+    end_funding()
+    crowdfund.claim(campaign, creator, {"from": creator})
+    crowdfund.openVote(campaign, {"from": creator})
+    crowdfund.vote(campaign, False, {"from": backers[0]})
+    end_funding(8)
+    # Enough for closeVote itself but not for the record: it must revert, not close without the penalty.
+    with brownie.reverts():
+        crowdfund.closeVote(campaign, {"from": backers[1], "gas_limit": 80_000})
+    assert crowdfund.campaign(campaign)["voteOpen"]
+    closed = crowdfund.closeVote(campaign, {"from": backers[1]})
+    assert scores(closed) == [(creator, -100 * WAD, "milestone.rejected")]
