@@ -140,9 +140,8 @@ def _app(settings: Settings) -> Any:
     from crowdledger.api.app import create_app
     from crowdledger.store.db import make_engine, migrate
 
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    return create_app(engine)
+    migrate(make_engine(settings.database_url))
+    return create_app(make_engine(settings.database_url, read_only=True))
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -78,7 +78,12 @@ def decode_cursor(cursor: str, sort: CampaignSort) -> tuple[int, int]:
         raise BadCursor("cursor is not one this API issued; start again without it") from None
     if name != sort.value:
         raise BadCursor(f"cursor belongs to sort={name}, not sort={sort.value}")
-    if not isinstance(value, int) or not isinstance(row_id, int) or isinstance(value, bool):
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (value, row_id)):
+        raise BadCursor("cursor is not one this API issued; start again without it")
+    value_limit = (
+        2**256 if sort is CampaignSort.most_funded else 2**63
+    )  # raised is a uint256; the rest BIGINT
+    if not (0 <= value < value_limit and 0 < row_id < 2**63):
         raise BadCursor("cursor is not one this API issued; start again without it")
     return value, row_id
 
@@ -88,7 +93,12 @@ def now(conn: Session) -> int:
     return conn.execute(select(SyncState.indexed_timestamp)).scalar() or 0
 
 
-def state_of(at: int) -> ColumnElement[str]:
+def clock() -> ColumnElement[int]:
+    """The index's clock as a subquery, so that a listing needs one round trip to the database, not two."""
+    return select(func.coalesce(func.max(SyncState.indexed_timestamp), 0)).scalar_subquery()
+
+
+def state_of(at: int | ColumnElement[int]) -> ColumnElement[str]:
     """The campaign state as the contract derives it, at chain time `at`."""
     return case(
         (Campaign.cancelled, "Cancelled"),
@@ -100,7 +110,7 @@ def state_of(at: int) -> ColumnElement[str]:
     )
 
 
-def _state_filter(state: CampaignState, at: int) -> ColumnElement[bool]:
+def _state_filter(state: CampaignState, at: int | ColumnElement[int]) -> ColumnElement[bool]:
     live = and_(Campaign.cancelled.is_(False), Campaign.rejected.is_(False))
     return {
         CampaignState.Cancelled: Campaign.cancelled.is_(True),
@@ -124,9 +134,9 @@ def list_campaigns(
     conn: Session, where: CampaignFilter, sort: CampaignSort, limit: int, cursor: str | None
 ) -> tuple[Sequence[Any], str | None, int]:
     """A page of campaigns, the cursor of the next page (None at the end), and the chain time used."""
-    at = now(conn)
+    at = clock()
     column, descending = _SORTS[sort]
-    query = select(Campaign, state_of(at).label("state"))
+    query = select(Campaign, state_of(at).label("state"), at.label("chain_time"))
     if where.state is not None:
         query = query.where(_state_filter(where.state, at))
     if where.creator is not None:
@@ -148,12 +158,13 @@ def list_campaigns(
             query = query.where(or_(column > value, and_(column == value, Campaign.id > row_id)))
     order = (column.desc(), Campaign.id.desc()) if descending else (column.asc(), Campaign.id.asc())
     rows = conn.execute(query.order_by(*order).limit(limit + 1)).all()
+    chain_time = rows[0].chain_time if rows else now(conn)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1].Campaign
         next_cursor = encode_cursor(sort, getattr(last, column.key), last.id)
-    return rows, next_cursor, at
+    return rows, next_cursor, chain_time
 
 
 def campaign(conn: Session, campaign_id: int) -> Any | None:
@@ -215,7 +226,8 @@ def history(conn: Session, address: str, limit: int, before: tuple[int, int] | N
 
 def statistics(conn: Session) -> dict[str, Any]:
     at = now(conn)
-    by_state = dict(conn.execute(select(state_of(at), func.count()).group_by(state_of(at))).tuples().all())
+    state = state_of(at).label("state")  # one expression, grouped by its label: PostgreSQL needs them equal
+    by_state = dict(conn.execute(select(state, func.count()).group_by(state)).tuples().all())
     return {
         "campaigns": sum(by_state.values()),
         "campaigns_by_state": {state.value: by_state.get(state.value, 0) for state in CampaignState},

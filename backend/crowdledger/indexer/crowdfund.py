@@ -8,13 +8,31 @@ Every rule here mirrors contracts/Crowdfund.sol; docs/PROTOCOL.md says which eve
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from crowdledger.chain.decode import Event
 from crowdledger.store.models import Campaign, MilestoneVote, Pledge, Tier, TokenTotal, Vote
 from crowdledger.store.rows import Row, Rows
 
 BPS = 10_000
+# Events a creator causes that do not name them; for account histories their actor is the campaign's creator.
+# (A backer may open a vote after MILESTONE_GRACE; such a VoteOpened is still listed under the creator.)
+_CREATOR_ACTIONS = frozenset({"CampaignCancelled", "Claimed", "VoteOpened", "TierAdded", "TierSupplyRaised"})
+
+
+def actors(conn: Connection, events: Sequence[Event]) -> dict[tuple[int, int], str]:
+    """The actor of each creator action among `events`, by event key."""
+    wanted = [e for e in events if e.contract == "Crowdfund" and e.name in _CREATOR_ACTIONS]
+    if not wanted:
+        return {}
+    creators = {e.args["campaignId"]: e.args["creator"] for e in events if e.name == "CampaignLaunched"}
+    missing = sorted({e.args["campaignId"] for e in wanted} - creators.keys())
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        creators.update(
+            conn.execute(select(Campaign.id, Campaign.creator).where(Campaign.id.in_(chunk))).tuples()
+        )
+    return {e.key: creators[e.args["campaignId"]] for e in wanted if e.args["campaignId"] in creators}
 
 
 def _funded_bps(raised: int, goal: int) -> int:

@@ -162,7 +162,9 @@ class Indexer:
             if conn.execute(select(SyncState.next_block)).scalar_one() != first:
                 raise RpcError("another indexer is writing to this database")  # not retryable: two writers
             if events:
-                conn.execute(insert(RawEvent), [_raw_row(e, timestamps[e.block_number]) for e in events])
+                acting = crowdfund.actors(conn, events)
+                rows = [_raw_row(e, timestamps[e.block_number], acting.get(e.key)) for e in events]
+                conn.execute(insert(RawEvent), rows)
             # Only the newest range end is kept beside the blocks with events, so the table does not depend
             # on how the chain was cut into ranges (a resumed run ends with the same rows as a straight one).
             no_events = ~select(RawEvent.block_number).where(RawEvent.block_number == first - 1).exists()
@@ -269,7 +271,7 @@ def rebuild(conn: Connection) -> None:
         after = (rows[-1].block_number, rows[-1].log_index)
 
 
-def _raw_row(event: Event, timestamp: int) -> dict[str, Any]:
+def _raw_row(event: Event, timestamp: int, actor: str | None) -> dict[str, Any]:
     return {
         "block_number": event.block_number,
         "log_index": event.log_index,
@@ -277,6 +279,6 @@ def _raw_row(event: Event, timestamp: int) -> dict[str, Any]:
         "tx_hash": event.tx_hash,
         "contract": event.contract,
         "name": event.name,
-        "actor": next((event.args[k] for k in _ACTOR_FIELDS if k in event.args), None),
+        "actor": actor or next((event.args[k] for k in _ACTOR_FIELDS if k in event.args), None),
         "args": event.args,
     }

@@ -10,7 +10,14 @@ from sqlalchemy import Engine, create_engine, event
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    """An engine for `url`. `read_only` engines (the API's) run each statement on its own, without BEGIN and
+    ROLLBACK round trips around every request; the indexer's engine keeps transactions."""
+    engine = _engine(url)
+    return engine.execution_options(isolation_level="AUTOCOMMIT") if read_only else engine
+
+
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
