@@ -108,7 +108,8 @@ def simulate(crowdfund, token, creator, backers) -> dict[str, int]:
     chain.mine()
     crowdfund.claim(ids["funded"], creator, {"from": creator})
     crowdfund.refund(ids["failed"], backers[2], {"from": backers[2]})
-    crowdfund.recordFailure(ids["failed"], {"from": backers[5]})
+    if int(crowdfund.reputation(), 16):  # a failure is recorded only where there is a ledger
+        crowdfund.recordFailure(ids["failed"], {"from": backers[5]})
     for name, approve in (("approved", True), ("rejected", False)):
         crowdfund.claim(ids[name], creator, {"from": creator})
         crowdfund.openVote(ids[name], {"from": creator})

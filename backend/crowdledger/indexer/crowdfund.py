@@ -29,9 +29,8 @@ def actors(conn: Connection, events: Sequence[Event]) -> dict[tuple[int, int], s
     missing = sorted({e.args["campaignId"] for e in wanted} - creators.keys())
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
-        creators.update(
-            conn.execute(select(Campaign.id, Campaign.creator).where(Campaign.id.in_(chunk))).tuples()
-        )
+        found = conn.execute(select(Campaign.id, Campaign.creator).where(Campaign.id.in_(chunk)))
+        creators.update((campaign_id, creator) for campaign_id, creator in found)
     return {e.key: creators[e.args["campaignId"]] for e in wanted if e.args["campaignId"] in creators}
 
 
