@@ -36,4 +36,5 @@ class Uint256(TypeDecorator[int]):
 
 
 class Int256(Uint256):
+    cache_ok = True  # SQLAlchemy asks each class itself, not its base
     offset = 2**255
