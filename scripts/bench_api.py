@@ -131,8 +131,21 @@ def main() -> None:
     took = time.perf_counter() - started
     print(f"Loaded {args.campaigns:,} campaigns and {args.pledges:,} pledges in {took:.0f} s")
 
+    print(f"\n{args.connections} connections, {args.seconds} s each, {args.workers} API workers\n")
+    print("| listing page cache | endpoint | requests/s | p50 ms | p95 ms | p99 ms | share of /health |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for cache_seconds in ("1.0", "0"):
+        serve_and_load(url, args, cache_seconds)
+
+
+def serve_and_load(url: str, args: argparse.Namespace, cache_seconds: str) -> None:
     port = 8765
-    env = {**os.environ, "CROWDLEDGER_DATABASE_URL": url, "CROWDLEDGER_API_PORT": str(port)}
+    env = {
+        **os.environ,
+        "CROWDLEDGER_DATABASE_URL": url,
+        "CROWDLEDGER_API_PORT": str(port),
+        "CROWDLEDGER_PAGE_CACHE_SECONDS": cache_seconds,
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "crowdledger.cli", "serve", "--workers", str(args.workers)],
         env=env,
@@ -140,6 +153,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    label = f"{cache_seconds} s" if cache_seconds != "0" else "off"
     try:
         for _ in range(200):
             try:
@@ -150,21 +164,15 @@ def main() -> None:
             time.sleep(0.1)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_REPORT)
-        paths = (
-            ["/health"]
-            + [f"/campaigns?sort={sort}" for sort in SORTS]
-            + ["/campaigns?state=Funding&sort=most_funded"]
-        )
-        print(f"\n{args.connections} connections, {args.seconds} s each, {args.workers} API workers\n")
-        print("| endpoint | requests/s | p50 ms | p95 ms | p99 ms | share of /health |")
-        print("|---|---:|---:|---:|---:|---:|")
+        paths = ["/health"] + [f"/campaigns?sort={sort}" for sort in SORTS]
+        paths.append("/campaigns?state=Funding&sort=most_funded")
         floor = None
         for path in paths:
             assert httpx.get(base + path).status_code == 200, path
             r = run_wrk(base + path, args.seconds, args.connections, script.name)
             floor = floor or r["rps"]
             print(
-                f"| `{path}` | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
+                f"| {label} | `{path}` | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
                 f"| {r['rps'] / floor:.0%} |" + (f" ({r['errors']} errors)" if r["errors"] else "")
             )
     finally:

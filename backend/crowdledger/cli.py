@@ -141,7 +141,7 @@ def _app(settings: Settings) -> Any:
     from crowdledger.store.db import make_engine, migrate
 
     migrate(make_engine(settings.database_url))
-    return create_app(make_engine(settings.database_url, read_only=True))
+    return create_app(make_engine(settings.database_url, read_only=True), settings.page_cache_seconds)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

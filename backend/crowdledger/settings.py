@@ -20,12 +20,13 @@ class Settings:
     rpc_url: str = "http://127.0.0.1:8545"
     deployment: Path = Path("deployments/development.json")
     confirmations: int = 0  # blocks behind the head the indexer stays, for chains that reorganise
-    batch_blocks: int = 10_000  # the first log query's block range; it adapts to the provider
+    batch_blocks: int = 10_000  # the largest log-query block range (ranges adapt below it)
     poll_seconds: float = 1.0  # how often live mode asks for new blocks
     rpc_timeout: float = 10.0
     rpc_attempts: int = 6  # per call, with exponential backoff, before RpcUnavailable
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    page_cache_seconds: float = 1.0  # how long a listing page is reused; 0 turns the cache off
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":

@@ -43,9 +43,11 @@ def rpc_url() -> str:
     return str(web3.provider.endpoint_uri)
 
 
-def deployment_of(crowdfund) -> Deployment:
-    """The deployment record for `crowdfund`, and for the reputation ledger it is wired to, if any."""
+def deployment_of(crowdfund, *others) -> Deployment:
+    """The deployment record for `crowdfund`, the reputation ledger it is wired to (if any), and `others`."""
     contracts = {"Crowdfund": DeployedContract("Crowdfund", crowdfund.address.lower(), crowdfund.abi)}
+    for other in others:
+        contracts[other._name] = DeployedContract(other._name, other.address.lower(), other.abi)
     ledger = crowdfund.reputation()
     if int(ledger, 16):
         contracts["Reputation"] = DeployedContract("Reputation", ledger.lower(), Reputation.abi)
@@ -61,10 +63,9 @@ def reputation(crowdfund, owner):
     return ledger
 
 
-def make_indexer(engine: Engine, crowdfund, rpc: Rpc | None = None, **kwargs) -> Indexer:
-    return Indexer(
-        engine, rpc or Rpc(rpc_url(), attempts=2, backoff=0.01), deployment_of(crowdfund), **kwargs
-    )
+def make_indexer(engine: Engine, crowdfund, rpc: Rpc | None = None, others=(), **kwargs) -> Indexer:
+    rpc = rpc or Rpc(rpc_url(), attempts=2, backoff=0.01)
+    return Indexer(engine, rpc, deployment_of(crowdfund, *others), **kwargs)
 
 
 def metadata(title: str, description: str = "") -> tuple[str, bytes]:

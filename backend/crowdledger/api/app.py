@@ -2,6 +2,7 @@
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Any
@@ -11,10 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crowdledger.api import pages, queries, schemas
-from crowdledger.api.queries import BadCursor, CampaignFilter, CampaignSort, CampaignState
+from crowdledger.api.queries import BadCursor, CampaignFilter, CampaignSort, CampaignState, TaskKind
 from crowdledger.reputation import Line, Role, explain, fade
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ def _error(status: int, code: str, message: str, details: list[dict[str, Any]] |
     return JSONResponse(status_code=status, content=body.model_dump())
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, page_cache_seconds: float = 1.0) -> FastAPI:
     app = FastAPI(
         title="CrowdLedger",
         summary="Campaigns, pledges and accounts indexed from the CrowdLedger contracts",
@@ -110,9 +112,11 @@ def create_app(engine: Engine) -> FastAPI:
 
     # ------------------------------------------------------------------ campaigns
 
+    pages_cache = PageCache(seconds=page_cache_seconds)
+
     @app.get("/campaigns", response_model=schemas.CampaignPage, tags=["campaigns"])
-    def list_campaigns(
-        db: Db,
+    async def list_campaigns(
+        request: Request,
         state: CampaignState | None = None,
         creator: Annotated[str | None, Query(pattern=ADDRESS)] = None,
         token: Annotated[str | None, Query(pattern=ADDRESS, description="0x000…000 for ETH")] = None,
@@ -129,14 +133,26 @@ def create_app(engine: Engine) -> FastAPI:
         limit: Limit = 20,
         cursor: Annotated[str | None, Query(max_length=300)] = None,
     ) -> Response:
-        where = CampaignFilter(state, _lower(creator), _lower(token), q)
-        rows, next_cursor, at = queries.list_campaigns(db, where, sort, limit, cursor)
-        page = schemas.CampaignPage.model_construct(
-            items=[_summary(r) for r in rows], next_cursor=next_cursor, chain_time=at
-        )
-        # The hottest route: serialised once here, not validated again on the way out (the response model
-        # still documents it).
-        return Response(page.model_dump_json(), media_type="application/json")
+        """Campaigns, filtered and sorted, a page at a time. Pages may be up to a second old: the index
+        itself moves on at most once per poll of the chain."""
+        body = pages_cache.get(request.url.query)
+        if body is None:
+
+            def page() -> bytes:
+                where = CampaignFilter(state, _lower(creator), _lower(token), q)
+                with Session(engine) as db:
+                    rows, next_cursor, at = queries.list_campaigns(db, where, sort, limit, cursor)
+                items = [_summary(r) for r in rows]
+                # Serialised once here, not validated again on the way out (the response model documents it).
+                return (
+                    schemas.CampaignPage.model_construct(items=items, next_cursor=next_cursor, chain_time=at)
+                    .model_dump_json()
+                    .encode()
+                )
+
+            body = await run_in_threadpool(page)
+            pages_cache.put(request.url.query, body)
+        return Response(body, media_type="application/json")
 
     @app.get("/campaigns/{campaign_id}", response_model=schemas.CampaignDetail, tags=["campaigns"])
     def campaign(db: Db, campaign_id: CampaignId) -> schemas.CampaignDetail:
@@ -223,6 +239,57 @@ def create_app(engine: Engine) -> FastAPI:
             lines=[_explained(line) for line in lines],
         )
 
+    # ------------------------------------------------------------------ crowdsourcing
+
+    @app.get("/tasks", response_model=schemas.TaskPage, tags=["tasks"])
+    def list_tasks(
+        db: Db,
+        kind: TaskKind | None = None,
+        requester: Annotated[str | None, Query(pattern=ADDRESS)] = None,
+        limit: Limit = 20,
+        before: Annotated[
+            int | None, Query(ge=1, le=MAX_ID, description="the last id of the previous page")
+        ] = None,
+    ) -> schemas.TaskPage:
+        """Contests and micro-tasks, newest first."""
+        items = [_task(t) for t in queries.list_tasks(db, kind, _lower(requester), limit, before)]
+        return schemas.TaskPage(items=items, next_before=items[-1].id if len(items) == limit else None)
+
+    @app.get("/tasks/{task_id}", response_model=schemas.TaskDetail, tags=["tasks"])
+    def task(db: Db, task_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> schemas.TaskDetail:
+        """A task with its entries (contest) or places (micro-task), and what each worker earned."""
+        t = queries.task(db, task_id)
+        if t is None:
+            raise HTTPException(404, f"no task {task_id}")
+        return schemas.TaskDetail(
+            **_task(t).model_dump(),
+            entries=[
+                schemas.EntryOut(
+                    worker=e.worker,
+                    commitment=e.commitment,
+                    submitted_at=e.submitted_at,
+                    revealed=e.revealed,
+                    deliverable_hash=e.deliverable_hash,
+                    deliverable_uri=e.deliverable_uri,
+                    share_bps=e.share_bps,
+                    earned=str(e.earned),
+                    withdrawn=str(e.withdrawn),
+                )
+                for e in queries.task_entries(db, task_id)
+            ],
+            places_detail=[
+                schemas.PlaceOut(
+                    place_index=p.place_index,
+                    status=p.status,
+                    worker=p.worker,
+                    expires_at=p.expires_at,
+                    deliverable_hash=p.deliverable_hash,
+                    review_ends_at=p.review_ends_at,
+                )
+                for p in queries.task_places(db, task_id)
+            ],
+        )
+
     @app.get("/stats", response_model=schemas.Statistics, tags=["statistics"])
     def statistics(db: Db) -> schemas.Statistics:
         s = queries.statistics(db)
@@ -280,6 +347,31 @@ def _reputation(db: Session, who: str) -> schemas.Reputation:
     return schemas.Reputation(scores=scores, ratings_received=ratings, attestation=attestation)
 
 
+def _task(t: Any) -> schemas.TaskOut:
+    return schemas.TaskOut(
+        id=t.id,
+        kind=t.kind,
+        status=t.status,
+        requester=t.requester,
+        token=t.token,
+        reward=str(t.reward),
+        paid=str(t.paid),
+        reclaimed=str(t.reclaimed),
+        deadline=t.deadline,
+        review_period=t.review_period,
+        fee_bps=t.fee_bps,
+        co_reviewer=t.co_reviewer,
+        pay=str(t.pay),
+        places=t.places,
+        places_approved=t.places_approved,
+        access_rules=t.access_rules,
+        entry_count=t.entry_count,
+        revealed_count=t.revealed_count,
+        metadata_uri=t.metadata_uri,
+        posted_at=t.posted_at,
+    )
+
+
 def _explained(line: Line) -> schemas.ExplainedLine:
     e = line.event
     if e is None:
@@ -303,6 +395,30 @@ def _explained(line: Line) -> schemas.ExplainedLine:
         log_index=e.log_index,
         timestamp=e.timestamp,
     )
+
+
+class PageCache:
+    """Response bodies kept for a short time, by query string: under load most requests ask for the same
+    first pages, and a page as old as the index's own polling interval is as fresh as the index."""
+
+    def __init__(self, seconds: float, size: int = 1024) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._pages: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+
+    def get(self, key: str) -> bytes | None:
+        hit = self._pages.get(key)
+        if hit is None or time.monotonic() - hit[0] > self.seconds:
+            return None
+        return hit[1]
+
+    def put(self, key: str, body: bytes) -> None:
+        if self.seconds <= 0:
+            return
+        self._pages[key] = (time.monotonic(), body)
+        self._pages.move_to_end(key)
+        while len(self._pages) > self.size:
+            self._pages.popitem(last=False)
 
 
 def _lower(address: str | None) -> str | None:

@@ -23,12 +23,15 @@ from crowdledger.store.models import (
     Attestation,
     Attester,
     Campaign,
+    Entry,
     MilestoneVote,
+    Place,
     Pledge,
     Rating,
     RawEvent,
     ReputationScore,
     SyncState,
+    Task,
     Tier,
     TokenTotal,
 )
@@ -326,3 +329,41 @@ def reputation_events(conn: Session, address: str) -> list[ReputationEvent]:
                 )
             )
     return events
+
+
+# ----------------------------------------------------------------------------- crowdsourcing
+
+
+class TaskKind(StrEnum):
+    contest = "contest"
+    micro_task = "micro-task"
+
+
+def list_tasks(
+    conn: Session, kind: TaskKind | None, requester: str | None, limit: int, before: int | None
+) -> Sequence[Task]:
+    """Tasks, newest first, with ids below `before` (the last id of the previous page)."""
+    query = select(Task)
+    if kind is not None:
+        query = query.where(Task.kind == kind.value)
+    if requester is not None:
+        query = query.where(Task.requester == requester)
+    if before is not None:
+        query = query.where(Task.id < before)
+    return conn.execute(query.order_by(Task.id.desc()).limit(limit)).scalars().all()
+
+
+def task(conn: Session, task_id: int) -> Task | None:
+    return conn.get(Task, task_id)
+
+
+def task_entries(conn: Session, task_id: int) -> Sequence[Entry]:
+    query = (
+        select(Entry).where(Entry.task_id == task_id).order_by(Entry.submitted_at, Entry.worker).limit(500)
+    )
+    return conn.execute(query).scalars().all()
+
+
+def task_places(conn: Session, task_id: int) -> Sequence[Place]:
+    query = select(Place).where(Place.task_id == task_id).order_by(Place.place_index).limit(500)
+    return conn.execute(query).scalars().all()

@@ -198,3 +198,57 @@ class ExplainedScore(BaseModel):
     role: str
     score: str
     lines: list[ExplainedLine]
+
+
+class TaskOut(BaseModel):
+    id: int
+    kind: str  # contest | micro-task
+    status: str  # open | awarded | split | reclaimed (a micro-task's places carry its state)
+    requester: str
+    token: str
+    reward: str  # escrowed at posting
+    paid: str  # credited to workers, fees included
+    reclaimed: str
+    deadline: int
+    review_period: int
+    fee_bps: int
+    co_reviewer: str | None
+    pay: str  # micro-task: per place
+    places: int
+    places_approved: int
+    access_rules: int  # bits: 1 minimum worker score, 2 invited list, 4 verified accounts
+    entry_count: int
+    revealed_count: int
+    metadata_uri: str
+    posted_at: int
+
+
+class TaskPage(BaseModel):
+    items: list[TaskOut]
+    next_before: int | None
+
+
+class EntryOut(BaseModel):
+    worker: str
+    commitment: str | None
+    submitted_at: int | None
+    revealed: bool
+    deliverable_hash: str | None
+    deliverable_uri: str | None
+    share_bps: int
+    earned: str
+    withdrawn: str
+
+
+class PlaceOut(BaseModel):
+    place_index: int
+    status: str
+    worker: str | None
+    expires_at: int | None
+    deliverable_hash: str | None
+    review_ends_at: int | None
+
+
+class TaskDetail(TaskOut):
+    entries: list[EntryOut]
+    places_detail: list[PlaceOut]

@@ -7,6 +7,7 @@ chain reorganised, and the index rolls back to the newest block both agree on an
 from the raw events that remain.
 """
 
+import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -19,7 +20,7 @@ from crowdledger.chain.decode import Decoder, Event
 from crowdledger.chain.rpc import Block, Rpc
 from crowdledger.deployment import Deployment
 from crowdledger.errors import DeploymentError, RangeTooLarge, RetryableError, RpcError
-from crowdledger.indexer import crowdfund, reputation
+from crowdledger.indexer import bounty, crowdfund, reputation
 from crowdledger.store.models import DERIVED_TABLES, IndexedBlock, RawEvent, SyncState
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,10 @@ log = logging.getLogger(__name__)
 PROJECTIONS: list[Callable[[Connection, Sequence[Event], dict[int, int]], None]] = [
     crowdfund.apply,
     reputation.apply,
+    bounty.apply,
 ]
-_REPLAY_CHUNK = 20_000
+_REPLAY_CHUNK = 20_000  # events per projection call when rebuilding
+EVENTS_PER_RANGE = 20_000  # what a block range aims to hold: about one commit's worth
 # The argument naming the account that acted, in the order looked for; it feeds account histories.
 _ACTOR_FIELDS = (
     "backer",
@@ -62,7 +65,9 @@ class Indexer:
         self.rpc = rpc
         self.deployment = deployment
         self.confirmations = confirmations
-        self.span = batch_blocks  # adapts: halves on "too many results", doubles back after successes
+        # The range adapts: it starts small, doubles after each success up to batch_blocks, follows the event
+        # density (EVENTS_PER_RANGE) and halves when the provider refuses it.
+        self.span = min(batch_blocks, 100)
         self.max_span = batch_blocks
         self.decoder = Decoder(deployment)
 
@@ -129,7 +134,11 @@ class Indexer:
         if end is None:  # the chain shortened under us: a reorg the next step will undo
             return Progress(first, target, 0)
         self._commit(first, last, events, timestamps, end, head)
-        self.span = min(self.max_span, self.span * 2)
+        # Next, as many blocks as should hold about EVENTS_PER_RANGE events at this density, so that a dense
+        # stretch of chain never makes one huge response and commit; ranges grow back where blocks are empty.
+        blocks = last - first + 1
+        density_span = blocks * EVENTS_PER_RANGE // len(events) if events else blocks * 2
+        self.span = max(1, min(self.max_span, density_span, self.span * 2))
         return Progress(last + 1, target, len(events))
 
     def _fetch(self, first: int, last: int) -> tuple[list[Event], dict[int, int], Block | None]:
@@ -164,7 +173,7 @@ class Indexer:
             if events:
                 acting = crowdfund.actors(conn, events)
                 rows = [_raw_row(e, timestamps[e.block_number], acting.get(e.key)) for e in events]
-                conn.execute(insert(RawEvent), rows)
+                _insert_events(conn, rows)
             # Only the newest range end is kept beside the blocks with events, so the table does not depend
             # on how the chain was cut into ranges (a resumed run ends with the same rows as a straight one).
             no_events = ~select(RawEvent.block_number).where(RawEvent.block_number == first - 1).exists()
@@ -282,3 +291,16 @@ def _raw_row(event: Event, timestamp: int, actor: str | None) -> dict[str, Any]:
         "actor": actor or next((event.args[k] for k in _ACTOR_FIELDS if k in event.args), None),
         "args": event.args,
     }
+
+
+def _insert_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Raw events in bulk: PostgreSQL's COPY (several times faster than INSERT for a range's thousands of
+    rows), a plain bulk INSERT elsewhere."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(RawEvent), rows)
+        return
+    columns = list(rows[0])
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY events ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c == "args" else row[c] for c in columns])

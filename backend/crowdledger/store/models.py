@@ -196,6 +196,67 @@ class Attester(Base):
     registered: Mapped[bool] = mapped_column(Boolean)
 
 
+# ----------------------------------------------------------------------------- derived: crowdsourcing
+
+
+class Task(Base):
+    """A contest or a micro-task, with its reward escrowed at posting."""
+
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    requester: Mapped[str] = mapped_column(Address, index=True)
+    token: Mapped[str] = mapped_column(Address)
+    kind: Mapped[str] = mapped_column(String(16))  # contest | micro-task
+    status: Mapped[str] = mapped_column(String(16))  # open | awarded | split | reclaimed
+    reward: Mapped[int] = mapped_column(Uint256)  # escrowed at posting
+    paid: Mapped[int] = mapped_column(Uint256)  # credited to workers, fees included
+    reclaimed: Mapped[int] = mapped_column(Uint256)
+    deadline: Mapped[int] = mapped_column(BigInteger)
+    review_period: Mapped[int] = mapped_column(BigInteger)
+    fee_bps: Mapped[int] = mapped_column(Integer)
+    co_reviewer: Mapped[str | None] = mapped_column(Address)
+    pay: Mapped[int] = mapped_column(Uint256)  # micro-task: per place
+    places: Mapped[int] = mapped_column(Integer)
+    places_approved: Mapped[int] = mapped_column(Integer)
+    work_window: Mapped[int] = mapped_column(BigInteger)
+    access_rules: Mapped[int] = mapped_column(Integer)  # bits: 1 minimum worker score, 2 invited, 4 verified
+    entry_count: Mapped[int] = mapped_column(Integer)
+    revealed_count: Mapped[int] = mapped_column(Integer)
+    metadata_uri: Mapped[str] = mapped_column(Text)
+    metadata_hash: Mapped[str] = mapped_column(Hash)
+    posted_at: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_tasks_deadline", "deadline", "id"),)
+
+
+class Entry(Base):
+    """A worker's record in a task: their contest entry, and what they earned and withdrew."""
+
+    __tablename__ = "entries"
+    task_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    worker: Mapped[str] = mapped_column(Address, primary_key=True, index=True)
+    commitment: Mapped[str | None] = mapped_column(Hash)
+    submitted_at: Mapped[int | None] = mapped_column(BigInteger)
+    revealed: Mapped[bool] = mapped_column(Boolean)
+    deliverable_hash: Mapped[str | None] = mapped_column(Hash)
+    deliverable_uri: Mapped[str | None] = mapped_column(Text)
+    share_bps: Mapped[int] = mapped_column(Integer)
+    earned: Mapped[int] = mapped_column(Uint256)  # net of fees
+    withdrawn: Mapped[int] = mapped_column(Uint256)
+
+
+class Place(Base):
+    """One micro-task place; `worker` is None while it is open."""
+
+    __tablename__ = "places"
+    task_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    place_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # open | taken | submitted | approved
+    worker: Mapped[str | None] = mapped_column(Address)
+    expires_at: Mapped[int | None] = mapped_column(BigInteger)  # taken: the work window's end
+    deliverable_hash: Mapped[str | None] = mapped_column(Hash)
+    review_ends_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
 DERIVED_TABLES = [
     Campaign,
     Tier,
@@ -207,4 +268,7 @@ DERIVED_TABLES = [
     Rating,
     Attestation,
     Attester,
+    Task,
+    Entry,
+    Place,
 ]

@@ -1,0 +1,210 @@
+"""Bounty events to the derived crowdsourcing tables: tasks, workers' entries and earnings, micro-task places.
+
+Mirrors contracts/Bounty.sol; like the other projections it reads only its events and the rows they touch.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from crowdledger.chain.decode import Event
+from crowdledger.store.models import Entry, Place, Task
+from crowdledger.store.rows import Row, Rows
+
+KINDS = ("contest", "micro-task")
+ZERO = "0x" + "00" * 20
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.tasks = Rows(Task.__table__, ("id",))  # type: ignore[arg-type]
+        self.entries = Rows(Entry.__table__, ("task_id", "worker"))  # type: ignore[arg-type]
+        self.places = Rows(Place.__table__, ("task_id", "place_index"))  # type: ignore[arg-type]
+
+    def task(self, task_id: int) -> Row:
+        row = self.tasks.get((task_id,))
+        if row is None:
+            raise LookupError(f"event for task {task_id}, which was never posted")
+        self.tasks.changed(row)
+        return row
+
+    def entry(self, task_id: int, worker: str) -> Row:
+        row = self.entries.get((task_id, worker))
+        if row is None:
+            row = self.entries.add(
+                {
+                    "task_id": task_id,
+                    "worker": worker,
+                    "commitment": None,
+                    "submitted_at": None,
+                    "revealed": False,
+                    "deliverable_hash": None,
+                    "deliverable_uri": None,
+                    "share_bps": 0,
+                    "earned": 0,
+                    "withdrawn": 0,
+                }
+            )
+        self.entries.changed(row)
+        return row
+
+    def place(self, task_id: int, index: int) -> Row:
+        row = self.places.get((task_id, index))
+        if row is None:
+            row = self.places.add(
+                {
+                    "task_id": task_id,
+                    "place_index": index,
+                    "status": "open",
+                    "worker": None,
+                    "expires_at": None,
+                    "deliverable_hash": None,
+                    "review_ends_at": None,
+                }
+            )
+        self.places.changed(row)
+        return row
+
+
+def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int]) -> None:
+    events = [e for e in events if e.contract == "Bounty"]
+    if not events:
+        return
+    b = _Batch()
+    b.tasks.load(conn, {(e.args["taskId"],) for e in events if "taskId" in e.args})
+    b.entries.load(conn, {(e.args["taskId"], e.args["worker"]) for e in events if "worker" in e.args})
+    b.places.load(conn, {(e.args["taskId"], e.args["placeIndex"]) for e in events if "placeIndex" in e.args})
+    for e in events:
+        handler = _HANDLERS.get(e.name)
+        if handler is not None:
+            handler(b, e.args, timestamps[e.block_number])
+    for rows in (b.tasks, b.entries, b.places):
+        rows.flush(conn)
+
+
+def _posted(b: _Batch, a: dict[str, Any], at: int) -> None:
+    co_reviewer = a["coReviewer"] if a["coReviewer"] != ZERO else None
+    b.tasks.add(
+        {
+            "id": a["taskId"],
+            "requester": a["requester"],
+            "token": a["token"],
+            "kind": KINDS[a["kind"]],
+            "status": "open",
+            "reward": a["reward"],
+            "paid": 0,
+            "reclaimed": 0,
+            "deadline": a["deadline"],
+            "review_period": a["reviewPeriod"],
+            "fee_bps": a["feeBps"],
+            "co_reviewer": co_reviewer,
+            "pay": 0,
+            "places": 0,
+            "places_approved": 0,
+            "work_window": 0,
+            "access_rules": 0,
+            "entry_count": 0,
+            "revealed_count": 0,
+            "metadata_uri": a["metadataURI"],
+            "metadata_hash": a["metadataHash"],
+            "posted_at": at,
+        }
+    )
+
+
+def _places_offered(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.task(a["taskId"]).update(pay=a["pay"], places=a["places"], work_window=a["workWindow"])
+
+
+def _restricted(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.task(a["taskId"])["access_rules"] = a["accessRules"]
+
+
+def _submitted(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.task(a["taskId"])["entry_count"] = a["entryCount"]
+    b.entry(a["taskId"], a["worker"]).update(commitment=a["commitment"], submitted_at=at)
+
+
+def _revealed(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.task(a["taskId"])["revealed_count"] = a["revealedCount"]
+    b.entry(a["taskId"], a["worker"]).update(
+        revealed=True, deliverable_hash=a["deliverableHash"], deliverable_uri=a["deliverableURI"]
+    )
+
+
+def _credit(b: _Batch, a: dict[str, Any]) -> Row:
+    task = b.task(a["taskId"])
+    task["paid"] += a["amount"] + a["fee"]
+    entry = b.entry(a["taskId"], a["worker"])
+    entry["earned"] += a["amount"]
+    return task
+
+
+def _awarded(b: _Batch, a: dict[str, Any], at: int) -> None:
+    _credit(b, a)["status"] = "awarded"
+    b.entry(a["taskId"], a["worker"])["share_bps"] = a["shareBps"]
+
+
+def _split(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.task(a["taskId"])["status"] = "split"
+
+
+def _default_share(b: _Batch, a: dict[str, Any], at: int) -> None:
+    _credit(b, a)
+
+
+def _reclaimed(b: _Batch, a: dict[str, Any], at: int) -> None:
+    task = b.task(a["taskId"])
+    task["reclaimed"] += a["amount"]
+    if task["kind"] == "contest":
+        task["status"] = "reclaimed"
+
+
+def _taken(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.place(a["taskId"], a["placeIndex"]).update(
+        status="taken",
+        worker=a["worker"],
+        expires_at=a["expiresAt"],
+        deliverable_hash=None,
+        review_ends_at=None,
+    )
+
+
+def _work_submitted(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.place(a["taskId"], a["placeIndex"]).update(
+        status="submitted", deliverable_hash=a["deliverableHash"], review_ends_at=a["reviewEndsAt"]
+    )
+
+
+def _approved(b: _Batch, a: dict[str, Any], at: int) -> None:
+    _credit(b, a)["places_approved"] += 1
+    b.place(a["taskId"], a["placeIndex"])["status"] = "approved"
+
+
+def _rejected(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.place(a["taskId"], a["placeIndex"]).update(
+        status="open", worker=None, expires_at=None, deliverable_hash=None, review_ends_at=None
+    )
+
+
+def _withdrawn(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.entry(a["taskId"], a["worker"])["withdrawn"] += a["amount"]
+
+
+_HANDLERS = {
+    "TaskPosted": _posted,
+    "PlacesOffered": _places_offered,
+    "TaskRestricted": _restricted,
+    "EntrySubmitted": _submitted,
+    "EntryRevealed": _revealed,
+    "Awarded": _awarded,
+    "ContestSplitByDefault": _split,
+    "DefaultShareCredited": _default_share,
+    "RewardReclaimed": _reclaimed,
+    "PlaceTaken": _taken,
+    "WorkSubmitted": _work_submitted,
+    "PlaceApproved": _approved,
+    "PlaceRejected": _rejected,
+    "Withdrawn": _withdrawn,
+}
