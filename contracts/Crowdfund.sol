@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import {PlatformFees} from "./base/PlatformFees.sol";
 import {IRatingSource, IReputation, Role} from "./interfaces/IReputation.sol";
 
 /// @title Crowdfund — all-or-nothing crowdfunding, one contract for every campaign
@@ -16,8 +13,7 @@ import {IRatingSource, IReputation, Role} from "./interfaces/IReputation.sol";
 /// creator claims the funds (in milestones that backers may vote down); otherwise every backer refunds.
 /// @dev Every payout is a pull, every state change an event carrying the new values, so the log alone rebuilds
 /// the state. See docs/PROTOCOL.md for the state machine and the invariants the tests check.
-contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingSource {
-    using SafeERC20 for IERC20;
+contract Crowdfund is PlatformFees, Pausable, IRatingSource {
     using SafeCast for uint256;
 
     /*//////////////////////////////////////////////////////////////
@@ -161,9 +157,6 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
         uint256 refundPool
     );
     event Refunded(uint256 indexed campaignId, address indexed backer, address to, uint256 amount);
-    event FeeChanged(uint256 oldFeeBps, uint256 newFeeBps);
-    event TreasuryChanged(address indexed oldTreasury, address indexed newTreasury);
-    event FeesWithdrawn(address indexed token, address indexed treasury, uint256 amount);
     event ReputationChanged(address indexed oldReputation, address indexed newReputation);
     event FailureRecorded(uint256 indexed campaignId);
 
@@ -173,7 +166,6 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
 
     error CampaignNotFound(uint256 campaignId);
     error NotCreator(address caller, address creator);
-    error ZeroAddress();
     error ZeroAmount();
     // launch
     error GoalIsZero();
@@ -195,7 +187,6 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
     error NotFunding(State state);
     error WrongEthAmount(uint256 sent, uint256 expected);
     error PermitNeedsToken();
-    error TokenDeliveredLess(uint256 received, uint256 expected);
     error NothingPledged();
     error UnpledgeWouldDropBelowGoal(uint256 raisedAfter, uint256 goal);
     // outcomes
@@ -208,7 +199,6 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
     error NoReputationLedger();
     error ReputationNotAContract(address ledger);
     error NotEnoughGasToRecord(uint256 gasLeft, uint256 needed);
-    error EthTransferFailed(address to, uint256 amount);
     // milestones
     error NoMilestoneLeft();
     error VoteAlreadyOpen();
@@ -218,15 +208,11 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
     error OnlyCreatorUntil(uint256 time);
     error AlreadyVoted(uint256 milestone);
     // platform
-    error FeeTooHigh(uint256 feeBps, uint256 max);
-    error NoFees();
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    uint256 public constant BPS = 10_000;
-    uint256 public constant MAX_FEE_BPS = 1_000; // 10%
     uint256 public constant MIN_DURATION = 1 days;
     uint256 public constant MAX_DURATION = 90 days;
     uint256 public constant MAX_START_DELAY = 90 days;
@@ -248,12 +234,8 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
     uint256 public constant RECORD_GAS = 100_000;
 
     uint256 public campaignCount;
-    uint16 public feeBps;
-    address public treasury;
     /// @notice The reputation ledger creators' outcomes are recorded in; address(0) records nothing.
     IReputation public reputation;
-    /// @notice Fees owed to the treasury per token (address(0): ETH).
-    mapping(address token => uint256) public feesAccrued;
 
     mapping(uint256 campaignId => Campaign) internal _campaigns;
     mapping(uint256 campaignId => mapping(uint256 tierId => Tier)) public tiers;
@@ -265,10 +247,7 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
-    constructor(address owner_, address treasury_, uint16 feeBps_) Ownable(owner_) {
-        _setTreasury(treasury_);
-        _setFee(feeBps_);
-    }
+    constructor(address owner_, address treasury_, uint16 feeBps_) PlatformFees(owner_, treasury_, feeBps_) {}
 
     /*//////////////////////////////////////////////////////////////
                                  LAUNCH
@@ -536,23 +515,7 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
                                 PLATFORM
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Send the fees accrued in `token` to the treasury. Anyone may call; only the treasury receives.
-    function withdrawFees(address token) external nonReentrant {
-        uint256 amount = feesAccrued[token];
-        if (amount == 0) revert NoFees();
-        feesAccrued[token] = 0;
-        emit FeesWithdrawn(token, treasury, amount);
-        _send(token, treasury, amount);
-    }
-
-    /// @notice The fee for campaigns launched from now on. Running campaigns keep theirs.
-    function setFee(uint16 newFeeBps) external onlyOwner {
-        _setFee(newFeeBps);
-    }
-
-    function setTreasury(address newTreasury) external onlyOwner {
-        _setTreasury(newTreasury);
-    }
+    // withdrawFees, setFee and setTreasury come from PlatformFees.
 
     /// @notice Where creators' outcomes are recorded (the ledger must register this contract as a module).
     function setReputation(IReputation newReputation) external onlyOwner {
@@ -741,35 +704,6 @@ contract Crowdfund is Ownable2Step, Pausable, ReentrancyGuardTransient, IRatingS
         }
         if (sum != BPS) revert MilestonesMustSumTo100Percent(sum);
         return (uint8(milestoneBps.length), schedule);
-    }
-
-    /// @dev Takes `amount` of `token` from the backer and refuses tokens that deliver less (fee on transfer).
-    function _pullToken(address token, uint256 amount) internal {
-        uint256 before = IERC20(token).balanceOf(address(this));
-        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = IERC20(token).balanceOf(address(this)) - before;
-        if (received != amount) revert TokenDeliveredLess(received, amount);
-    }
-
-    function _send(address token, address to, uint256 amount) internal {
-        if (token == address(0)) {
-            (bool ok,) = to.call{value: amount}("");
-            if (!ok) revert EthTransferFailed(to, amount);
-        } else {
-            IERC20(token).safeTransfer(to, amount);
-        }
-    }
-
-    function _setFee(uint16 newFeeBps) internal {
-        if (newFeeBps > MAX_FEE_BPS) revert FeeTooHigh(newFeeBps, MAX_FEE_BPS);
-        emit FeeChanged(feeBps, newFeeBps);
-        feeBps = newFeeBps;
-    }
-
-    function _setTreasury(address newTreasury) internal {
-        if (newTreasury == address(0)) revert ZeroAddress();
-        emit TreasuryChanged(treasury, newTreasury);
-        treasury = newTreasury;
     }
 
     /// @dev Reputation is bookkeeping, never a condition of a payout: a ledger that refuses (this contract
