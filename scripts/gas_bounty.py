@@ -1,0 +1,124 @@
+"""The gas each Bounty operation uses, for scripts/gas_report.py (or on its own:
+`./dev brownie run scripts/gas_bounty.py --network NAME`).
+
+Each figure is a whole transaction's gasUsed (21,000 base and calldata included) on a freshly deployed
+Bounty, measured mid-life, as a user meets it: the platform already has tasks and has accrued fees in the
+asset, so the task counter and the fee balance are updated rather than created. The awards and the approval
+run without a reputation ledger (reputation = address(0)); "award a single winner, with reputation" shows
+what recording the three parties' points in the real Reputation adds.
+"""
+
+from collections.abc import Sequence
+
+from brownie import Bounty, MockToken, Reputation, chain, web3
+from brownie.network.account import Account
+from eth_utils import keccak
+
+ETH = "0x" + "00" * 20
+DAY = 86400
+FEE_BPS = 250
+REWARD = 10**18
+TARGETS = {
+    "bounty: post a funded contest (ETH)": 180_000,
+    "bounty: submit an entry": 70_000,
+    "bounty: award a single winner": 80_000,
+}
+
+
+def _params(token: str = ETH) -> tuple:
+    """TaskParams: deadline in 7 days, 3-day reviews, no co-reviewer, public."""
+    deadline = chain[-1].timestamp + 7 * DAY
+    return (token, deadline, 3 * DAY, ETH, 0, 0, b"\x00" * 32, 0, "ipfs://bafy-demo-task", b"\x42" * 32)
+
+
+def _mine_at(timestamp: int) -> None:
+    web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
+    chain.mine()
+
+
+def _contest_with_revealed_entries(
+    bounty, requester: Account, workers: Sequence[Account]
+) -> tuple[int, dict]:
+    """Post an ETH contest, enter and reveal each worker; returns the task id and the gas of the second
+    worker's submit and reveal (the first of each pays for nothing the second does not)."""
+    task_id = bounty.postContest(_params(), REWARD, {"from": requester, "value": REWARD}).return_value
+    gas: dict[str, int] = {}
+    for worker in workers:
+        salt = keccak(text=f"salt {worker}")
+        work = keccak(text=f"work {worker}")
+        gas["submit"] = bounty.submit(
+            task_id, bounty.commitmentOf(work, worker, salt), [], {"from": worker}
+        ).gas_used
+    _mine_at(bounty.task(task_id)["deadline"])
+    for worker in workers:
+        salt = keccak(text=f"salt {worker}")
+        work = keccak(text=f"work {worker}")
+        gas["reveal"] = bounty.reveal(task_id, work, "ipfs://bafy-entry", salt, {"from": worker}).gas_used
+    return task_id, gas
+
+
+def measure(owner: Account, accounts: Sequence[Account]) -> dict[str, int]:
+    """Deploy a Bounty (and a Reputation for the one figure that needs it) and measure each operation.
+    `accounts` needs at least four accounts besides `owner`: a requester and three workers."""
+    requester, *workers = accounts[1:5] if accounts[0] == owner else accounts[:4]
+    bounty = Bounty.deploy(owner, owner, FEE_BPS, ETH, {"from": owner})
+    gas: dict[str, int] = {}
+
+    # mid-life: an earlier task, awarded, so taskCount and feesAccrued[ETH] are already non-zero
+    warm_up, _ = _contest_with_revealed_entries(bounty, requester, workers[:1])
+    bounty.award(warm_up, [workers[0]], [10_000], {"from": requester})
+
+    tx = bounty.postContest(_params(), REWARD, {"from": requester, "value": REWARD})
+    gas["bounty: post a funded contest (ETH)"] = tx.gas_used
+    usd = MockToken.deploy("Demo Dollar", "DUSD", 18, {"from": owner})
+    usd.mint(requester, 10 * REWARD, {"from": owner})
+    usd.approve(bounty, 2**256 - 1, {"from": requester})
+    bounty.postContest(
+        _params(usd.address), REWARD, {"from": requester}
+    )  # the first pays for the balance slot
+    gas["bounty: post a funded contest (ERC-20)"] = bounty.postContest(
+        _params(usd.address), REWARD, {"from": requester}
+    ).gas_used
+
+    task_id, entry_gas = _contest_with_revealed_entries(bounty, requester, workers[:2])
+    gas["bounty: submit an entry"] = entry_gas["submit"]
+    gas["bounty: reveal an entry"] = entry_gas["reveal"]
+    gas["bounty: award a single winner"] = bounty.award(
+        task_id, [workers[1]], [10_000], {"from": requester}
+    ).gas_used
+
+    micro = bounty.postMicroTask(_params(), REWARD // 10, 5, DAY, {"from": requester, "value": REWARD // 2})
+    micro_id = micro.return_value
+    gas["bounty: post a micro-task, 5 places"] = micro.gas_used
+    bounty.take(micro_id, 0, [], {"from": workers[2]})  # the first place takes the slots a later one reuses
+    gas["bounty: take a place"] = bounty.take(micro_id, 1, [], {"from": workers[2]}).gas_used
+    bounty.submitWork(micro_id, 0, keccak(text="labels 0"), {"from": workers[2]})
+    gas["bounty: submit work for a place"] = bounty.submitWork(
+        micro_id, 1, keccak(text="labels 1"), {"from": workers[2]}
+    ).gas_used
+    bounty.approve(micro_id, 0, {"from": requester})
+    gas["bounty: approve a micro place"] = bounty.approve(micro_id, 1, {"from": requester}).gas_used
+    gas["bounty: withdraw"] = bounty.withdraw(task_id, workers[1], {"from": workers[1]}).gas_used
+
+    # the same award with the reputation ledger recording the winner's and the requester's points
+    reputation = Reputation.deploy(owner, {"from": owner})
+    ranked = Bounty.deploy(owner, owner, FEE_BPS, reputation, {"from": owner})
+    reputation.setModule(ranked, True, {"from": owner})
+    warm_up, _ = _contest_with_revealed_entries(ranked, requester, workers[:1])
+    ranked.award(warm_up, [workers[0]], [10_000], {"from": requester})
+    task_id, _ = _contest_with_revealed_entries(ranked, requester, workers[:2])
+    gas["bounty: award a single winner, with reputation"] = ranked.award(
+        task_id, [workers[1]], [10_000], {"from": requester}
+    ).gas_used
+    return gas
+
+
+def main() -> None:
+    from brownie import accounts
+
+    gas = measure(accounts[0], accounts)
+    print("\n| operation | gas | target |\n|---|---:|---:|")
+    for operation, used in gas.items():
+        target = TARGETS.get(operation)
+        verdict = "" if target is None else f"≤ {target:,} {'met' if used <= target else 'MISSED'}"
+        print(f"| {operation} | {used:,} | {verdict} |")
