@@ -9,7 +9,7 @@ can check it against the content hash on chain.
 import base64
 import json
 
-from brownie import Crowdfund, MockToken, Reputation, accounts, chain
+from brownie import Bounty, Crowdfund, MockToken, Reputation, accounts, chain
 from eth_utils import keccak
 
 from scripts.deploy import deploy
@@ -90,6 +90,8 @@ def main() -> None:
         crowdfund.pledge(solar, 1, UNIT // 10, {"from": backer, "value": UNIT // 10})
         crowdfund.pledge(makerspace, 1 if i % 2 else 0, (1 + i) * 800 * UNIT, {"from": backer})
 
+    tasks = crowdsource(Bounty.at(record["contracts"]["Bounty"]["address"]), reputation, bob, backers)
+
     states = ("Upcoming", "Funding", "Succeeded", "Failed", "Cancelled", "Rejected")
     print(f"\nCrowdfund  {crowdfund.address}\nReputation {reputation.address}")
     print(f"DUSD token {usd.address}\nChain id   {chain.id}\n")
@@ -98,3 +100,40 @@ def main() -> None:
         state = states[crowdfund.stateOf(campaign_id)]
         raised, goal = c["raised"] / UNIT, c["goal"] / UNIT
         print(f"  campaign {campaign_id}: {state:<10} raised {raised:>9,.2f} of {goal:,.0f}")
+    for name, task_id in tasks.items():
+        print(f"  task {task_id}: {name}")
+
+
+def crowdsource(bounty, reputation, requester, workers) -> dict[str, int]:
+    """A logo contest awarded to one of three entries, and a micro-task of translations, partly approved; the
+    requester and the paid workers rate each other."""
+    task = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
+    uri, digest = metadata("Logo for the repair café", "Three colours, readable at 2 cm.")
+    contest = bounty.postContest(
+        (*task[:8], uri, digest), UNIT, {"from": requester, "value": UNIT}
+    ).return_value
+    uri, digest = metadata("Translate 5 pages into Spanish", "One page per place, glossary attached.")
+    micro = bounty.postMicroTask(
+        (*task[:8], uri, digest), UNIT // 20, 5, DAY, {"from": requester, "value": UNIT // 4}
+    )
+    micro = micro.return_value
+    entries = {}
+    for worker in workers[:3]:
+        deliverable, salt = keccak(text=f"logo by {worker}"), keccak(text=f"salt {worker}")
+        entries[worker] = (deliverable, salt)
+        bounty.submit(contest, bounty.commitmentOf(deliverable, worker, salt), [], {"from": worker})
+    for place, worker in enumerate(workers[3:6]):
+        bounty.take(micro, place, [], {"from": worker})
+        bounty.submitWork(micro, place, keccak(text=f"page {place}"), {"from": worker})
+    bounty.approve(micro, 0, {"from": requester})
+    bounty.approve(micro, 1, {"from": requester})
+    bounty.reject(micro, 2, {"from": requester})
+    chain.sleep(2 * DAY + 60)
+    chain.mine()
+    for worker, (deliverable, salt) in entries.items():
+        bounty.reveal(contest, deliverable, f"ipfs://logo-{worker.address[:8]}", salt, {"from": worker})
+    bounty.award(contest, [workers[1]], [10_000], {"from": requester})
+    bounty.withdraw(contest, workers[1], {"from": workers[1]})
+    reputation.rate(bounty, contest, workers[1], 5, {"from": requester})
+    reputation.rate(bounty, contest, requester, 4, {"from": workers[1]})
+    return {"contest (awarded)": contest, "micro-task (2 of 5 approved)": micro}

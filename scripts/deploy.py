@@ -9,7 +9,7 @@ writes deployments/NAME.json: chain id, the block the contracts start at, and ea
 import json
 from pathlib import Path
 
-from brownie import Crowdfund, Reputation, accounts, chain, network
+from brownie import Bounty, Crowdfund, Reputation, accounts, chain, network
 from brownie.network.account import Account
 
 DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
@@ -20,9 +20,11 @@ def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dic
     """Deploy every contract, write the deployment record, and return it."""
     reputation = Reputation.deploy(owner, {"from": owner})
     crowdfund = Crowdfund.deploy(owner, treasury, fee_bps, {"from": owner})
+    bounty = Bounty.deploy(owner, treasury, fee_bps, reputation, {"from": owner})
     reputation.setModule(crowdfund, True, {"from": owner})
+    reputation.setModule(bounty, True, {"from": owner})
     crowdfund.setReputation(reputation, {"from": owner})
-    contracts = (reputation, crowdfund)
+    contracts = (reputation, crowdfund, bounty)
     record: dict[str, object] = {
         "network": network.show_active(),
         "chain_id": chain.id,

@@ -12,6 +12,7 @@ from brownie import Crowdfund, MockToken, Reputation, accounts, chain
 from eth_account import Account as EthAccount
 from eth_account.messages import encode_typed_data
 
+from scripts import gas_bounty
 from scripts.deploy import deploy
 
 DAY = 86400
@@ -165,9 +166,11 @@ def measure() -> dict[str, int]:
 def main() -> None:
     started = time.time()
     gas = measure()
+    gas.update(gas_bounty.measure(accounts[0], accounts[1:8]))
+    targets = TARGETS | gas_bounty.TARGETS
     print("\n| operation | gas | target |\n|---|---:|---:|")
     for operation, used in gas.items():
-        target = TARGETS.get(operation)
+        target = targets.get(operation)
         verdict = "" if target is None else f"≤ {target:,} {'met' if used <= target else 'MISSED'}"
         print(f"| {operation} | {used:,} | {verdict} |")
     print(f"\n(measured in {time.time() - started:.0f} s)")
