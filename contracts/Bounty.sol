@@ -72,7 +72,7 @@ contract Bounty is PlatformFees, IRatingSource {
     }
 
     /// @dev One slot. After a default split each revealed entry collects reward / revealedCount (rounded down)
-    /// and the last to collect takes what rounding left, so the reward is paid out exactly.
+    /// and the first to collect also takes what rounding left, so the reward is paid out exactly.
     struct Contest {
         uint128 reward;
         uint32 entryCount;
@@ -177,7 +177,7 @@ contract Bounty is PlatformFees, IRatingSource {
     /// @notice One per winner; the first marks the contest Awarded. amount is credited to the winner, fee
     /// accrued to the treasury.
     event Awarded(uint256 indexed taskId, address indexed worker, uint256 shareBps, uint256 amount, uint256 fee);
-    /// @param share what each revealed entry collects (before the fee); the last collector takes the remainder
+    /// @param share what each revealed entry collects (before the fee); the first collector adds the remainder
     event ContestSplitByDefault(uint256 indexed taskId, uint256 revealedCount, uint256 share);
     event DefaultShareCredited(uint256 indexed taskId, address indexed worker, uint256 amount, uint256 fee);
     /// @param placesReclaimed micro-task: the unused places whose pay went back; 0 for a contest
@@ -873,11 +873,13 @@ contract Bounty is PlatformFees, IRatingSource {
         return gross - fee;
     }
 
-    /// @dev reward / revealedCount rounded down (against the worker asking); the last to collect takes the
-    /// remainder, fewer wei than there are entries, so the reward is paid out exactly and nothing is stranded.
+    /// @dev reward / revealedCount rounded down (against the worker asking); the first to collect also takes
+    /// the remainder, fewer wei than there are entries. The first, not the last: a reward smaller than the
+    /// number of entries makes every other share 0, and those workers never collect, so a last collector
+    /// would never come and the reward would be stranded.
     function _defaultShare(Contest storage c) internal view returns (uint256) {
         uint256 share = c.reward / c.revealedCount;
-        if (c.sharesCollected + 1 == c.revealedCount) return c.reward - share * c.sharesCollected;
+        if (c.sharesCollected == 0) return c.reward - share * (c.revealedCount - 1);
         return share;
     }
 

@@ -326,8 +326,8 @@ def test_without_a_decision_anyone_splits_the_reward_among_revealed_entries(
     assert (split["revealedCount"], split["share"]) == (3, REWARD // 3)
     assert bounty.task(revealed_contest)["status"] == SPLIT_BY_DEFAULT
     share = REWARD // 3
-    last = REWARD - 2 * share
-    assert bounty.withdrawable(revealed_contest, workers[0]) == net_of(share)
+    first = REWARD - 2 * share
+    assert bounty.withdrawable(revealed_contest, workers[0]) == net_of(first)
     paid = []
     for worker in workers[:3]:
         before = worker.balance()
@@ -335,8 +335,8 @@ def test_without_a_decision_anyone_splits_the_reward_among_revealed_entries(
         credited = tx.events["DefaultShareCredited"]
         paid.append(credited["amount"] + credited["fee"])
         assert worker.balance() - before == credited["amount"]
-    # rounded down for each; the last to collect takes the remainder, so the reward is paid out exactly
-    assert paid == [share, share, last]
+    # rounded down for each; the first to collect takes the remainder, so the reward is paid out exactly
+    assert paid == [first, share, share]
     assert sum(paid) == REWARD
     assert bounty.balance() == bounty.feesAccrued("0x" + "00" * 20) == sum(fee_of(p) for p in paid)
     with brownie.reverts(reason("NothingToWithdraw")):
@@ -494,3 +494,24 @@ def test_a_token_contest_pays_in_the_token(bounty, usd, requester, workers, ente
     assert usd.balanceOf(workers[0]) == net_of(REWARD)
     assert usd.balanceOf(bounty) == bounty.feesAccrued(usd) == fee_of(REWARD)
     assert plain(bounty.contest(task_id)) == (REWARD, 1, 1, 0)
+
+
+def test_a_reward_smaller_than_the_entries_goes_whole_to_the_first_collector(
+    bounty, post_contest, enter, reveal, workers, outsider
+):
+    """Each share rounds down to 0; the workers with nothing to collect never collect, and the reward must not
+    wait for them."""
+    task_id = post_contest(reward=2)
+    for worker in workers[:3]:
+        enter(task_id, worker)
+    pass_deadline(bounty, task_id)
+    for worker in workers[:3]:
+        reveal(task_id, worker)
+    pass_review(bounty, task_id)
+    bounty.splitByDefault(task_id, {"from": outsider})
+    tx = bounty.withdraw(task_id, workers[2], {"from": workers[2]})
+    credited = tx.events["DefaultShareCredited"]
+    assert credited["amount"] + credited["fee"] == 2
+    for worker in workers[:2]:
+        with brownie.reverts(reason("NothingToWithdraw")):
+            bounty.withdraw(task_id, worker, {"from": worker})

@@ -106,9 +106,9 @@ class TaskModel:
         return 0
 
     def default_gross(self, index: int) -> int:
-        """The gross share of the index-th default collector: rounded down, the last takes the rest."""
+        """The gross share of the index-th default collector: rounded down, the first also takes the rest."""
         share = self.reward // len(self.revealed)
-        return self.reward - share * index if index + 1 == len(self.revealed) else share
+        return self.reward - share * (len(self.revealed) - 1) if index == 0 else share
 
     def credit(self, worker: str, net: int) -> None:
         self.owed[worker] = self.owed.get(worker, 0) + net
