@@ -1,0 +1,178 @@
+"""Rows from the query functions turned into response models: one place, shared by the JSON routes and the
+pages."""
+
+import time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crowdledger.api import queries, schemas
+from crowdledger.reputation import Line, Role, fade
+
+
+def reputation_out(db: Session, who: str) -> schemas.Reputation:
+    at, period = queries.now(db), queries.half_life(db)
+    scores = [
+        schemas.RoleScore(
+            role=Role(s.role).name.lower(),
+            score=str(fade(s.value, at - s.updated_at, period)),
+            stored=str(s.value),
+            updated_at=s.updated_at,
+            changes=s.changes,
+        )
+        for s in queries.account_scores(db, who)
+    ]
+    ratings = [
+        schemas.RatingOut(
+            source=r.source,
+            ref=str(r.ref),
+            rater=r.rater,
+            stars=r.stars,
+            weight_bps=r.weight_bps,
+            timestamp=r.timestamp,
+        )
+        for r in queries.ratings_received(db, who)
+    ]
+    found = queries.attestation(db, who)
+    attestation = None
+    if found is not None:
+        a, registered = found
+        valid = registered and not a.revoked and a.expires_at > at
+        attestation = schemas.AttestationOut(
+            attester=a.attester, level=a.level, expires_at=a.expires_at, revoked=a.revoked, valid=valid
+        )
+    return schemas.Reputation(scores=scores, ratings_received=ratings, attestation=attestation)
+
+
+def task_out(t: Any) -> schemas.TaskOut:
+    return schemas.TaskOut(
+        id=t.id,
+        kind=t.kind,
+        status=t.status,
+        requester=t.requester,
+        token=t.token,
+        reward=str(t.reward),
+        paid=str(t.paid),
+        reclaimed=str(t.reclaimed),
+        deadline=t.deadline,
+        review_period=t.review_period,
+        fee_bps=t.fee_bps,
+        co_reviewer=t.co_reviewer,
+        pay=str(t.pay),
+        places=t.places,
+        places_approved=t.places_approved,
+        access_rules=t.access_rules,
+        entry_count=t.entry_count,
+        revealed_count=t.revealed_count,
+        metadata_uri=t.metadata_uri,
+        posted_at=t.posted_at,
+    )
+
+
+def explained_line(line: Line) -> schemas.ExplainedLine:
+    e = line.event
+    if e is None:
+        return schemas.ExplainedLine(
+            contribution=str(line.contribution),
+            points=None,
+            reason="rounding",
+            module=None,
+            ref=None,
+            block_number=None,
+            log_index=None,
+            timestamp=None,
+        )
+    return schemas.ExplainedLine(
+        contribution=str(line.contribution),
+        points=str(e.points),
+        reason=e.reason.rstrip(b"\0").decode(errors="replace"),
+        module=e.module,
+        ref=str(e.ref),
+        block_number=e.block_number,
+        log_index=e.log_index,
+        timestamp=e.timestamp,
+    )
+
+
+def index_status(db: Session) -> schemas.IndexStatus | None:
+    s = queries.sync_state(db)
+    if (
+        s is None or s.indexed_timestamp == 0
+    ):  # the cursor exists from the start; nothing is indexed until then
+        return None
+    return schemas.IndexStatus(
+        chain_id=s.chain_id,
+        indexed_block=s.next_block - 1,
+        chain_head=s.chain_head,
+        blocks_behind=max(0, s.chain_head - (s.next_block - 1)),
+        chain_time=s.indexed_timestamp,
+        seconds_since_update=round(time.time() - s.updated_at, 3),
+    )
+
+
+def campaign_summary(row: Any) -> schemas.CampaignSummary:
+    c = row.Campaign
+    return schemas.CampaignSummary.model_construct(
+        id=c.id,
+        state=row.state,
+        creator=c.creator,
+        token=c.token,
+        goal=str(c.goal),
+        raised=str(c.raised),
+        released=str(c.released),
+        percent_funded=c.funded_bps / 100,
+        backer_count=c.backer_count,
+        starts_at=c.starts_at,
+        deadline=c.deadline,
+        fee_bps=c.fee_bps,
+        launched_at=c.launched_at,
+        metadata=schemas.Metadata.model_construct(
+            uri=c.metadata_uri,
+            hash=c.metadata_hash,
+            status=c.metadata_status,
+            title=c.title,
+            description=c.description,
+            image=c.image,
+        ),
+    )
+
+
+def tier_out(t: Any) -> schemas.TierOut:
+    left = t.supply - t.taken if t.supply else None
+    return schemas.TierOut(tier_id=t.tier_id, price=str(t.price), supply=t.supply, taken=t.taken, left=left)
+
+
+def pledge_out(p: Any) -> schemas.PledgeOut:
+    return schemas.PledgeOut(
+        campaign_id=p.campaign_id,
+        backer=p.backer,
+        amount=str(p.amount),
+        tier_id=p.tier_id,
+        refunded=str(p.refunded),
+    )
+
+
+def milestones_out(c: Any, state: str, votes: Any) -> list[schemas.MilestoneOut]:
+    votes_by_milestone = {v.milestone: v for v in votes}
+    out = []
+    for index, bps in enumerate(c.milestone_bps or [10_000]):
+        v = votes_by_milestone.get(index)
+        if index == 0:
+            status = "released-on-success" if state in ("Succeeded", "Rejected") else "pending"
+        elif v is None:
+            status = "pending"
+        elif not v.closed:
+            status = "voting"
+        else:
+            status = "approved" if v.approved else "rejected"
+        out.append(
+            schemas.MilestoneOut(
+                milestone=index,
+                bps=bps,
+                status=status,
+                vote_ends_at=v.ends_at if v else None,
+                approve_weight=str(v.approve_weight) if v else None,
+                reject_weight=str(v.reject_weight) if v else None,
+            )
+        )
+    return out

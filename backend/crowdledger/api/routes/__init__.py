@@ -1,0 +1,1 @@
+"""The JSON API, one router per resource; crowdledger.api.app assembles them."""
