@@ -1,24 +1,11 @@
-"""crowdledger: run the indexer and the API, see how far the index is, launch campaigns and pledge.
-
-    crowdledger index [--follow]        backfill the index (and keep following the chain)
-    crowdledger serve [--workers N]     the HTTP API (several workers share one PostgreSQL)
-    crowdledger run                     both, as `./dev up` does
-    crowdledger status                  how far behind the chain the index is
-    crowdledger launch FILE --account ID [--network NAME]
-    crowdledger pledge CAMPAIGN AMOUNT [--tier N] --account ID [--network NAME]
-
-Settings come from CROWDLEDGER_* environment variables (see crowdledger/settings.py).
-"""
+"""Run the indexer and the API, and see how far the index is."""
 
 import argparse
 import logging
 import sys
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from crowdledger.errors import CrowdLedgerError
 from crowdledger.settings import Settings
@@ -26,53 +13,19 @@ from crowdledger.settings import Settings
 log = logging.getLogger("crowdledger")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="crowdledger", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+def register(commands: Any) -> None:
     index = commands.add_parser("index", help="index the chain into the database")
     index.add_argument("--follow", action="store_true", help="keep following new blocks")
+    index.set_defaults(handler=_index)
     serve = commands.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--workers", type=int, default=1)
-    commands.add_parser("run", help="follow the chain and serve the API in one process")
-    commands.add_parser("status", help="how far behind the chain head the index is")
-    launch = commands.add_parser("launch", help="launch a campaign described in a JSON file")
-    launch.add_argument("file")
-    pledge = commands.add_parser("pledge", help="pledge to a campaign")
-    pledge.add_argument("campaign", type=int)
-    pledge.add_argument("amount", help="in whole tokens, e.g. 0.5")
-    pledge.add_argument("--tier", type=int, default=0)
-    for wallet_command in (launch, pledge):
-        wallet_command.add_argument(
-            "--account", required=True, help="a brownie account id (encrypted keystore)"
-        )
-        wallet_command.add_argument("--network", default="development", help="a brownie network id")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for chatty in ("httpx", "alembic"):  # a line per request or per migration says nothing to an operator
-        logging.getLogger(chatty).setLevel(logging.WARNING)
-    try:
-        settings = Settings.from_env()
-        handler: Callable[[Settings, argparse.Namespace], int] = {
-            "index": _index,
-            "serve": _serve,
-            "run": _run,
-            "status": _status,
-            "launch": _launch,
-            "pledge": _pledge,
-        }[args.command]
-        return handler(settings, args)
-    except CrowdLedgerError as failure:
-        print(f"crowdledger: {failure}", file=sys.stderr)
-        return 1
-    except SQLAlchemyError as failure:
-        reason = getattr(failure, "orig", None) or failure
-        print(f"crowdledger: the database failed ({reason}); check CROWDLEDGER_DATABASE_URL", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-
-
-# ---------------------------------------------------------------------- indexer and API
+    serve.set_defaults(handler=_serve)
+    commands.add_parser("run", help="follow the chain and serve the API in one process").set_defaults(
+        handler=_run
+    )
+    commands.add_parser("status", help="how far behind the chain head the index is").set_defaults(
+        handler=_status
+    )
 
 
 def _indexer(settings: Settings) -> Any:
@@ -149,7 +102,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.workers > 1:  # each worker process builds its own app (and engine) from the environment
         uvicorn.run(
-            "crowdledger.cli:app_from_env",
+            "crowdledger.cli.service:app_from_env",
             factory=True,
             host=settings.api_host,
             port=settings.api_port,
@@ -206,26 +159,3 @@ def _status(settings: Settings, args: argparse.Namespace) -> int:
         f"({behind:,} blocks behind), last update {time.time() - state.updated_at:,.0f}s ago"
     )
     return 0
-
-
-# ---------------------------------------------------------------------- wallet commands (through brownie)
-
-
-def _launch(settings: Settings, args: argparse.Namespace) -> int:
-    from crowdledger import wallet
-
-    campaign_id = wallet.launch(settings, args.file, args.account, args.network)
-    print(f"Launched campaign {campaign_id}")
-    return 0
-
-
-def _pledge(settings: Settings, args: argparse.Namespace) -> int:
-    from crowdledger import wallet
-
-    tx_hash = wallet.pledge(settings, args.campaign, args.amount, args.tier, args.account, args.network)
-    print(f"Pledged to campaign {args.campaign}: transaction {tx_hash}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,7 @@
+"""`python -m crowdledger.cli`"""
+
+import sys
+
+from crowdledger.cli import main
+
+sys.exit(main())
