@@ -27,6 +27,8 @@ class Settings:
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     page_cache_seconds: float = 1.0  # how long a listing page is reused; 0 turns the cache off
+    public_rpc_url: str = ""  # the RPC browsers' wallets are pointed at; empty: rpc_url
+    artifacts: Path = Path("build/contracts")  # compiled contracts (the token ABI the wallet layer uses)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":

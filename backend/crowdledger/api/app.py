@@ -12,10 +12,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from crowdledger.api import pages, schemas
+from crowdledger import web
+from crowdledger.api import schemas
 from crowdledger.api.cache import PageCache
 from crowdledger.api.queries import BadCursor
 from crowdledger.api.routes import accounts, campaigns, service, stats, tasks
+from crowdledger.web.config import WebConfig
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,9 @@ def _error(status: int, code: str, message: str, details: list[dict[str, Any]] |
     return JSONResponse(status_code=status, content=body.model_dump())
 
 
-def create_app(engine: Engine, page_cache_seconds: float = 1.0) -> FastAPI:
+def create_app(
+    engine: Engine, page_cache_seconds: float = 1.0, web_config: WebConfig | None = None
+) -> FastAPI:
     app = FastAPI(
         title="CrowdLedger",
         summary="Campaigns, pledges and accounts indexed from the CrowdLedger contracts",
@@ -36,6 +40,8 @@ def create_app(engine: Engine, page_cache_seconds: float = 1.0) -> FastAPI:
             404: {"model": schemas.ErrorResponse},
             422: {"model": schemas.ErrorResponse},
         },
+        docs_url=None,  # /docs and /redoc are the web app's, with their assets served locally
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.page_cache = PageCache(seconds=page_cache_seconds)
@@ -67,5 +73,5 @@ def create_app(engine: Engine, page_cache_seconds: float = 1.0) -> FastAPI:
 
     for resource in (service, campaigns, accounts, tasks, stats):
         app.include_router(resource.router)
-    app.include_router(pages.router)
+    web.install(app, engine, web_config or WebConfig())
     return app

@@ -11,6 +11,8 @@ from crowdledger.errors import CrowdLedgerError
 from crowdledger.settings import Settings
 
 log = logging.getLogger("crowdledger")
+# Open pages hold a live-update stream; on shutdown they are cut after this long instead of waited for.
+GRACE_SECONDS = 3
 
 
 def register(commands: Any) -> None:
@@ -92,9 +94,11 @@ def _index(settings: Settings, args: argparse.Namespace) -> int:
 def _app(settings: Settings) -> Any:
     from crowdledger.api.app import create_app
     from crowdledger.store.db import make_engine, migrate
+    from crowdledger.web.config import WebConfig
 
     migrate(make_engine(settings.database_url))
-    return create_app(make_engine(settings.database_url, read_only=True), settings.page_cache_seconds)
+    web = WebConfig.load(settings.deployment, settings.rpc_url, settings.public_rpc_url, settings.artifacts)
+    return create_app(make_engine(settings.database_url, read_only=True), settings.page_cache_seconds, web)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -108,9 +112,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             port=settings.api_port,
             workers=args.workers,
             log_level="warning",
+            timeout_graceful_shutdown=GRACE_SECONDS,
         )
     else:
-        uvicorn.run(_app(settings), host=settings.api_host, port=settings.api_port, log_level="warning")
+        uvicorn.run(
+            _app(settings),
+            host=settings.api_host,
+            port=settings.api_port,
+            log_level="warning",
+            timeout_graceful_shutdown=GRACE_SECONDS,
+        )
     return 0
 
 
@@ -132,9 +143,15 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     indexer = threading.Thread(target=follow, name="indexer", daemon=True)
     indexer.start()
-    log.info("API on http://%s:%d (docs at /docs)", settings.api_host, settings.api_port)
+    log.info("Web app and API on http://%s:%d (API docs at /docs)", settings.api_host, settings.api_port)
     try:
-        uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=settings.api_host,
+            port=settings.api_port,
+            log_level="warning",
+            timeout_graceful_shutdown=GRACE_SECONDS,
+        )
     finally:
         stop.set()
     return 0

@@ -1,0 +1,49 @@
+"""An account: reputation per role with every point's history, ratings given and received, its attestation,
+campaigns created and backed, and tasks posted and worked on."""
+
+import re
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from crowdledger.api import convert, queries
+from crowdledger.api.deps import ADDRESS, Db
+from crowdledger.reputation import Role, explain
+from crowdledger.web import queries as web_queries
+from crowdledger.web.pages import PageNotFound
+from crowdledger.web.pages.campaigns import indexed_block
+from crowdledger.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/a/{address}", response_class=HTMLResponse)
+def account_page(request: Request, db: Db, address: str) -> HTMLResponse:
+    if not re.match(ADDRESS, address):
+        raise PageNotFound("page.bad_address", address=address[:50])
+    who = address.lower()
+    reputation = convert.reputation_out(db, who)
+    events = queries.reputation_events(db, who)
+    at = queries.now(db)
+    pledges = [convert.pledge_out(p) for p in queries.account_pledges(db, who)]
+    histories = {
+        score.role: [
+            convert.explained_line(line) for line in explain(who, Role[score.role.upper()], events, at)
+        ]
+        for score in reputation.scores
+    }
+    return render(
+        request,
+        "account.html",
+        address=who,
+        reputation=reputation,
+        histories=histories,
+        ratings_given=web_queries.ratings_given(db, who),
+        campaigns=[convert.campaign_summary(r) for r in queries.account_campaigns(db, who)],
+        pledges=pledges,
+        pledge_tokens=web_queries.campaign_tokens(db, [p.campaign_id for p in pledges]),
+        tasks=[convert.task_out(t) for t in queries.list_tasks(db, None, who, 100, None)],
+        work=web_queries.worker_entries(db, who),
+        now=at,
+        indexed_block=indexed_block(db),
+    )

@@ -1,0 +1,104 @@
+"""The task board: contests and micro-tasks, and one task with its phases, entries or places."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from crowdledger.api import convert, queries
+from crowdledger.api.deps import Db
+from crowdledger.api.queries import TaskKind
+from crowdledger.web.pages import PageNotFound
+from crowdledger.web.pages.campaigns import indexed_block, parse_id
+from crowdledger.web.render import render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+
+
+def _title(request: Request, t: Any) -> str | None:
+    document = request.app.state.web.documents.get(t.metadata_uri, t.metadata_hash)
+    return document.title if document.verified else None
+
+
+@router.get("/t", response_class=HTMLResponse)
+def task_board(request: Request, db: Db) -> HTMLResponse:
+    p = request.query_params
+    try:
+        kind = TaskKind(p["kind"]) if p.get("kind") else None
+    except ValueError:
+        kind = None
+    before = parse_id(p.get("before", ""))
+    rows = queries.list_tasks(db, kind, None, PAGE_SIZE, before)
+    return render(
+        request,
+        "tasks.html",
+        tasks=[{"task": convert.task_out(t), "title": _title(request, t)} for t in rows],
+        kinds=list(TaskKind),
+        kind=kind,
+        next_before=rows[-1].id if len(rows) == PAGE_SIZE else None,
+        now=queries.now(db),
+        indexed_block=indexed_block(db),
+    )
+
+
+def phases(t: Any, now: int) -> list[dict[str, Any]]:
+    """The task's phases in order, each with its start, end and whether it is the current one."""
+    if t.kind == TaskKind.contest.value:
+        review_ends = t.deadline + t.review_period
+        steps = [
+            ("phase.entries", t.posted_at, t.deadline),
+            ("phase.reveal", t.deadline, review_ends),
+            ("phase.settled", review_ends, None),
+        ]
+    else:
+        steps = [("phase.places", t.posted_at, t.deadline), ("phase.review", t.deadline, None)]
+    out = []
+    for key, start, end in steps:
+        current = start <= now and (end is None or now < end)
+        if t.status != "open" and key == "phase.settled":
+            current = True
+        out.append({"key": key, "start": start, "end": end, "current": current})
+    if t.status != "open":
+        for phase in out[:-1]:
+            phase["current"] = False
+    return out
+
+
+def all_places(t: Any, taken: Any) -> list[dict[str, Any]]:
+    """Every place of a micro-task (the index keeps rows only for places someone took), up to 500."""
+    rows = {p.place_index: p for p in taken}
+    out = []
+    for index in range(min(t.places, 500)):
+        row = rows.get(index)
+        out.append(
+            {
+                "index": index,
+                "status": row.status if row else "open",
+                "worker": row.worker if row else None,
+                "expires_at": row.expires_at if row else None,
+                "review_ends_at": row.review_ends_at if row else None,
+            }
+        )
+    return out
+
+
+@router.get("/t/{raw_id}", response_class=HTMLResponse)
+def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
+    task_id = parse_id(raw_id)
+    t = queries.task(db, task_id) if task_id else None
+    if t is None or task_id is None:
+        raise PageNotFound("page.no_task", id=raw_id[:20])
+    now = queries.now(db)
+    return render(
+        request,
+        "task.html",
+        task=convert.task_out(t),
+        title=_title(request, t),
+        phases=phases(t, now),
+        entries=queries.task_entries(db, task_id),
+        places=all_places(t, queries.task_places(db, task_id)),
+        now=now,
+        indexed_block=indexed_block(db),
+        scripts=("wallet",),
+    )
