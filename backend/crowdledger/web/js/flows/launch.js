@@ -1,0 +1,159 @@
+// A creator launches a campaign. The form is checked here first (the contract's own limits), the metadata
+// document (title, description, each tier's name and description) is built and hashed in the page, and the
+// launch is simulated before the wallet is asked to sign.
+//
+// LaunchParams is read from the contract's ABI at run time and each of its fields is filled by the entry of
+// the same name in FIELDS: a field the contract gains later (a delivery date, a vote mode) is one entry here
+// and one input in templates/launch.html; until then the form says which field it lacks.
+import { erc20Abi, keccak256, parseEventLogs, toBytes } from "viem";
+import { getBlock, readContract } from "viem/actions";
+import { parseAmount } from "../lib/amounts.js";
+import { functionAbi, publicClient } from "../lib/chain.js";
+import { t } from "../lib/i18n.js";
+
+const ETH = "0x0000000000000000000000000000000000000000";
+const DAY = 86400;
+const LIMITS = { minDays: 1, maxDays: 90, maxStartDays: 90 }; // Crowdfund's MIN_DURATION, MAX_DURATION, MAX_START_DELAY
+
+function seconds(value) {
+  return value ? Math.floor(new Date(value).getTime() / 1000) : 0;
+}
+
+function tierRows(form) {
+  return [...form.querySelectorAll("[data-tier-row]")]
+    .map((row) => ({
+      name: row.querySelector("[name=tierName]").value.trim(),
+      description: row.querySelector("[name=tierDescription]").value.trim(),
+      price: row.querySelector("[name=tierPrice]").value.trim(),
+      supply: row.querySelector("[name=tierSupply]").value.trim() || "0",
+    }))
+    .filter((tier) => tier.name || tier.price);
+}
+
+/** The metadata document exactly as hashed: its bytes, the data: URI holding them, and keccak256. */
+export function metadataDocument(form) {
+  const document_ = {
+    title: form.elements.title.value.trim(),
+    description: form.elements.description.value.trim(),
+    tiers: tierRows(form).map(({ name, description }) => ({ name, description })),
+  };
+  const bytes = toBytes(JSON.stringify(document_));
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return { bytes, uri: `data:application/json;base64,${btoa(binary)}`, hash: keccak256(bytes) };
+}
+
+const FIELDS = {
+  token: (v) => v.token,
+  goal: (v) => v.goal,
+  startsAt: (v) => v.startsAt,
+  deadline: (v) => v.deadline,
+  quorumBps: (v) => v.quorumBps,
+  milestoneBps: (v) => v.milestoneBps,
+  tiers: (v) => v.tiers,
+  metadataURI: (v) => v.metadata.uri,
+  metadataHash: (v) => v.metadata.hash,
+};
+
+/** The form's values, checked; throws one message listing every problem. */
+async function read(form) {
+  const problems = [];
+  const value = {};
+  const tokenText = form.elements.token.value.trim();
+  value.token = tokenText || ETH;
+  if (tokenText && !/^0x[0-9a-fA-F]{40}$/.test(tokenText)) problems.push(t("flow.launch.token"));
+  let decimals = 18;
+  if (tokenText && !problems.length) {
+    decimals = await readContract(publicClient(), { address: tokenText, abi: erc20Abi, functionName: "decimals" })
+      .catch(() => 18);
+  }
+  if (!form.elements.title.value.trim()) problems.push(t("flow.launch.title"));
+  try {
+    value.goal = parseAmount(form.elements.goal.value, decimals);
+  } catch {
+    problems.push(t("flow.launch.goal"));
+  }
+  const now = Number((await getBlock(publicClient())).timestamp); // the chain's clock
+  value.startsAt = seconds(form.elements.startsAt.value);
+  value.deadline = seconds(form.elements.deadline.value);
+  const start = Math.max(value.startsAt, now);
+  if (start > now + LIMITS.maxStartDays * DAY) problems.push(t("flow.launch.start"));
+  const days = (value.deadline - start) / DAY;
+  if (!(days >= LIMITS.minDays && days <= LIMITS.maxDays)) problems.push(t("flow.launch.deadline"));
+  const quorum = Number(form.elements.quorum.value || 0);
+  if (!(quorum >= 0 && quorum <= 100)) problems.push(t("flow.launch.quorum"));
+  value.quorumBps = Math.round(quorum * 100);
+  const shares = form.elements.milestones.value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  const sum = shares.reduce((a, b) => a + b, 0);
+  if (shares.length && (shares.some((s) => !(s > 0)) || Math.abs(sum - 100) > 1e-9)) {
+    problems.push(t("flow.launch.milestones", { sum }));
+  }
+  value.milestoneBps = shares.map((s) => Math.round(s * 100));
+  value.tiers = [];
+  tierRows(form).forEach((tier, i) => {
+    try {
+      const supply = Number(tier.supply);
+      if (!Number.isInteger(supply) || supply < 0) throw new Error();
+      value.tiers.push({ price: parseAmount(tier.price, decimals), supply });
+    } catch {
+      problems.push(t("flow.launch.tier", { n: i + 1 }));
+    }
+  });
+  const metadata = metadataDocument(form);
+  const uri = form.elements.metadataURI.value.trim();
+  value.metadata = { uri: uri || metadata.uri, hash: metadata.hash };
+  const list = form.querySelector("[data-problems]");
+  list.replaceChildren(...problems.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
+  if (problems.length) throw new Error(problems.join(" "));
+  return value;
+}
+
+export default {
+  name: "launch",
+  async validate(form) {
+    await read(form);
+  },
+  async run(ctx) {
+    const value = await read(ctx.form);
+    const components = functionAbi("Crowdfund", "launch").inputs[0].components;
+    const params = {};
+    for (const component of components) {
+      const fill = FIELDS[component.name];
+      if (!fill) throw new Error(t("flow.launch.unknown_field", { field: component.name }));
+      params[component.name] = fill(value);
+    }
+    const crowdfund = ctx.contract("Crowdfund");
+    const receipt = await ctx.send(crowdfund, "launch", [params]);
+    const [launched] = parseEventLogs({ abi: crowdfund.abi, logs: receipt.logs, eventName: "CampaignLaunched" });
+    return t("flow.launched", { id: launched.args.campaignId });
+  },
+  /** Keeps the hash shown beside the form current, and offers the document for download. */
+  enhance(form) {
+    const output = form.querySelector("output[name=metadataHash]");
+    const update = () => {
+      output.value = metadataDocument(form).hash;
+    };
+    form.addEventListener("input", update);
+    update();
+    form.querySelector("[data-add-tier]").addEventListener("click", () => {
+      const rows = form.querySelectorAll("[data-tier-row]");
+      const row = rows[rows.length - 1].cloneNode(true);
+      for (const input of row.querySelectorAll("input")) {
+        input.value = input.type === "number" ? "0" : "";
+        input.id = input.id.replace(/\d+$/, String(rows.length));
+      }
+      for (const label of row.querySelectorAll("label")) {
+        label.htmlFor = label.htmlFor.replace(/\d+$/, String(rows.length));
+      }
+      rows[rows.length - 1].after(row);
+    });
+    form.querySelector("[data-download-metadata]").addEventListener("click", () => {
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([metadataDocument(form).bytes], { type: "application/json" }));
+      link.download = "campaign-metadata.json";
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    });
+  },
+};
+

@@ -1,0 +1,82 @@
+// Pledge to a campaign: ETH sent with the call; a token either approved first (two transactions) or with
+// one EIP-2612 permit signature. A repeat pledge naming another tier moves the backer to it (changes tier).
+import { formatUnits, parseSignature } from "viem";
+import { getBlock, readContract } from "viem/actions";
+import { parseAmount } from "../lib/amounts.js";
+import { t } from "../lib/i18n.js";
+
+const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+const PERMIT_SECONDS = 3600n;
+const ETH = "0x0000000000000000000000000000000000000000";
+
+async function permitDomain(ctx, tokenAddress) {
+  const tokenContract = ctx.token(tokenAddress);
+  const [, name, version, chainId, verifyingContract] = await readContract(ctx.reader, {
+    ...tokenContract, functionName: "eip712Domain",
+  });
+  return { name, version, chainId: Number(chainId), verifyingContract };
+}
+
+async function checkBalance(ctx, tokenContract, amount) {
+  const balance = await readContract(ctx.reader, { ...tokenContract, functionName: "balanceOf", args: [ctx.account] });
+  if (balance < amount) {
+    const show = (units) => `${formatUnits(units, ctx.money.decimals)} ${ctx.money.symbol}`;
+    throw new Error(t("error.ERC20InsufficientBalance", { balance: show(balance), needed: show(amount) }));
+  }
+}
+
+export default {
+  name: "pledge",
+  validate(form) {
+    const data = form.closest("[data-wallet-actions]").dataset;
+    parseAmount(form.elements.amount.value, Number(data.decimals));
+  },
+  async run(ctx) {
+    const crowdfund = ctx.contract("Crowdfund");
+    const campaignId = BigInt(ctx.data.campaign);
+    const tier = BigInt(ctx.form.elements.tier.value || 0);
+    const amount = parseAmount(ctx.form.elements.amount.value, ctx.money.decimals);
+    if (ctx.data.token === ETH) {
+      await ctx.send(crowdfund, "pledge", [campaignId, tier, amount], { value: amount });
+      return;
+    }
+    const tokenContract = ctx.token(ctx.data.token);
+    await checkBalance(ctx, tokenContract, amount);
+    const method = ctx.form.elements.method?.value || "permit";
+    // The campaign's own rules first; the allowance is what the next step provides.
+    await ctx.check(crowdfund, "pledge", [campaignId, tier, amount], undefined, ["ERC20InsufficientAllowance"]);
+    if (method === "approve") {
+      const allowance = await readContract(ctx.reader, {
+        ...tokenContract, functionName: "allowance", args: [ctx.account, crowdfund.address],
+      });
+      if (allowance < amount) {
+        await ctx.send(tokenContract, "approve", [crowdfund.address, amount], { step: "wallet.step.approve" });
+      }
+      await ctx.send(crowdfund, "pledge", [campaignId, tier, amount]);
+      return;
+    }
+    const [domain, nonce, block] = await Promise.all([
+      permitDomain(ctx, ctx.data.token),
+      readContract(ctx.reader, { ...tokenContract, functionName: "nonces", args: [ctx.account] }),
+      getBlock(ctx.reader),
+    ]);
+    const deadline = block.timestamp + PERMIT_SECONDS; // the chain's clock, not the browser's
+    const signature = await ctx.signTypedData({
+      domain,
+      types: PERMIT_TYPES,
+      primaryType: "Permit",
+      message: { owner: ctx.account, spender: crowdfund.address, value: amount, nonce, deadline },
+    });
+    const { r, s, v, yParity } = parseSignature(signature);
+    const recovery = Number(v ?? BigInt(yParity + 27));
+    await ctx.send(crowdfund, "pledgeWithPermit", [campaignId, tier, amount, deadline, recovery, r, s]);
+  },
+};

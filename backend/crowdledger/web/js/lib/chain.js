@@ -1,0 +1,64 @@
+// The chain and the contracts, as the server's deployment record describes them (/web/chain.json): nothing
+// here is copied by hand, so a function or an error added to a contract reaches the pages by itself.
+// Bare clients and tree-shaken actions (viem/actions) keep the bundle to what the flows call.
+import { createClient, custom, defineChain, http } from "viem";
+
+let config = null;
+let errorsAbi = [];
+
+export async function loadChain() {
+  config = await (await fetch("/web/chain.json")).json();
+  // Every error any of our ABIs knows (a token's errors bubble up through the contracts that call it).
+  const seen = new Set();
+  const abis = [...Object.values(config.contracts || {}).map((c) => c.abi), config.tokenAbi || []];
+  for (const abi of abis) {
+    for (const item of abi) {
+      if (item.type !== "error") continue;
+      const signature = `${item.name}(${item.inputs.map((input) => input.type).join(",")})`;
+      if (!seen.has(signature)) {
+        seen.add(signature);
+        errorsAbi.push(item);
+      }
+    }
+  }
+  return config;
+}
+
+export function settings() {
+  return config;
+}
+
+export function chain() {
+  return defineChain({
+    id: config.chainId,
+    name: config.network,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [config.rpcUrl] } },
+  });
+}
+
+let reader = null;
+export function publicClient() {
+  reader ??= createClient({ chain: chain(), transport: http(config.rpcUrl) });
+  return reader;
+}
+
+export function walletClient(account) {
+  return createClient({ account, chain: chain(), transport: custom(window.ethereum) });
+}
+
+/** A deployed contract by its name in the deployment record, with every known error in its ABI. */
+export function contract(name) {
+  const entry = config.contracts[name];
+  if (!entry) throw new Error(`The deployment record has no ${name} contract`);
+  return { address: entry.address, abi: [...entry.abi.filter((item) => item.type !== "error"), ...errorsAbi] };
+}
+
+export function token(address) {
+  return { address, abi: [...config.tokenAbi.filter((item) => item.type !== "error"), ...errorsAbi] };
+}
+
+/** The ABI entry of a contract function, e.g. to read the components of launch's parameters. */
+export function functionAbi(name, functionName) {
+  return config.contracts[name].abi.find((item) => item.type === "function" && item.name === functionName);
+}

@@ -1,0 +1,141 @@
+// The transaction runner every flow uses. It shows each step as it happens (connect → switch network →
+// check → approve or sign → send → confirmed), the pending transaction's hash, and a message in words when
+// anything fails. Nothing is sent that a call to the contract says would fail: each transaction is
+// simulated first (eth_call), and a refusal is shown by the error's name instead of asking the wallet.
+import {
+  signTypedData,
+  simulateContract,
+  waitForTransactionReceipt,
+  writeContract,
+} from "viem/actions";
+import { chain, contract, publicClient, settings, token, walletClient } from "./chain.js";
+import { explain } from "./errors.js";
+import { t } from "./i18n.js";
+import { connect, ensureChain } from "./wallet.js";
+
+class Panel {
+  constructor() {
+    this.root = document.getElementById("tx");
+    this.root.replaceChildren();
+    this.root.hidden = false;
+    this.list = document.createElement("ol");
+    this.message = document.createElement("p");
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "secondary";
+    close.textContent = t("wallet.close");
+    close.addEventListener("click", () => {
+      this.root.hidden = true;
+    });
+    this.root.append(this.list, this.message, close);
+    this.current = null;
+  }
+
+  begin(key, params) {
+    if (this.current) this.current.className = "done";
+    const item = document.createElement("li");
+    item.className = "now";
+    item.textContent = t(key, params);
+    item.dataset.step = key;
+    this.list.append(item);
+    this.current = item;
+  }
+
+  pending(hash) {
+    const line = document.createElement("p");
+    line.className = "hash";
+    line.textContent = `${t("wallet.pending")} ${hash}`;
+    line.dataset.hash = hash;
+    this.root.insertBefore(line, this.message);
+  }
+
+  finish(text) {
+    if (this.current) this.current.className = "done";
+    this.message.className = "done";
+    this.message.textContent = text;
+    this.root.dataset.state = "done";
+  }
+
+  fail(text) {
+    if (this.current) this.current.className = "failed";
+    this.message.className = "error";
+    this.message.textContent = text;
+    this.root.dataset.state = "failed";
+  }
+}
+
+/** What a flow works with: the connected account, the page's money, and send/sign helpers. */
+export class Context {
+  constructor(panel, account, form) {
+    this.panel = panel;
+    this.account = account;
+    this.form = form;
+    this.data = { ...(form.closest("[data-wallet-actions]")?.dataset || {}), ...form.dataset };
+    this.money = this.data.decimals ? { symbol: this.data.symbol, decimals: Number(this.data.decimals) } : null;
+    this.wallet = walletClient(account);
+    this.reader = publicClient();
+  }
+
+  contract(name) {
+    return contract(name);
+  }
+
+  token(address) {
+    return token(address);
+  }
+
+  /** Simulate a call as this account; throws the contract's error unless its name is in `tolerate`. */
+  async check(target, functionName, args, value, tolerate = []) {
+    this.panel.begin("wallet.step.check");
+    try {
+      await simulateContract(this.reader, { ...target, functionName, args, value, account: this.account });
+    } catch (error) {
+      const name = error?.walk?.((cause) => cause?.data?.errorName)?.data?.errorName;
+      if (!tolerate.includes(name)) throw error;
+    }
+  }
+
+  /** Check, then send, then wait for the receipt. Returns the receipt. */
+  async send(target, functionName, args, { value, step = "wallet.step.submit" } = {}) {
+    await this.check(target, functionName, args, value);
+    this.panel.begin(step);
+    const hash = await writeContract(this.wallet, {
+      ...target, functionName, args, value, account: this.account, chain: chain(),
+    });
+    this.panel.pending(hash);
+    this.panel.begin("wallet.step.confirmed");
+    const receipt = await waitForTransactionReceipt(this.reader, { hash });
+    if (receipt.status !== "success") throw new Error(t("wallet.reverted"));
+    return receipt;
+  }
+
+  /** Ask the wallet for an EIP-712 signature (eth_signTypedData_v4). */
+  async signTypedData(typedData) {
+    this.panel.begin("wallet.step.sign");
+    return signTypedData(this.wallet, { account: this.account, ...typedData });
+  }
+}
+
+let busy = false;
+
+export async function runFlow(flow, form) {
+  if (busy) return;
+  busy = true;
+  const panel = new Panel();
+  const money = form.closest("[data-wallet-actions]")?.dataset;
+  const moneyInfo = money?.decimals ? { symbol: money.symbol, decimals: Number(money.decimals) } : null;
+  try {
+    if (flow.validate) flow.validate(form); // throws a message before any wallet prompt
+    panel.begin("wallet.step.connect");
+    const account = await connect();
+    document.dispatchEvent(new CustomEvent("crowdledger:account", { detail: account }));
+    panel.begin("wallet.step.switch", { network: `${settings().network} (${settings().chainId})` });
+    await ensureChain();
+    const done = await flow.run(new Context(panel, account, form));
+    panel.finish(done || t("wallet.done"));
+  } catch (error) {
+    panel.fail(explain(error, moneyInfo));
+  } finally {
+    busy = false;
+  }
+}

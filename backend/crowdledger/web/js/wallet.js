@@ -1,0 +1,70 @@
+// The wallet layer: loaded only on pages with actions. Each <form data-flow="NAME"> runs the flow module of
+// that name through the transaction runner. A new flow is one module in flows/ and one line in FLOWS.
+import addTier from "./flows/add-tier.js";
+import cancel from "./flows/cancel.js";
+import claim from "./flows/claim.js";
+import commitEntry from "./flows/commit-entry.js";
+import launch from "./flows/launch.js";
+import openVote from "./flows/open-vote.js";
+import pledge from "./flows/pledge.js";
+import raiseSupply from "./flows/raise-supply.js";
+import refund from "./flows/refund.js";
+import revealEntry from "./flows/reveal-entry.js";
+import submitWork from "./flows/submit-work.js";
+import take from "./flows/take.js";
+import unpledge from "./flows/unpledge.js";
+import vote from "./flows/vote.js";
+import withdraw from "./flows/withdraw.js";
+import { loadChain } from "./lib/chain.js";
+import { loadMessages, t } from "./lib/i18n.js";
+import { runFlow } from "./lib/runner.js";
+import { connect, connectedAccount, ensureChain } from "./lib/wallet.js";
+import { explain } from "./lib/errors.js";
+
+const FLOWS = Object.fromEntries(
+  [pledge, unpledge, refund, vote, claim, addTier, raiseSupply, openVote, cancel, launch, take, submitWork,
+    commitEntry, revealEntry, withdraw].map((flow) => [flow.name, flow]),
+);
+
+function showAccount(account) {
+  const label = document.getElementById("account");
+  if (label) label.textContent = account ? t("wallet.connected", { account: `${account.slice(0, 6)}…${account.slice(-4)}` }) : "";
+  for (const section of document.querySelectorAll("[data-creator-only]")) {
+    const creator = section.closest("[data-creator]")?.dataset.creator;
+    section.hidden = !account || !creator || creator.toLowerCase() !== account.toLowerCase();
+  }
+}
+
+async function start() {
+  await Promise.all([loadChain(), loadMessages()]);
+  if (!window.ethereum) {
+    for (const note of document.querySelectorAll("[data-wallet-missing]")) note.hidden = false;
+    return;
+  }
+  for (const section of document.querySelectorAll("[data-wallet-actions]")) section.hidden = false;
+  for (const form of document.querySelectorAll("form[data-flow]")) {
+    const flow = FLOWS[form.dataset.flow];
+    if (!flow) continue;
+    flow.enhance?.(form);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      runFlow(flow, form);
+    });
+  }
+  document.addEventListener("crowdledger:account", (event) => showAccount(event.detail));
+  const button = document.getElementById("connect");
+  button?.addEventListener("click", async () => {
+    try {
+      const account = await connect();
+      await ensureChain();
+      showAccount(account);
+    } catch (error) {
+      const label = document.getElementById("account");
+      if (label) label.textContent = explain(error);
+    }
+  });
+  showAccount(await connectedAccount());
+  document.body.dataset.wallet = "ready";
+}
+
+start();
