@@ -112,10 +112,9 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         **context,
     }
     compiled = ENV.get_template(template)
-    if request.query_params.get("fragment") == "live" and "live" in compiled.blocks:
-        html = "".join(compiled.blocks["live"](compiled.new_context(values)))
-    else:
-        html = compiled.render(values)
+    # base.html renders only the live block when asked for the fragment (with the page's imports in scope)
+    values["fragment"] = request.query_params.get("fragment") == "live" and "live" in compiled.blocks
+    html = compiled.render(values)
     response = HTMLResponse(html, status_code=status)
     chosen = request.query_params.get("lang")
     if chosen in i18n.LANGUAGES:

@@ -1,0 +1,130 @@
+"""A backer's walk through the browser with their own wallet: connect, switch chain, pledge ETH, pledge a
+token with one permit signature, change tier, unpledge, refund a failed campaign; and what they see when they
+decline a signature, or when the contract would refuse. In order: the chain moves on as they go."""
+
+import re
+
+from brownie import chain, web3
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import DAY, E, InjectedWallet, World
+
+DONE = "#tx[data-state=done]"
+FAILED = "#tx[data-state=failed]"
+
+
+def open_campaign(page: Page, world: World, name: str) -> None:
+    page.goto(f"{world.base_url}/c/{world.ids[name]}?lang=en")
+    expect(page.locator("[data-wallet-actions]")).to_be_visible()  # the wallet layer found the wallet
+
+
+def gas_of_last_transaction(page: Page) -> int:
+    """What the transaction the panel shows cost its sender in gas."""
+    tx_hash = re.search(r"0x[0-9a-f]{64}", page.locator("#tx [data-hash]").last.inner_text()).group(0)
+    receipt = web3.eth.get_transaction_receipt(tx_hash)
+    return receipt["gasUsed"] * receipt["effectiveGasPrice"]
+
+
+def steps(page: Page) -> list[str]:
+    return [s for s in page.locator("#tx li").evaluate_all("items => items.map(i => i.dataset.step)")]
+
+
+def test_backer_connects_and_the_wallet_is_switched_to_the_ledger_chain(page: Page, world: World, wallet):
+    open_campaign(page, world, "eth")
+    page.click("#connect")
+    expect(page.locator("#account")).to_contain_text(world.backer.address[:6])
+    assert wallet.chain_id == chain.id
+    # the wallet did not know the chain (4902), so the page added it and switched again
+    assert wallet.log.count("wallet_switchEthereumChain") == 2
+    assert "wallet_addEthereumChain" in wallet.log
+
+
+def test_backer_pledges_eth_and_sees_the_total_rise_without_a_reload(page: Page, world: World, wallet):
+    open_campaign(page, world, "eth")
+    page.evaluate("window.__sameDocument = true")
+    page.fill("#pledge-amount", "0.5")
+    page.select_option("#pledge-tier", "1")
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    assert steps(page) == [
+        "wallet.step.connect",
+        "wallet.step.switch",
+        "wallet.step.check",
+        "wallet.step.submit",
+        "wallet.step.confirmed",
+    ]
+    expect(page.locator("#tx [data-hash]")).to_contain_text("0x")
+    assert wallet.sent() == ["eth_sendTransaction"]
+    assert world.crowdfund.pledges(world.ids["eth"], world.backer)[0] == E // 2
+    expect(page.locator("[data-testid=raised]")).to_have_text("0.5 ETH", timeout=15_000)
+    assert page.evaluate("window.__sameDocument") is True  # updated in place, not reloaded
+
+
+def test_backer_pledges_a_token_with_one_permit_signature(page: Page, world: World, wallet):
+    open_campaign(page, world, "token")
+    page.fill("#pledge-amount", "250")
+    page.check("input[name=method][value=permit]")
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    assert "wallet.step.sign" in steps(page)
+    assert wallet.sent() == ["eth_signTypedData_v4", "eth_sendTransaction"]  # no approval transaction
+    assert world.crowdfund.pledges(world.ids["token"], world.backer)[0] == 250 * 10**6
+    assert world.token.allowance(world.backer, world.crowdfund) == 0  # the permit was spent exactly
+    expect(page.locator("[data-testid=raised]")).to_have_text("250 TUSD", timeout=15_000)
+
+
+def test_backer_changes_tier_with_a_repeat_pledge(page: Page, world: World, wallet):
+    open_campaign(page, world, "eth")
+    page.fill("#pledge-amount", "0.1")
+    page.select_option("#pledge-tier", "2")
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    amount, tier, _ = world.crowdfund.pledges(world.ids["eth"], world.backer)
+    assert (amount, tier) == (6 * E // 10, 2)
+
+
+def test_a_pledge_the_contract_would_refuse_is_explained_and_never_sent(page: Page, world: World, wallet):
+    open_campaign(page, world, "eth")
+    page.fill("#pledge-amount", "0.01")
+    page.select_option("#pledge-tier", "1")  # a whole pledge of 0.61 ETH is above tier 1's price: fine;
+    page.evaluate("document.querySelector('#pledge-tier').add(new Option('tier 9', '9'))")
+    page.select_option("#pledge-tier", "9")  # but there is no tier 9
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(FAILED)).to_contain_text("There is no tier 9.")
+    assert wallet.sent() == []
+
+
+def test_a_declined_signature_sends_nothing_and_says_so(page: Page, world: World, wallet: InjectedWallet):
+    open_campaign(page, world, "token")
+    wallet.reject_next = True
+    page.fill("#pledge-amount", "10")
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(FAILED)).to_contain_text("You declined the request in your wallet. Nothing was sent.")
+    assert "eth_sendTransaction" not in wallet.log
+    assert world.crowdfund.pledges(world.ids["token"], world.backer)[0] == 250 * 10**6
+
+
+def test_backer_unpledges_and_gets_the_eth_back(page: Page, world: World, wallet):
+    before = world.backer.balance()
+    open_campaign(page, world, "eth")
+    page.click("form[data-flow=unpledge] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    assert world.crowdfund.pledges(world.ids["eth"], world.backer)[0] == 0
+    assert world.backer.balance() - before == 6 * E // 10 - gas_of_last_transaction(page)
+    expect(page.locator("[data-testid=raised]")).to_have_text("0 ETH", timeout=15_000)
+
+
+def test_backer_refunds_a_failed_campaign(page: Page, world: World, wallet):
+    open_campaign(page, world, "short")
+    page.fill("#pledge-amount", "1.25")
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    chain.sleep(3 * DAY)  # past the deadline, far below the goal
+    chain.mine()
+    world.wait_indexed()
+    before = world.backer.balance()
+    open_campaign(page, world, "short")
+    expect(page.locator(".refund")).to_contain_text("missed its goal")
+    page.click("form[data-flow=refund] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    assert world.backer.balance() - before == 125 * E // 100 - gas_of_last_transaction(page)
