@@ -3,15 +3,21 @@ from launch to deadline, with the goal as a dashed line. No script, no style att
 security policy allows neither inline)."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape
 
 WIDTH, HEIGHT, PAD = 600, 200, 8
+AXIS = 16  # room below the baseline for the start and end dates
 
 
 @dataclass(frozen=True)
 class Chart:
     svg: str  # markup, every text escaped
     points: int
+
+
+def _day(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
 
 
 def raised_chart(
@@ -25,7 +31,7 @@ def raised_chart(
         return PAD + (WIDTH - 2 * PAD) * (min(max(t, start), end) - start) / (end - start)
 
     def y(v: int) -> float:
-        return HEIGHT - PAD - (HEIGHT - 2 * PAD) * v / top
+        return HEIGHT - AXIS - PAD - (HEIGHT - AXIS - 2 * PAD) * v / top
 
     path = [f"{x(start):.1f},{y(0):.1f}"]
     level = 0
@@ -45,6 +51,9 @@ def raised_chart(
         f'<polyline points="{" ".join(path)}" fill="none" stroke="#1d5fb4" stroke-width="2.5"/>'
         f'<line x1="{PAD}" y1="{y(0):.1f}" x2="{WIDTH - PAD}" y2="{y(0):.1f}" '
         'stroke="#555" stroke-width="1"/>'
+        f'<text x="{PAD}" y="{HEIGHT - 4}" font-size="12" fill="#4d5560">{_day(start)}</text>'
+        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 4}" font-size="12" fill="#4d5560" text-anchor="end">'
+        f"{_day(end)}</text>"
         "</svg>"
     )
     return Chart(svg, len(history))

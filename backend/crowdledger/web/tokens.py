@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from eth_abi.abi import decode as abi_decode
+from eth_abi.exceptions import DecodingError
 
 from crowdledger.chain.rpc import Rpc
 from crowdledger.errors import CrowdLedgerError
@@ -57,7 +58,8 @@ class TokenBook:
             raw_decimals = self._rpc.call("eth_call", [{"to": address, "data": DECIMALS}, "latest"])
             (symbol,) = abi_decode(["string"], bytes.fromhex(raw_symbol[2:]))
             (decimals,) = abi_decode(["uint8"], bytes.fromhex(raw_decimals[2:]))
-        except (CrowdLedgerError, ValueError, TypeError) as failure:  # no contract, not an ERC-20, RPC down
+        # no contract there, not an ERC-20, or the RPC is down
+        except (CrowdLedgerError, DecodingError, ValueError, TypeError) as failure:
             log.info("Token %s: symbol and decimals unreadable (%s)", address, failure)
             return fallback
         clean = "".join(ch for ch in str(symbol) if ch.isprintable())[:12] or fallback.symbol

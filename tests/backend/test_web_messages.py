@@ -1,0 +1,108 @@
+"""The message catalogues: English and Chinese hold the same texts with the same parameters, every text a
+template names exists, and every error of every compiled contract has words in both languages (so the wallet
+layer never shows a bare error name; a contract that gains an error fails this test until it has them)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from crowdledger.api.deps import RoleName
+from crowdledger.api.queries import CampaignSort, CampaignState, TaskKind
+from crowdledger.web.i18n import LANGUAGES, catalogue
+from crowdledger.web.risk import CampaignFacts, risks
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "backend" / "crowdledger" / "web" / "templates"
+JS = ROOT / "backend" / "crowdledger" / "web" / "js"
+ARTIFACTS = ROOT / "build" / "contracts"
+NOT_SHIPPED = ("contracts/test/", "contracts/bench/")  # hostile mocks and benchmark helpers
+
+
+def placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w+)\}", text))
+
+
+def compiled_errors() -> dict[str, set[str]]:
+    """Each error name in the compiled artifacts, with the artifacts that declare it."""
+    found: dict[str, set[str]] = {}
+    for artifact in sorted(ARTIFACTS.glob("*.json")):
+        record = json.loads(artifact.read_text())
+        if record.get("sourcePath", "").startswith(NOT_SHIPPED):
+            continue
+        for item in record.get("abi", []):
+            if item["type"] == "error":
+                found.setdefault(item["name"], set()).add(artifact.stem)
+    return found
+
+
+def test_english_and_chinese_hold_the_same_keys_with_the_same_parameters():
+    english, chinese = catalogue("en"), catalogue("zh")
+    assert sorted(set(english) ^ set(chinese)) == []
+    assert [key for key in english if placeholders(english[key]) != placeholders(chinese[key])] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_error_in_every_compiled_abi_has_a_message(lang):
+    errors = compiled_errors()
+    assert {"NotFunding", "TierSoldOut", "ERC20InsufficientAllowance", "NotRequester"} <= set(errors)
+    missing = {
+        name: sorted(where) for name, where in errors.items() if f"error.{name}" not in catalogue(lang)
+    }
+    assert missing == {}
+
+
+def test_every_error_message_names_only_the_errors_own_arguments():
+    arguments: dict[str, set[str]] = {}
+    for artifact in ARTIFACTS.glob("*.json"):
+        for item in json.loads(artifact.read_text()).get("abi", []):
+            if item["type"] == "error":
+                arguments.setdefault(item["name"], set()).update(i["name"] for i in item["inputs"])
+    english = catalogue("en")
+    wrong = {
+        key: placeholders(text) - arguments[key[6:]]
+        for key, text in english.items()
+        if key.startswith("error.") and key[6:] in arguments and not placeholders(text) <= arguments[key[6:]]
+    }
+    assert wrong == {}
+
+
+def test_every_text_a_template_or_script_names_exists():
+    named = set()
+    for template in TEMPLATES.rglob("*.html"):
+        named |= set(re.findall(r"""\bt\(\s*["']([\w.\-]+)["']\s*[,)]""", template.read_text()))
+    for script in JS.rglob("*.js"):
+        named |= set(re.findall(r"""\bt\(\s*["']([\w.\-]+)["']\s*[,)]""", script.read_text()))
+    assert len(named) > 150
+    assert sorted(named - set(catalogue("en"))) == []
+
+
+def test_every_value_a_page_translates_by_name_has_a_text():
+    keys = (
+        [f"state.{s.value}" for s in CampaignState]
+        + [f"sort.{s.value}" for s in CampaignSort]
+        + [f"kind.{k.value}" for k in TaskKind]
+        + [f"role.{r.value}" for r in RoleName]
+        + [f"metadata.{m}" for m in ("pending", "verified", "mismatch", "unreachable")]
+        + [f"milestone.{m}" for m in ("released-on-success", "approved", "rejected", "voting", "pending")]
+        + [f"status.{s}" for s in ("open", "awarded", "split", "reclaimed")]
+        + [f"place.{p}" for p in ("open", "taken", "submitted", "approved")]
+        + [f"refund.title.{s}" for s in ("Failed", "Cancelled", "Rejected")]
+        + [f"lang.{lang}" for lang in LANGUAGES]
+    )
+    every_risk = CampaignFacts(
+        goal=1,
+        raised=10,
+        milestone_count=1,
+        quorum_bps=0,
+        largest_pledge=10,
+        creator_other_campaigns=0,
+        creator_has_score=False,
+        tiers=[(10, 10)],
+    )
+    codes = {r.code for r in risks(every_risk)}
+    codes |= {"zero_quorum", "low_quorum", "high_quorum"}
+    keys += [f"risk.{code}" for code in codes]
+    for lang in LANGUAGES:
+        assert [key for key in keys if key not in catalogue(lang)] == []

@@ -1,0 +1,320 @@
+"""The web pages against a real chain indexed into SQL (each test on SQLite and on PostgreSQL): what each page
+shows, in whose words and units; the live fragment; languages; the security headers and the absence of any
+inline script; the offline API docs; and the weight of a listing page."""
+
+import gzip
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from brownie import Bounty, accounts, chain
+from eth_utils import keccak
+from fastapi.testclient import TestClient
+
+from crowdledger.api.app import create_app
+from crowdledger.chain.rpc import Rpc
+from crowdledger.indexer.metadata import resolve_pending
+from crowdledger.web.config import WebConfig, load_token_abi
+from crowdledger.web.pages import campaigns as campaign_pages
+from crowdledger.web.tokens import ETHER, Token, TokenBook, format_units
+from tests.backend.conftest import deployment_of, make_indexer, rpc_url, simulate
+from tests.conftest import DAY, ETH
+
+E = 10**18
+ROOT = Path(__file__).resolve().parents[2]
+STATIC_BUILD = ROOT / "backend" / "crowdledger" / "web" / "static" / "build"
+PAGE_BUDGET = 100 * 1024  # JS and CSS of a listing page, compressed
+
+
+def document(title: str, tiers: list[dict[str, str]] | None = None) -> tuple[str, bytes]:
+    import base64
+    import json
+
+    raw = json.dumps({"title": title, "description": f"about {title}", "tiers": tiers or []}).encode()
+    return "data:application/json;base64," + base64.b64encode(raw).decode(), keccak(raw)
+
+
+def launch(
+    crowdfund, sender, title, *, token=ETH, goal=E, days=10, milestones=(), tiers=(), texts=None, quorum=2000
+):
+    uri, digest = document(title, texts)
+    params = (token, goal, 0, chain.time() + days * DAY, quorum, list(milestones), list(tiers), uri, digest)
+    return crowdfund.launch(params, {"from": sender}).return_value
+
+
+@dataclass
+class World:
+    client: TestClient
+    ids: dict[str, int]
+    creator: str
+    newcomer: str
+    tasks: dict[str, int]
+
+
+@pytest.fixture(scope="module")
+def made(crowdfund, token, creator, backers, reputation, owner, treasury):
+    """simulate's campaigns (every end state), a funding one with named tiers, a newcomer's risky one, a
+    contest and a micro-task. Made once per module."""
+    ids = simulate(crowdfund, token, creator, backers)
+    ids["tiers"] = launch(
+        crowdfund,
+        creator,
+        "Bicycle workshop",
+        milestones=[5000, 5000],
+        tiers=[(E // 10, 20), (E, 0)],
+        texts=[
+            {"name": "Thank-you card", "description": "Hand printed"},
+            {"name": "Workshop pass", "description": "A year"},
+        ],
+    )
+    for backer in backers[:3]:
+        crowdfund.pledge(ids["tiers"], 1, E // 5, {"from": backer, "value": E // 5})
+    newcomer = accounts[8]
+    ids["risky"] = launch(crowdfund, newcomer, "Moon base", goal=E, quorum=0, tiers=[(E, 100)])
+    crowdfund.pledge(ids["risky"], 0, E // 2, {"from": backers[0], "value": E // 2})
+    bounty = Bounty.deploy(owner, treasury, 250, reputation, {"from": owner})
+    task = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
+    contest = bounty.postContest(task, E, {"from": creator, "value": E}).return_value
+    micro = bounty.postMicroTask(task, E // 10, 3, DAY, {"from": creator, "value": 3 * E // 10}).return_value
+    bounty.submit(
+        contest,
+        bounty.commitmentOf(keccak(text="logo"), backers[1], keccak(text="salt")),
+        [],
+        {"from": backers[1]},
+    )
+    bounty.take(micro, 1, [], {"from": backers[2]})
+    return ids, {"contest": contest, "micro": micro}, bounty, newcomer.address.lower()
+
+
+@pytest.fixture
+def world(engine, made, crowdfund, creator) -> World:
+    ids, tasks, bounty, newcomer = made
+    make_indexer(engine, crowdfund, others=[bounty]).run(follow=False)
+    resolve_pending(engine)
+    config = WebConfig(
+        deployment=deployment_of(crowdfund, bounty),
+        public_rpc_url=rpc_url(),
+        rpc=Rpc(rpc_url(), attempts=2, backoff=0.01),
+        token_abi=load_token_abi(ROOT / "build" / "contracts"),
+    )
+    client = TestClient(create_app(engine, web_config=config), raise_server_exceptions=True)
+    return World(client, ids, creator.address.lower(), newcomer, tasks)
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# ----------------------------------------------------------------------------- amounts
+
+
+def test_amounts_read_in_the_tokens_symbol_and_decimals_rounded_down():
+    dollar = Token("0x" + "11" * 20, "DUSD", 6)
+    assert format_units(1_234_567_891, dollar) == "1,234.5678 DUSD"
+    assert format_units(0, ETHER) == "0 ETH"
+    assert format_units(E, ETHER) == "1 ETH"
+    assert format_units(15 * E // 10, ETHER) == "1.5 ETH"
+    assert format_units(1, ETHER) == "< 0.0001 ETH"
+    assert format_units(10**40, ETHER) == "10,000,000,000,000,000,000,000 ETH"
+
+
+def test_a_tokens_symbol_and_decimals_are_read_from_the_chain_once(token):
+    calls = []
+    rpc = Rpc(rpc_url())
+    real_call = rpc.call
+    rpc.call = lambda method, params: calls.append(method) or real_call(method, params)  # type: ignore[method-assign]
+    book = TokenBook(rpc)
+    assert book.format(2_500 * E, token.address) == "2,500 DUSD"
+    assert book.format(E, token.address.upper().replace("0X", "0x")) == "1 DUSD"
+    assert calls == ["eth_call", "eth_call"]
+
+
+def test_a_token_the_chain_cannot_describe_shows_a_short_address_and_is_asked_again():
+    book = TokenBook(Rpc(rpc_url(), attempts=1))
+    not_a_token = "0x" + "ab" * 20
+    assert book.format(E, not_a_token) == "1 0xabab…abab"
+    assert not book.token(not_a_token).known
+
+
+# ----------------------------------------------------------------------------- listing
+
+
+def test_listing_shows_each_campaign_in_its_own_units_and_never_a_raw_wei_amount(world):
+    html = world.client.get("/").text
+    assert "ETH" in html and "DUSD" in html
+    assert re.search(r"\d{13,}", text_of(html)) is None
+    assert "Bicycle workshop" in html
+
+
+def test_listing_filters_by_state_and_searches_titles(world):
+    failed = world.client.get("/?state=Failed").text
+    assert "Failed" in failed and "Bicycle workshop" not in failed
+    found = world.client.get("/?q=Moon").text
+    assert "Moon base" in found and "Bicycle workshop" not in found
+
+
+def test_listing_pages_through_every_campaign_with_its_next_link(world, monkeypatch):
+    monkeypatch.setattr(campaign_pages, "PAGE_SIZE", 2)
+    seen, url = [], "/?sort=most_funded"
+    while url:
+        html = world.client.get(url).text
+        seen += [int(i) for i in re.findall(r'href="/c/(\d+)"', html)]
+        more = re.search(r'<nav class="pager"[^>]*><a href="([^"]+)"', html)
+        url = more.group(1).replace("&amp;", "&") if more else None
+    assert sorted(seen) == sorted(world.ids.values())
+
+
+def test_a_filter_the_page_cannot_understand_gets_a_message_not_a_server_error(world):
+    for query in ("creator=0xnot-an-address", "cursor=garbage", "q=%00"):
+        response = world.client.get(f"/?{query}")
+        assert response.status_code == 400
+        assert "were not understood" in response.text
+
+
+# ----------------------------------------------------------------------------- a campaign
+
+
+def test_campaign_shows_goal_raised_percent_deadline_fee_and_state(world):
+    page = text_of(world.client.get(f"/c/{world.ids['tiers']}").text)
+    for expected in (
+        "Raised 0.6 ETH",
+        "Goal 1 ETH",
+        "Funded 60.0%",
+        "Backers 3",
+        "Platform fee 2.5%",
+        "Funding",
+    ):
+        assert expected in page
+    assert re.search(r"\d+ d \d+ h left", page)
+
+
+def test_campaign_names_its_tiers_from_the_verified_metadata_document(world):
+    page = text_of(world.client.get(f"/c/{world.ids['tiers']}").text)
+    assert "Thank-you card Hand printed 0.1 ETH 17 of 20" in page
+    assert "Workshop pass A year 1 ETH unlimited" in page
+
+
+def test_a_failed_campaign_tells_its_backers_how_to_take_their_money_back(world):
+    html = world.client.get(f"/c/{world.ids['failed']}").text
+    assert "missed its goal" in html and "refund(" in html
+    assert 'data-flow="refund"' in html
+    assert 'data-flow="pledge"' not in html
+
+
+def test_the_risk_notice_lists_what_the_chain_says_about_a_campaign(world):
+    risky = text_of(world.client.get(f"/c/{world.ids['risky']}").text)
+    assert "No milestones" in risky
+    assert "The creator has no history here" in risky
+    assert "One account holds 100% of the pledged amount" in risky
+    assert "far below what the reward tiers promise" in risky
+    assert "Before you pledge" not in text_of(world.client.get(f"/c/{world.ids['tiers']}").text)
+
+
+def test_the_funds_chart_is_drawn_on_the_server_from_every_pledge(world):
+    html = world.client.get(f"/c/{world.ids['tiers']}").text
+    svg = re.search(r'<svg class="chart".*?</svg>', html, re.S).group(0)
+    points = re.search(r'<polyline points="([^"]+)"', svg).group(1).split()
+    assert len(points) == 2 + 2 * 3  # start, two corners per pledge, now
+    assert "<script" not in svg and "style=" not in svg
+
+
+def test_the_live_fragment_is_the_changing_part_of_the_page_alone(world):
+    fragment = world.client.get(f"/c/{world.ids['tiers']}?fragment=live").text
+    assert "<html" not in fragment and "<header" not in fragment
+    assert 'data-testid="raised"' in fragment
+    assert 'data-flow="pledge"' not in fragment  # forms stay put while the facts change around them
+
+
+# ----------------------------------------------------------------------------- languages
+
+
+def test_the_language_comes_from_the_query_then_the_cookie_then_the_browser(world):
+    chosen = world.client.get("/?lang=zh")
+    assert '<html lang="zh-CN">' in chosen.text and chosen.cookies.get("lang") == "zh"
+    assert '<html lang="zh-CN">' in world.client.get("/statistics").text  # the cookie remembers
+    world.client.cookies.clear()
+    browser_says = world.client.get("/", headers={"Accept-Language": "fr;q=1, zh-CN;q=0.8, en;q=0.5"})
+    assert "众筹项目" in browser_says.text
+    assert '<html lang="en">' in world.client.get("/", headers={"Accept-Language": "fr"}).text
+
+
+# ----------------------------------------------------------------------------- accounts and tasks
+
+
+def test_an_account_shows_reputation_with_its_history_ratings_and_campaigns(world):
+    page = text_of(world.client.get(f"/a/{world.creator}").text)
+    assert "Creator:" in page and "campaign succeeded" in page
+    assert "Bicycle workshop" in page
+    assert "Tasks posted" in page
+
+
+def test_task_pages_show_phases_entries_and_places(world):
+    board = text_of(world.client.get("/t").text)
+    assert "Contest" in board and "Micro-task" in board
+    contest = text_of(world.client.get(f"/t/{world.tasks['contest']}").text)
+    assert "Entries (1, 0 revealed)" in contest and "Reward 1 ETH" in contest
+    micro = text_of(world.client.get(f"/t/{world.tasks['micro']}").text)
+    assert "0 open" in micro and "1 taken" in micro and "2 open" in micro
+
+
+def test_a_page_that_does_not_exist_answers_404_in_html(world):
+    for path in ("/c/999999", "/c/nope", "/t/999999", "/a/0x1234"):
+        response = world.client.get(path)
+        assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+
+
+# ----------------------------------------------------------------------------- security and weight
+
+
+def test_every_page_has_security_headers_and_no_inline_script_or_style(world):
+    paths = [
+        "/",
+        f"/c/{world.ids['tiers']}",
+        f"/c/{world.ids['failed']}",
+        "/t",
+        f"/t/{world.tasks['contest']}",
+        f"/a/{world.creator}",
+        "/statistics",
+        "/leaderboards",
+        "/launch",
+        "/c/404040",
+    ]
+    for path in paths:
+        response = world.client.get(path)
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy and f"connect-src 'self' {rpc_url()}" in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+        assert re.search(r"<script(?![^>]*\bsrc=)", response.text) is None, path
+        assert re.search(r"\s(style|on\w+)=", response.text) is None, path
+
+
+def test_the_api_docs_are_served_with_their_assets_from_the_app(world):
+    for path in ("/docs", "/redoc"):
+        html = world.client.get(path).text
+        assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+        assert assets and "http" not in "".join(re.findall(r'(?:src|href)="([^"]+)"', html))
+        for asset in assets:
+            assert world.client.get(asset).status_code == 200, asset
+
+
+def test_a_listing_page_transfers_under_100_kb_of_script_and_style_compressed(world):
+    html = world.client.get("/").text
+    assets = re.findall(r'<script src="([^"]+)"', html) + re.findall(
+        r'<link rel="stylesheet" href="([^"]+)"', html
+    )
+    assert len(assets) >= 2
+    sent = 0
+    for asset in assets:
+        with world.client.stream("GET", asset, headers={"Accept-Encoding": "gzip"}) as response:
+            assert response.status_code == 200
+            body = b"".join(response.iter_raw())
+            if len(body) > 1024:
+                assert response.headers.get("content-encoding") == "gzip", asset
+                gzip.decompress(body)
+            sent += len(body)
+    assert sent < PAGE_BUDGET
+    assert (STATIC_BUILD / "wallet.js").exists()  # built, and not part of what a listing loads
+    assert "/static/build/wallet.js" not in html
