@@ -15,7 +15,7 @@ FAILED = "#tx[data-state=failed]"
 
 def open_campaign(page: Page, world: World, name: str) -> None:
     page.goto(f"{world.base_url}/c/{world.ids[name]}?lang=en")
-    expect(page.locator("[data-wallet-actions]")).to_be_visible()  # the wallet layer found the wallet
+    expect(page.locator("body[data-wallet=ready]")).to_be_attached()  # the wallet layer found the wallet
 
 
 def gas_of_last_transaction(page: Page) -> int:

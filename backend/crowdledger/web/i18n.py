@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
+
 MESSAGES = Path(__file__).resolve().parent / "messages"
 LANGUAGES = ("en", "zh")
 DEFAULT = "en"
@@ -36,6 +38,8 @@ class Translator:
 
     def __call__(self, key: str, **params: Any) -> str:
         text = catalogue(self.lang).get(key) or catalogue(DEFAULT).get(key) or key
+        if any(isinstance(value, Markup) for value in params.values()):  # e.g. a <time> inside a sentence
+            return Markup(escape(text)).format_map(_Keep(params))
         return string.Formatter().vformat(text, (), _Keep(params)) if params else text
 
     def has(self, key: str) -> bool:

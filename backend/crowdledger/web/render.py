@@ -43,7 +43,7 @@ def when(timestamp: int | None) -> Markup:
 def points(wad: int | str | None) -> str:
     """A reputation score or contribution (WAD: 10**18 per point) to two decimals."""
     value = int(wad or 0) / 10**18
-    return f"{value:,.2f}"
+    return f"{value:,.2f}" if abs(value) >= 0.005 else "0.00"
 
 
 def percent(bps: int) -> str:

@@ -39,6 +39,8 @@ async function start() {
   await Promise.all([loadChain(), loadMessages()]);
   if (!window.ethereum) {
     for (const note of document.querySelectorAll("[data-wallet-missing]")) note.hidden = false;
+    const button = document.getElementById("connect");
+    if (button) button.hidden = true;
     return;
   }
   for (const section of document.querySelectorAll("[data-wallet-actions]")) section.hidden = false;
@@ -53,6 +55,7 @@ async function start() {
   }
   document.addEventListener("crowdledger:account", (event) => showAccount(event.detail));
   const button = document.getElementById("connect");
+  if (button) button.disabled = false; // rendered disabled: a click before this script is ready would be lost
   button?.addEventListener("click", async () => {
     try {
       const account = await connect();

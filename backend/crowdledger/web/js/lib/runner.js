@@ -125,7 +125,7 @@ export async function runFlow(flow, form) {
   const money = form.closest("[data-wallet-actions]")?.dataset;
   const moneyInfo = money?.decimals ? { symbol: money.symbol, decimals: Number(money.decimals) } : null;
   try {
-    if (flow.validate) flow.validate(form); // throws a message before any wallet prompt
+    await flow.validate?.(form); // throws a message before any wallet prompt
     panel.begin("wallet.step.connect");
     const account = await connect();
     document.dispatchEvent(new CustomEvent("crowdledger:account", { detail: account }));

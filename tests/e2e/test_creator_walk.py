@@ -1,0 +1,105 @@
+"""A creator's walk: launch from the form (checked in the page, metadata hashed in the page), watch a pledge
+arrive on the open page, claim the first tranche, open the milestone vote; and a backer votes on it. In
+order: the chain moves on as they go."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from brownie import chain, web3
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.e2e.conftest import DAY, DESKTOP, WALLET_SCRIPT, E, InjectedWallet, World
+
+DONE = "#tx[data-state=done]"
+ZONE = "Asia/Shanghai"
+launched: dict[str, int] = {}
+
+
+@pytest.fixture
+def creator_page(browser: Browser, world: World):
+    wallet = InjectedWallet(str(web3.provider.endpoint_uri), world.creator.address)
+    context: BrowserContext = browser.new_context(viewport=DESKTOP, locale="en-US", timezone_id=ZONE)
+    context.expose_function("__testWallet", wallet.handle)
+    context.add_init_script(WALLET_SCRIPT)
+    yield context.new_page(), wallet
+    context.close()
+
+
+def open_campaign(page: Page, world: World) -> None:
+    page.goto(f"{world.base_url}/c/{launched['id']}?lang=en")
+    expect(page.locator("body[data-wallet=ready]")).to_be_attached()
+
+
+def local(timestamp: int) -> str:
+    """A chain time as a datetime-local field wants it, in the browser's time zone."""
+    return datetime.fromtimestamp(timestamp, ZoneInfo(ZONE)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_creator_launches_a_campaign_from_the_form(creator_page, world: World):
+    page, wallet = creator_page
+    page.goto(f"{world.base_url}/launch?lang=en")
+    page.fill("#l-title", "Neighbourhood tool library")
+    page.fill("#l-description", "Drills, ladders and a sewing machine to lend.")
+    page.fill("#l-goal", "1")
+    page.fill("#l-deadline", local(chain.time() + 10 * DAY))
+    page.fill("#l-milestones", "50, 50")
+    page.fill("#tier-name-0", "Founding member")
+    page.fill("#tier-description-0", "Your name on the shelf.")
+    page.fill("#tier-price-0", "0.1")
+    page.fill("#tier-supply-0", "10")
+    expect(page.locator("output[name=metadataHash]")).to_have_text(re.compile(r"^0x[0-9a-f]{64}$"))
+    page.click("form[data-flow=launch] button[type=submit]")
+    expect(page.locator(DONE)).to_contain_text("is live", timeout=20_000)
+    campaign_id = int(re.search(r"Campaign (\d+) is live", page.locator("#tx").inner_text()).group(1))
+    launched["id"] = campaign_id
+    on_chain = world.crowdfund.campaign(campaign_id)
+    assert on_chain["creator"] == world.creator.address and on_chain["goal"] == E
+    assert list(world.crowdfund.milestoneSchedule(campaign_id)) == [5000, 5000]
+    world.wait_indexed()
+    page.goto(f"{world.base_url}/c/{campaign_id}?lang=en")
+    expect(page.locator("h1")).to_have_text("Neighbourhood tool library", timeout=10_000)  # the hash matched
+    expect(page.locator("main")).to_contain_text("Founding member")
+
+
+def test_creator_sees_a_pledge_arrive_without_a_reload(creator_page, world: World):
+    page, _ = creator_page
+    page.goto(f"{world.base_url}/c/{launched['id']}?lang=en")
+    page.evaluate("window.__sameDocument = true")
+    world.crowdfund.pledge(launched["id"], 1, E, {"from": world.backer, "value": E})
+    expect(page.locator("[data-testid=raised]")).to_have_text("1 ETH", timeout=15_000)
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_creator_claims_the_first_tranche_once_the_goal_is_met(creator_page, world: World):
+    page, _ = creator_page
+    chain.sleep(11 * DAY)
+    chain.mine()
+    world.wait_indexed()
+    open_campaign(page, world)
+    page.click("#connect")
+    expect(page.locator("[data-creator-only]")).to_be_visible()
+    before = world.creator.balance()
+    page.click("form[data-flow=claim] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    tx_hash = re.search(r"0x[0-9a-f]{64}", page.locator("#tx [data-hash]").inner_text()).group(0)
+    receipt = web3.eth.get_transaction_receipt(tx_hash)
+    half, fee = E // 2, E // 2 * 250 // 10_000
+    assert world.creator.balance() - before == half - fee - receipt["gasUsed"] * receipt["effectiveGasPrice"]
+
+
+def test_creator_opens_the_milestone_vote_and_a_backer_approves(creator_page, page: Page, world: World):
+    creator, _ = creator_page
+    open_campaign(creator, world)
+    creator.click("#connect")
+    creator.click("form[data-flow=open-vote] button[type=submit]")
+    expect(creator.locator(DONE)).to_be_visible(timeout=20_000)
+    world.wait_indexed()
+    open_campaign(page, world)
+    page.check("input[name=approve][value=true]")
+    page.click("form[data-flow=vote] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    approve_weight, reject_weight = world.crowdfund.tallies(launched["id"])
+    assert (approve_weight, reject_weight) == (E, 0)
+    expect(page.locator("main")).to_contain_text("vote open", timeout=15_000)
