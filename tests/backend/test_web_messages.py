@@ -10,7 +10,7 @@ import pytest
 
 from crowdledger.api.deps import RoleName
 from crowdledger.api.queries import CampaignSort, CampaignState, TaskKind
-from crowdledger.web.i18n import LANGUAGES, catalogue
+from crowdledger.web.i18n import LANGUAGES, catalogue, wallet_messages
 from crowdledger.web.risk import CampaignFacts, risks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +76,14 @@ def test_every_text_a_template_or_script_names_exists():
         named |= set(re.findall(r"""\bt\(\s*["']([\w.\-]+)["']\s*[,)]""", script.read_text()))
     assert len(named) > 150
     assert sorted(named - set(catalogue("en"))) == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_text_the_wallet_layer_names_is_sent_to_it(lang):
+    named = set()
+    for script in JS.rglob("*.js"):
+        named |= set(re.findall(r"""\bt\(\s*["']([\w.\-]+)["']\s*[,)]""", script.read_text()))
+    assert sorted(named - set(wallet_messages(lang))) == []
 
 
 def test_every_value_a_page_translates_by_name_has_a_text():

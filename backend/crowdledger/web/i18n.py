@@ -67,7 +67,7 @@ def negotiate(query_lang: str | None, cookie_lang: str | None, accept_language: 
 
 def wallet_messages(lang: str) -> dict[str, str]:
     """What the wallet layer needs: its own texts, every contract error, enum names and time units."""
-    prefixes = ("wallet.", "error.", "enum.", "flow.")
+    prefixes = ("wallet.", "error.", "enum.", "flow.", "time.")
     merged = {k: v for k, v in catalogue(DEFAULT).items() if k.startswith(prefixes)}
     merged.update({k: v for k, v in catalogue(lang).items() if k.startswith(prefixes)})
     return merged
