@@ -31,6 +31,11 @@ class WebConfig:
     def wallet_ready(self) -> bool:
         return self.deployment is not None and bool(self.public_rpc_url)
 
+    def contract_address(self, name: str) -> str | None:
+        if self.deployment is None or name not in self.deployment.contracts:
+            return None
+        return self.deployment.contracts[name].address
+
     def chain_json(self) -> dict[str, Any]:
         """What the wallet layer loads at run time: the chain, each contract's address and ABI."""
         if self.deployment is None:

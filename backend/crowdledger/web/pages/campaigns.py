@@ -142,6 +142,7 @@ def campaign_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         chart=chart,
         now=now,
         refundable=row.state in REFUNDABLE,
+        crowdfund_address=web.config.contract_address("Crowdfund"),
         is_eth=c.token == ETH,
         indexed_block=indexed_block(db),
         scripts=("wallet",),

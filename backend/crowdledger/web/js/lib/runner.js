@@ -17,6 +17,7 @@ class Panel {
   constructor() {
     this.root = document.getElementById("tx");
     this.root.replaceChildren();
+    delete this.root.dataset.state; // a new run: neither done nor failed yet
     this.root.hidden = false;
     this.list = document.createElement("ol");
     this.message = document.createElement("p");
