@@ -114,3 +114,18 @@ def test_every_value_a_page_translates_by_name_has_a_text():
     keys += [f"risk.{code}" for code in codes]
     for lang in LANGUAGES:
         assert [key for key in keys if key not in catalogue(lang)] == []
+
+
+def test_every_form_a_template_offers_has_its_flow_module_and_every_flow_is_registered():
+    offered = set()
+    for template in TEMPLATES.rglob("*.html"):
+        offered |= set(re.findall(r'data-flow="([\w-]+)"', template.read_text()))
+    flow_name = re.compile(r'^  name: "([\w-]+)"|simpleFlow\("([\w-]+)"', re.M)
+    named = set()
+    for module in (JS / "flows").glob("*.js"):
+        if module.name != "simple.js":
+            found = flow_name.search(module.read_text())
+            named.add(found.group(1) or found.group(2))
+    registered = set(re.findall(r'^import (\w+) from "\./flows/', (JS / "wallet.js").read_text(), re.M))
+    assert offered <= named
+    assert len(registered) == len(named) == len(list((JS / "flows").glob("*.js"))) - 1
