@@ -318,3 +318,19 @@ def test_a_listing_page_transfers_under_100_kb_of_script_and_style_compressed(wo
     assert sent < PAGE_BUDGET
     assert (STATIC_BUILD / "wallet.js").exists()  # built, and not part of what a listing loads
     assert "/static/build/wallet.js" not in html
+
+
+def test_an_unreachable_metadata_document_is_not_asked_for_on_every_page(monkeypatch):
+    from crowdledger.web import documents
+
+    asked = []
+
+    def unreachable(uri, client):
+        asked.append(uri)
+        raise documents.Unreachable("down")
+
+    monkeypatch.setattr(documents, "fetch", unreachable)
+    book = documents.Documents(retry_seconds=60)
+    for _ in range(3):
+        assert book.get("https://example.invalid/doc.json", "0x" + "00" * 32).verified is False
+    assert asked == ["https://example.invalid/doc.json"]

@@ -3,7 +3,9 @@ name and description (document.tiers[i]) and a task's title. A document is used 
 hash committed on chain; documents are kept in memory by hash, so each is fetched once per process."""
 
 import json
+import math
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,25 +52,30 @@ def parse(raw: bytes, expected_hash: str) -> Document:
 
 
 class Documents:
-    def __init__(self, size: int = 2_048, timeout: float = 2.0) -> None:
-        self._cache: OrderedDict[str, Document] = OrderedDict()
+    """A document that could not be fetched is asked for again only after `retry_seconds`, so a dead host
+    costs one page one timeout, not every page every time."""
+
+    def __init__(self, size: int = 2_048, timeout: float = 2.0, retry_seconds: float = 300.0) -> None:
+        self._cache: OrderedDict[str, tuple[Document, float]] = OrderedDict()  # and when to ask again
         self._size = size
         self._timeout = timeout
+        self._retry_seconds = retry_seconds
         self._lock = threading.Lock()
 
     def get(self, uri: str, expected_hash: str) -> Document:
         key = expected_hash.lower() + " " + uri
         with self._lock:
             hit = self._cache.get(key)
-        if hit is not None:
-            return hit
+        if hit is not None and time.monotonic() < hit[1]:
+            return hit[0]
         try:
             with httpx.Client(timeout=self._timeout, follow_redirects=True) as client:
-                document = parse(fetch(uri, client), expected_hash)
+                document, expires = parse(fetch(uri, client), expected_hash), math.inf
         except Unreachable:
-            return UNVERIFIED  # not kept: the host may answer next time
+            document, expires = UNVERIFIED, time.monotonic() + self._retry_seconds
         with self._lock:
-            self._cache[key] = document
+            self._cache[key] = (document, expires)
+            self._cache.move_to_end(key)
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return document

@@ -92,10 +92,9 @@ def indexed_block(db: Db) -> int | None:
 def campaign_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
     campaign_id = parse_id(raw_id)
     row = queries.campaign(db, campaign_id) if campaign_id else None
-    if row is None:
+    if campaign_id is None or row is None:
         raise PageNotFound("page.no_campaign", id=raw_id[:20])
     c = row.Campaign
-    assert campaign_id is not None
     web = request.app.state.web
     document = web.documents.get(c.metadata_uri, c.metadata_hash) if c.metadata_status == "verified" else None
     tiers = []
