@@ -2,7 +2,9 @@
 shows, in whose words and units; the live fragment; languages; the security headers and the absence of any
 inline script; the offline API docs; and the weight of a listing page."""
 
+import base64
 import gzip
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from fastapi.testclient import TestClient
 from crowdledger.api.app import create_app
 from crowdledger.chain.rpc import Rpc
 from crowdledger.indexer.metadata import resolve_pending
+from crowdledger.web import documents
 from crowdledger.web.config import WebConfig, load_token_abi
 from crowdledger.web.pages import campaigns as campaign_pages
 from crowdledger.web.tokens import ETHER, Token, TokenBook, format_units
@@ -28,9 +31,6 @@ PAGE_BUDGET = 100 * 1024  # JS and CSS of a listing page, compressed
 
 
 def document(title: str, tiers: list[dict[str, str]] | None = None) -> tuple[str, bytes]:
-    import base64
-    import json
-
     raw = json.dumps({"title": title, "description": f"about {title}", "tiers": tiers or []}).encode()
     return "data:application/json;base64," + base64.b64encode(raw).decode(), keccak(raw)
 
@@ -321,8 +321,6 @@ def test_a_listing_page_transfers_under_100_kb_of_script_and_style_compressed(wo
 
 
 def test_an_unreachable_metadata_document_is_not_asked_for_on_every_page(monkeypatch):
-    from crowdledger.web import documents
-
     asked = []
 
     def unreachable(uri, client):
