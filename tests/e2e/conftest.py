@@ -31,7 +31,7 @@ from scripts import demo
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENS = ROOT / "docs" / "screens"
+SCREENS = ROOT / "reports" / "screens"  # each run's; docs/screens/ holds the published set
 BUNDLE = ROOT / "backend" / "crowdledger" / "web" / "static" / "build" / "wallet.js"
 E = 10**18
 DAY = 86400

@@ -1,5 +1,5 @@
 """Every page at phone and desktop width, in English and in Chinese, checked by axe-core (no serious or
-critical violation) and photographed into docs/screens/ — the screenshots the README links to."""
+critical violation) and photographed into reports/screens/; docs/screens/ publishes a set of them."""
 
 from collections.abc import Callable
 
