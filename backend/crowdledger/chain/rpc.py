@@ -1,8 +1,9 @@
 """JSON-RPC over HTTP: the only module that talks to the chain.
 
-Transient failures (connection refused, timeouts, 5xx, rate limits) are retried with exponential backoff up to
-a bound, then raised as RpcUnavailable; a provider refusing a log query as too large raises RangeTooLarge
-so the caller can split the range; anything else is an RpcError.
+Failures are sorted by what helps. The endpoint unreachable, slow, busy (5xx, 429): retried with exponential
+backoff up to a bound, then RpcUnavailable. The node answering with a JSON-RPC error: RpcRefused at once
+(retryable too; the indexer narrows a refused log query). An answer that is not JSON-RPC at all (an HTML page,
+a 404): RpcError, which no retry fixes, with the URL in the message.
 """
 
 import logging
@@ -12,12 +13,9 @@ from typing import Any
 
 import httpx
 
-from crowdledger.errors import RangeTooLarge, RpcError, RpcUnavailable
+from crowdledger.errors import RpcError, RpcRefused, RpcUnavailable
 
 log = logging.getLogger(__name__)
-
-# What providers say when a log query is too big (Alchemy, Infura, QuickNode, geth, anvil's own limits).
-_TOO_LARGE = ("too many", "limit exceeded", "range", "10000 results", "response size", "query returned more")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,32 +37,49 @@ class Rpc:
     def close(self) -> None:
         self._client.close()
 
-    def call(self, method: str, params: list[Any]) -> Any:
+    def call(self, method: str, params: list[Any], attempts: int | None = None) -> Any:
+        """The call's result. `attempts` overrides the bound on tries for this call."""
         self._next_id += 1
         request = {"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params}
+        attempts = attempts or self.attempts
         delay = self.backoff
-        for attempt in range(1, self.attempts + 1):
+        for attempt in range(1, attempts + 1):
             try:
                 response = self._client.post(self.url, json=request)
                 if response.status_code == 429 or response.status_code >= 500:
-                    raise httpx.HTTPStatusError("busy", request=response.request, response=response)
-                answer = response.json()
-            except (httpx.TransportError, httpx.HTTPStatusError, ValueError) as failure:
-                if attempt == self.attempts:
+                    raise httpx.HTTPStatusError(
+                        f"HTTP {response.status_code}", request=response.request, response=response
+                    )
+            except (httpx.TransportError, httpx.HTTPStatusError) as failure:
+                if isinstance(failure, httpx.UnsupportedProtocol):
+                    raise RpcError(f"{self.url} is not an http(s) URL: check CROWDLEDGER_RPC_URL") from None
+                if attempt == attempts:
                     raise RpcUnavailable(
-                        f"{self.url} failed {attempt} times on {method}: {failure}"
+                        f"{self.url} failed {attempt} times on {method}: {failure or type(failure).__name__}"
                     ) from None
                 log.warning("RPC %s failed (%s); retry %d in %.1fs", method, failure, attempt, delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
-            if "error" in answer:
-                message = str(answer["error"].get("message", answer["error"]))
-                if method == "eth_getLogs" and any(phrase in message.lower() for phrase in _TOO_LARGE):
-                    raise RangeTooLarge(message)
-                raise RpcError(f"{method} failed: {message}")
-            return answer["result"]
+            return self._result(method, response)
         raise AssertionError("unreachable")
+
+    def _result(self, method: str, response: httpx.Response) -> Any:
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or not ("result" in answer or "error" in answer):
+            kind = response.headers.get("content-type", "no content type").split(";")[0]
+            raise RpcError(
+                f"{self.url} is not a JSON-RPC endpoint (HTTP {response.status_code}, {kind}, to {method}): "
+                "check CROWDLEDGER_RPC_URL"
+            )
+        if "error" in answer:
+            error = answer["error"]
+            message = str(error.get("message", error)) if isinstance(error, dict) else str(error)
+            raise RpcRefused(f"{method} refused: {message}")
+        return answer["result"]
 
     def chain_id(self) -> int:
         return int(self.call("eth_chainId", []), 16)
@@ -78,8 +93,10 @@ class Rpc:
             return None
         return Block(number, raw["hash"], raw["parentHash"], int(raw["timestamp"], 16))
 
-    def logs(self, first: int, last: int, addresses: list[str]) -> list[dict[str, Any]]:
+    def logs(
+        self, first: int, last: int, addresses: list[str], attempts: int | None = None
+    ) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self.call(
-            "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}]
+            "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}], attempts
         )
         return result
