@@ -25,7 +25,6 @@ from crowdledger.store.models import Base, Campaign, Pledge, RawEvent, SyncState
 from tests.backend.conftest import deployment_of, make_indexer, rpc_url, simulate
 from tests.conftest import DAY, ETH
 
-
 # Bookkeeping that depends on when the index was written, not on the chain: the reorg journal and its switch.
 BOOKKEEPING = {"reorg_journal", "journal_block"}
 
