@@ -107,7 +107,7 @@ def _converter(abi_type: str) -> Converter | None:
     def convert_string(raw: bytes) -> tuple[Any, Any, bool]:
         text = safe_text(raw)
         exact = "0x" + raw.hex()
-        return text, exact, len(text) != len(raw) or text.encode() != raw
+        return text, exact, text.encode() != raw
 
     return convert_string
 

@@ -7,13 +7,15 @@ a 404): RpcError, which no retry fixes, with the URL in the message.
 """
 
 import logging
+import math
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from crowdledger.errors import RpcError, RpcRefused, RpcUnavailable
+from crowdledger.errors import CrowdLedgerError, RpcError, RpcRefused, RpcUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -100,3 +102,29 @@ class Rpc:
             "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}], attempts
         )
         return result
+
+
+class HeadProbe:
+    """The node's head for readers such as /status: asked at most once per `max_age` seconds, with one short
+    attempt, so a slow or dead node never holds a reader up for long. Thread-safe."""
+
+    def __init__(self, url: str, timeout: float = 2.0, max_age: float = 1.0) -> None:
+        self._rpc = Rpc(url, timeout=timeout, attempts=1)
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._asked_at = -math.inf
+        self._answer: tuple[int | None, str | None] = (None, None)
+
+    def head(self) -> tuple[int | None, str | None]:
+        """The head block number, or None and why the node did not say."""
+        with self._lock:
+            if time.monotonic() - self._asked_at > self._max_age:
+                try:
+                    self._answer = (self._rpc.head(), None)
+                except CrowdLedgerError as failure:
+                    self._answer = (None, str(failure))
+                self._asked_at = time.monotonic()
+            return self._answer
+
+    def close(self) -> None:
+        self._rpc.close()

@@ -144,18 +144,7 @@ class Indexer:
         with self.engine.begin() as conn:
             state = conn.execute(select(SyncState)).first()
             if state is None:
-                conn.execute(
-                    insert(SyncState).values(
-                        id=1,
-                        chain_id=chain_id,
-                        next_block=start,
-                        indexed_timestamp=0,
-                        chain_head=0,
-                        updated_at=time.time(),
-                        anchor_hash=anchor.hash if anchor else None,
-                        journal_floor=start - 1,
-                    )
-                )
+                self._create_state(conn, anchor_hash=anchor.hash if anchor else None)
             elif state.chain_id != chain_id:
                 raise DeploymentError(
                     f"The database holds chain {state.chain_id}; this deployment is on chain {chain_id}: "
@@ -338,6 +327,23 @@ class Indexer:
                 )
             )
 
+    def _create_state(self, conn: Connection, **values: Any) -> None:
+        """The cursor at the deployment's first block: made at the first start (or first failure to start,
+        so that /status has somewhere to show it)."""
+        start = self.deployment.start_block
+        conn.execute(
+            insert(SyncState).values(
+                id=1,
+                chain_id=self.deployment.chain_id,
+                next_block=start,
+                indexed_timestamp=0,
+                chain_head=0,
+                updated_at=time.time(),
+                journal_floor=start - 1,
+                **values,
+            )
+        )
+
     def _touch(self, head: int, status: IndexerStatus) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(SyncState).values(chain_head=head, heartbeat_at=time.time(), status=status))
@@ -436,35 +442,44 @@ class Indexer:
         Transient failures (the node or the database unreachable, refusals) are retried with backoff, from
         start-up on, and shown in the cursor's status and last error; a failure that needs a person is
         recorded as the status `failed` and raised."""
-        delay = poll_seconds
-        checked = False
         try:
-            while not should_stop():
-                try:
-                    if not checked:
-                        self.check_chain()
-                        checked = True
-                    progress = self.step()
-                except (RetryableError, OperationalError, InterfaceError) as failure:
-                    reason = _reason(failure)
-                    log.warning("%s; retrying in %.1fs", reason, delay)
-                    self._note(IndexerStatus.RETRYING, reason)
-                    _sleep(delay, should_stop)
-                    delay = min(delay * 2, 60.0)
-                    continue
-                delay = poll_seconds
-                if on_progress is not None:
-                    on_progress(progress)
-                if progress.next_block > progress.target:
-                    if not follow:
-                        return
-                    _sleep(poll_seconds, should_stop)
+            self._loop(follow, poll_seconds, on_progress, should_stop)
         except NotRetryableError as failure:
             self._note(IndexerStatus.FAILED, str(failure))
             raise
         finally:
             self.close()
         self._note(IndexerStatus.STOPPED, None)
+
+    def _loop(
+        self,
+        follow: bool,
+        poll_seconds: float,
+        on_progress: Callable[[Progress], None] | None,
+        should_stop: Callable[[], bool],
+    ) -> None:
+        delay = poll_seconds
+        checked = False
+        while not should_stop():
+            try:
+                if not checked:
+                    self.check_chain()
+                    checked = True
+                progress = self.step()
+            except (RetryableError, OperationalError, InterfaceError) as failure:
+                reason = _reason(failure)
+                log.warning("%s; retrying in %.1fs", reason, delay)
+                self._note(IndexerStatus.RETRYING, reason)
+                _sleep(delay, should_stop)
+                delay = min(delay * 2, 60.0)
+                continue
+            delay = poll_seconds
+            if on_progress is not None:
+                on_progress(progress)
+            if progress.next_block > progress.target:
+                if not follow:
+                    return
+                _sleep(poll_seconds, should_stop)
 
     def _note(self, status: IndexerStatus, error: str | None) -> None:
         """Record the loop's state for /status: best effort, as the database may be what is failing."""
@@ -473,7 +488,8 @@ class Indexer:
             values.update(last_error=error[:2000], last_error_at=time.time())
         try:
             with self.engine.begin() as conn:
-                conn.execute(update(SyncState).values(**values))
+                if conn.execute(update(SyncState).values(**values)).rowcount == 0:
+                    self._create_state(conn, **values)
         except (OperationalError, InterfaceError) as failure:
             log.debug("Could not record the indexer's state: %s", failure)
 
