@@ -6,6 +6,7 @@ backoff up to a bound, then RpcUnavailable. The node answering with a JSON-RPC e
 a 404): RpcError, which no retry fixes, with the URL in the message.
 """
 
+import json
 import logging
 import math
 import threading
@@ -68,7 +69,7 @@ class Rpc:
 
     def _result(self, method: str, response: httpx.Response) -> Any:
         try:
-            answer = response.json()
+            answer = json.loads(response.content)  # bytes as they came: no copy decoded to text first
         except ValueError:
             answer = None
         if not isinstance(answer, dict) or not ("result" in answer or "error" in answer):

@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
@@ -304,17 +303,21 @@ class Indexer:
                 insert(IndexedBlock),
                 [{"number": n, "hash": h, "timestamp": timestamps[n]} for n, h in sorted(blocks.items())],
             )
-            # Blocks that can still be reorganised away are applied one by one with the journal on.
-            settled = [e for e in decoded if e.block_number <= final]
-            _apply(conn, settled, timestamps)
-            for block, block_events in groupby((e for e in decoded if e.block_number > final), _block_of):
-                journal.record(conn, block)
-                _apply(conn, list(block_events), timestamps)
+            # A range holding blocks that can still be reorganised away is applied with the journal on, its
+            # changes tagged with the range's end; the journal can undo back to any block from its floor on.
+            if last > final:
+                journal.record(conn, last)
+                _apply(conn, decoded, timestamps)
                 journal.record(conn, None)
-            # Undoing the journal cannot reach below a block applied without it, nor below what is pruned.
-            if min(final, last) > floor:
-                floor = min(final, last)
-                journal.prune(conn, floor)
+                # Ranges that became final are forgotten, whole: the floor stays on a range boundary.
+                settled = journal.newest_range_end(conn, final)
+                if settled is not None and settled > floor:
+                    journal.prune(conn, settled)
+                    floor = settled
+            else:
+                _apply(conn, decoded, timestamps)
+                journal.clear(conn)
+                floor = last
             conn.execute(
                 update(SyncState).values(
                     next_block=last + 1,
@@ -380,7 +383,14 @@ class Indexer:
             conn.execute(delete(SkippedEvent).where(SkippedEvent.block_number > kept))
             floor = state.journal_floor
             if kept >= floor:
+                # Undoing the ranges that end after `kept` takes the derived tables back to the end of the
+                # range before them; the events from there to `kept` are applied again, from the raw events.
+                resume = max(floor, journal.newest_range_end(conn, kept) or floor)
                 undone = journal.undo(conn, _TABLES, kept)
+                journal.record(conn, kept)
+                for events, timestamps in _replay(conn, after=resume, through=kept):
+                    _apply(conn, events, timestamps)
+                journal.record(conn, None)
                 log.warning(
                     "Chain reorganised: undid %d blocks (%d derived-row changes) back to block %d",
                     depth,
@@ -507,10 +517,6 @@ def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:
         time.sleep(min(left, 0.1))
 
 
-def _block_of(event: Event) -> int:
-    return event.block_number
-
-
 # ----------------------------------------------------------------------------- derived tables
 
 
@@ -573,17 +579,20 @@ def rebuild(conn: Connection) -> None:
         _apply(conn, events, timestamps)
 
 
-def _replay(conn: Connection) -> Iterator[tuple[list[Event], dict[int, int]]]:
-    after = (-1, -1)
+def _replay(
+    conn: Connection, after: int = -1, through: int | None = None
+) -> Iterator[tuple[list[Event], dict[int, int]]]:
+    """The raw events of the blocks after `after` (up to `through`), in chain order, in chunks."""
+    position = (after, 2**31)
     while True:
+        query = select(RawEvent).where(
+            (RawEvent.block_number > position[0])
+            | ((RawEvent.block_number == position[0]) & (RawEvent.log_index > position[1]))
+        )
+        if through is not None:
+            query = query.where(RawEvent.block_number <= through)
         rows = conn.execute(
-            select(RawEvent)
-            .where(
-                (RawEvent.block_number > after[0])
-                | ((RawEvent.block_number == after[0]) & (RawEvent.log_index > after[1]))
-            )
-            .order_by(RawEvent.block_number, RawEvent.log_index)
-            .limit(_REPLAY_CHUNK)
+            query.order_by(RawEvent.block_number, RawEvent.log_index).limit(_REPLAY_CHUNK)
         ).all()
         if not rows:
             return
@@ -594,47 +603,62 @@ def _replay(conn: Connection) -> Iterator[tuple[list[Event], dict[int, int]]]:
             ],
             {r.block_number: r.timestamp for r in rows},
         )
-        after = (rows[-1].block_number, rows[-1].log_index)
+        position = (rows[-1].block_number, rows[-1].log_index)
 
 
 # ----------------------------------------------------------------------------- raw events
 
 
-def _actor(args: dict[str, Any]) -> str | None:
-    for name in _ACTOR_FIELDS:
-        value = args.get(name)
-        if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
-            return value
-    return None
+_actor_fields: dict[tuple[str, str], str | None] = {}  # the field naming the actor, by (contract, event)
 
 
-def _raw_row(event: Event, timestamp: int, actor: str | None) -> dict[str, Any]:
-    return {
-        "block_number": event.block_number,
-        "log_index": event.log_index,
-        "timestamp": timestamp,
-        "tx_hash": event.tx_hash,
-        "contract": event.contract,
-        "name": event.name,
-        "actor": actor or _actor(event.args),
-        "args": event.args,
-        "exact": event.exact,
-    }
+def _actor(event: Event) -> str | None:
+    """The account acting in `event`: the first of _ACTOR_FIELDS it has that holds an address (which field
+    that is depends only on the event's ABI, so it is found once per event type)."""
+    kind = (event.contract, event.name)
+    if kind not in _actor_fields:
+        _actor_fields[kind] = next(
+            (
+                name
+                for name in _ACTOR_FIELDS
+                if isinstance(value := event.args.get(name), str)
+                and len(value) == 42
+                and value.startswith("0x")
+            ),
+            None,
+        )
+    field = _actor_fields[kind]
+    return event.args[field] if field is not None else None
 
 
-def _insert_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Raw events in bulk: PostgreSQL's COPY (several times faster than INSERT for a range's thousands of
-    rows), a plain bulk INSERT elsewhere."""
-    if conn.dialect.name != "postgresql":
-        conn.execute(insert(RawEvent), rows)
+_EVENT_COLUMNS = "block_number, log_index, timestamp, tx_hash, contract, name, actor, args, exact"
+_dump = json.JSONEncoder().encode
+
+
+def _raw_row(event: Event, timestamp: int, actor: str | None) -> tuple[Any, ...]:
+    """An `events` row as the driver takes it (_EVENT_COLUMNS), JSON columns as text."""
+    return (
+        event.block_number,
+        event.log_index,
+        timestamp,
+        event.tx_hash,
+        event.contract,
+        event.name,
+        actor or _actor(event),
+        _dump(event.args),
+        _dump(event.exact) if event.exact is not None else None,
+    )
+
+
+def _insert_events(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Raw events in bulk, straight to the driver (the columns are plain: numbers, text, JSON as text):
+    PostgreSQL's COPY, several times faster than INSERT for a range's thousands of rows; SQLite's
+    executemany of one prepared INSERT."""
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY events ({_EVENT_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
         return
-    columns = list(rows[0])
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY events ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(row[c]) if c in ("args", "exact") and row[c] is not None else row[c]
-                    for c in columns
-                ]
-            )
+    marks = ", ".join("?" * len(rows[0]))
+    conn.exec_driver_sql(f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({marks})", rows)

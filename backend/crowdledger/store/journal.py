@@ -1,14 +1,17 @@
 """The reorg journal: undoing a reorg costs in proportion to its depth, not to the size of the index.
 
-As Ponder does, triggers on every derived table write each change made while the indexer applies a block near
-the head into `reorg_journal`, tagged with that block: the row as it was before an update or a delete, the new
-row (its key is what counts) for an insert. Blocks further from the head than the finality depth are applied
-with the journal off, so a backfill pays nothing for it, and entries are pruned once their block is final.
+As Ponder does, triggers on every derived table write each change made while the indexer applies a block
+range near the head into `reorg_journal`, tagged with the range's last block: the row as it was before an
+update or a delete, the new row (its key is what counts) for an insert. Ranges further from the head than the
+finality depth are applied with the journal off, so a backfill pays nothing for it, and entries are pruned
+once their range is final. (Following the head, a range is one block, so the journal is per block.)
 
-Undoing every block after K replays the journal backwards. For each row touched after K, the net effect of
-that replay is the image in its earliest entry: the row as it stood at K, or no row when the earliest entry is
-its insert. So the undo is two set-based statements per table, whatever the number of entries: delete every
-row touched after K, then put back the earliest images that are not inserts.
+Undoing every range that ends after block K replays the journal backwards. For each row touched, the net
+effect of that replay is the image in its earliest entry: the row as it stood before, or no row when the
+earliest entry is its insert. So the undo is two set-based statements per table, whatever the number of
+entries: delete every row touched, then put back the earliest images that are not inserts. That takes the
+tables back to the end of the newest range not undone (`newest_range_end`); the indexer then applies the raw
+events from there to K again.
 
 The triggers are written from the current models by `install` when the indexer starts, so a migration adding a
 derived column or table needs nothing else here. PostgreSQL switches them with the transaction-local setting
@@ -17,7 +20,7 @@ crowdledger.journal_block; SQLite, which has no such thing, with the one-row tab
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Table, delete, text, update
+from sqlalchemy import Connection, Table, delete, func, select, text, update
 
 from crowdledger.store.models import JournalBlock, JournalEntry
 
@@ -47,7 +50,10 @@ def install(conn: Connection, tables: Sequence[Table]) -> None:
             conn.execute(
                 text(
                     f"CREATE OR REPLACE TRIGGER crowdledger_journal AFTER INSERT OR UPDATE OR DELETE "
-                    f"ON {quote(table.name)} FOR EACH ROW EXECUTE FUNCTION crowdledger_journal()"
+                    f"ON {quote(table.name)} FOR EACH ROW "
+                    # Tested before the function is called: a write with the journal off costs next to nil.
+                    f"WHEN (coalesce(current_setting('{_SETTING}', true), '') <> '') "
+                    f"EXECUTE FUNCTION crowdledger_journal()"
                 )
             )
         return
@@ -72,9 +78,9 @@ def install(conn: Connection, tables: Sequence[Table]) -> None:
 
 
 def record(conn: Connection, block: int | None) -> None:
-    """Journal the derived-row changes that follow as made by `block`; None stops journaling. Either way it
-    lasts until the transaction ends at most (PostgreSQL) or until changed (SQLite, within the transaction
-    that also writes the rows, so it is never left on by a crash)."""
+    """Journal the derived-row changes that follow, tagged `block` (the end of the range being applied); None
+    stops journaling. Either way it lasts until the transaction ends at most (PostgreSQL) or until changed
+    (SQLite, within the transaction that also writes the rows, so it is never left on by a crash)."""
     if conn.dialect.name == "postgresql":
         conn.execute(
             text("SELECT set_config(:name, :value, true)"), {"name": _SETTING, "value": str(block or "")}
@@ -83,8 +89,15 @@ def record(conn: Connection, block: int | None) -> None:
         conn.execute(update(JournalBlock).where(JournalBlock.id == 1).values(block_number=block))
 
 
+def newest_range_end(conn: Connection, through: int) -> int | None:
+    """The newest tag at or before block `through`: where undoing the ranges after it leaves the tables."""
+    return conn.execute(
+        select(func.max(JournalEntry.block_number)).where(JournalEntry.block_number <= through)
+    ).scalar()
+
+
 def undo(conn: Connection, tables: Sequence[Table], after: int) -> int:
-    """Undo every journaled change made by blocks after `after`; returns how many entries were undone."""
+    """Undo the journaled changes of the ranges ending after `after`; returns how many entries were undone."""
     quote = conn.dialect.identifier_preparer.quote
     postgres = conn.dialect.name == "postgresql"
     for table in tables:
