@@ -583,7 +583,7 @@ def _replay(
     conn: Connection, after: int = -1, through: int | None = None
 ) -> Iterator[tuple[list[Event], dict[int, int]]]:
     """The raw events of the blocks after `after` (up to `through`), in chain order, in chunks."""
-    position = (after, 2**31)
+    position = (after, 2**31 - 1)  # after every log of block `after` (log_index is a 32-bit column)
     while True:
         query = select(RawEvent).where(
             (RawEvent.block_number > position[0])
