@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from crowdledger.api.app import create_app
 from crowdledger.api.routes.service import Readiness, configure
-from crowdledger.chain.rpc import HeadProbe
+from crowdledger.chain.rpc import HeadProbe, Rpc
 from crowdledger.cli import service
 from crowdledger.settings import Settings
 from crowdledger.store.db import make_engine, migrate
@@ -333,3 +333,18 @@ def test_a_bad_setting_is_one_line_that_says_what_to_fix(case, crowdfund, tmp_pa
     assert "Traceback" not in errors, errors
     last = errors.splitlines()[-1]
     assert last.startswith("crowdledger: ") and complaint in last, errors
+
+
+def test_the_retry_log_says_how_long_it_waits(engine, crowdfund, caplog):
+    """Issue 8, item 10: "retrying in 0s" when the wait was a tenth of a second."""
+    proxy = RpcProxy(rpc_url())
+    proxy.refuse = lambda call: Refusal(status=503)
+    retries = []
+    try:
+        indexer = make_indexer(engine, crowdfund, rpc=Rpc(proxy.url, attempts=1))
+        with caplog.at_level("WARNING", logger="crowdledger.indexer.sync"):
+            indexer.run(follow=False, poll_seconds=0.1, should_stop=lambda: len(proxy.refused) >= 2)
+        retries = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
+    finally:
+        proxy.close()
+    assert retries and retries[0].endswith("retrying in 0.1s"), retries
