@@ -53,6 +53,8 @@ def launch_behind_brownies_back(crowdfund, creator, uri: str) -> None:
 def reorg(depth: int) -> None:
     """Replace the newest `depth` blocks with as many empty ones (the same height, other hashes)."""
     assert web3.provider.make_request("anvil_reorg", [depth, []]).get("error") is None
+    # Transactions of the dropped blocks may wait in the pool with nonces later tests reuse: forget them.
+    web3.provider.make_request("anvil_dropAllTransactions", [])
 
 
 def test_a_reorg_right_after_the_hash_check_is_rolled_back(
