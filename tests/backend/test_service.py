@@ -231,23 +231,6 @@ def test_two_indexers_starting_on_a_fresh_database_take_turns(fresh_url, crowdfu
     assert any(code == 0 for code, _ in results)
 
 
-def test_migrations_started_together_in_one_process_take_turns(fresh_url):
-    failures = []
-
-    def start() -> None:
-        try:
-            migrate(make_engine(fresh_url))
-        except Exception as failure:  # noqa: BLE001 - any failure is the finding
-            failures.append(failure)
-
-    threads = [threading.Thread(target=start) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert failures == []
-
-
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs CROWDLEDGER_TEST_POSTGRES_URL")
 def test_serve_with_four_workers_on_a_fresh_postgresql_starts_cleanly(crowdfund, tmp_path):
     schema = f"serve_{os.getpid()}"
