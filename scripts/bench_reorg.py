@@ -3,7 +3,7 @@ to a block) from a simulated node through the real indexer, into SQLite and into
 replaces its newest 3 blocks and the indexer undoes them. Prints the time of that rollback (the reorg
 journal) and, with --rebuild, of the full rebuild it replaced (what any reorg cost before the journal).
 
-    ./dev bench-reorg [--events N] [--depth D] [--rebuild]     (defaults: 1,000,000 events, depth 3)
+    ./dev bench-reorg [--events N] [--depth D] [--rebuild] [--store S]   (1,000,000 events, depth 3)
 
 The node is simulated so that the benchmark measures the indexer, not the time to make a million events on a
 chain; the events are the contract's own (its ABI from build/contracts), so decoding, storing and the
@@ -171,6 +171,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--depth", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true", help="also time the full rebuild")
+    parser.add_argument("--store", choices=("both", "sqlite", "postgresql"), default="both")
     args = parser.parse_args()
     abi = json.loads(ARTIFACT.read_text())["abi"]
     header = "| store | events | indexing time | journal entries | reorg depth | undo time |"
@@ -178,9 +179,12 @@ def main() -> None:
     if args.rebuild:
         header, rule = header + " full rebuild |", rule + "---:|"
     print(f"\n{header}\n{rule}", flush=True)
-    with TemporaryDirectory() as folder:
-        measure("SQLite", f"sqlite:///{folder}/reorg.db", abi, args.events, args.depth, args.rebuild)
+    if args.store != "postgresql":
+        with TemporaryDirectory() as folder:
+            measure("SQLite", f"sqlite:///{folder}/reorg.db", abi, args.events, args.depth, args.rebuild)
     postgres = os.environ.get("CROWDLEDGER_BENCH_POSTGRES_URL")
+    if args.store == "sqlite":
+        return
     if postgres:
         measure("PostgreSQL", postgres, abi, args.events, args.depth, args.rebuild)
     else:

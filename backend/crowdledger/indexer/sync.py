@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, tuple_, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from crowdledger.chain.decode import Decoder, Event
@@ -583,12 +583,12 @@ def _replay(
     conn: Connection, after: int = -1, through: int | None = None
 ) -> Iterator[tuple[list[Event], dict[int, int]]]:
     """The raw events of the blocks after `after` (up to `through`), in chain order, in chunks."""
+    if through is not None and after >= through:
+        return
     position = (after, 2**31 - 1)  # after every log of block `after` (log_index is a 32-bit column)
     while True:
-        query = select(RawEvent).where(
-            (RawEvent.block_number > position[0])
-            | ((RawEvent.block_number == position[0]) & (RawEvent.log_index > position[1]))
-        )
+        # A row comparison, which both stores answer from the primary key's index.
+        query = select(RawEvent).where(tuple_(RawEvent.block_number, RawEvent.log_index) > tuple_(*position))
         if through is not None:
             query = query.where(RawEvent.block_number <= through)
         rows = conn.execute(
