@@ -1,10 +1,14 @@
 """Backfill throughput: generate a large event history on a local anvil, then index all of it, once into
-SQLite and once into PostgreSQL, and print events per second for each.
+SQLite and once into PostgreSQL, and print events per second for each, also as a share of the fetch ceiling.
 
     ./dev bench-indexer [EVENTS]        (default 200,000; ./dev starts PostgreSQL)
 
 The history is mostly pledges (the commonest event by far), from 20 backer contracts across 200 campaigns,
 made by PledgeBatcher so that generating it takes a minute rather than hours.
+
+The fetch ceiling is measured in the same run: plain eth_getLogs over the same blocks, in ranges of about as
+many events as the indexer reads at once, with each answer's JSON parsed, and nothing else. No indexer can
+beat it against this node; the share says how much of the node's speed the indexer turns into an index.
 """
 
 import os
@@ -12,12 +16,13 @@ import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import httpx
 from brownie import Crowdfund, PledgeBatcher, accounts, chain, web3
 from sqlalchemy import text
 
 from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import DeployedContract, Deployment
-from crowdledger.indexer.sync import Indexer
+from crowdledger.indexer.sync import EVENTS_PER_RANGE, Indexer
 from crowdledger.store.db import make_engine, migrate
 
 CAMPAIGNS = 200
@@ -41,7 +46,7 @@ def generate(target: int) -> tuple[Deployment, int]:
         tx_hash = batch.transact({"from": owner.address, "value": PLEDGES_PER_TX, "gas": 11_500_000})
         sent += 1
         events += PLEDGES_PER_TX
-    receipt = web3.eth.wait_for_transaction_receipt(tx_hash)
+    receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=1200)
     assert receipt.status == 1, "the last batch reverted"
     deployment = Deployment(
         network="bench",
@@ -52,7 +57,31 @@ def generate(target: int) -> tuple[Deployment, int]:
     return deployment, events
 
 
-def measure(name: str, url: str, deployment: Deployment, events: int) -> None:
+def fetch_ceiling(deployment: Deployment, events: int) -> float:
+    """Events per second that plain eth_getLogs delivers over the history, JSON parsed and nothing else."""
+    first, last = deployment.start_block, web3.eth.block_number
+    span = max(1, (last - first + 1) * EVENTS_PER_RANGE // events)
+    addresses = [c.address for c in deployment.contracts.values()]
+    fetched = 0
+    with httpx.Client(timeout=120) as client:
+        started = time.perf_counter()
+        for start in range(first, last + 1, span):
+            query = {
+                "fromBlock": hex(start),
+                "toBlock": hex(min(last, start + span - 1)),
+                "address": addresses,
+            }
+            answer = client.post(
+                str(web3.provider.endpoint_uri),
+                json={"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [query]},
+            )
+            fetched += len(answer.json()["result"])
+        elapsed = time.perf_counter() - started
+    assert fetched == events, f"fetched {fetched} logs, expected {events}"
+    return fetched / elapsed
+
+
+def measure(name: str, url: str, deployment: Deployment, events: int, ceiling: float) -> None:
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
@@ -60,13 +89,14 @@ def measure(name: str, url: str, deployment: Deployment, events: int) -> None:
             conn.execute(text("CREATE SCHEMA public"))
     migrate(engine)
     indexer = Indexer(engine, Rpc(str(web3.provider.endpoint_uri), timeout=120), deployment)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     indexer.run(follow=False)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT count(*) FROM events")).scalar_one()
     assert stored == events, f"indexed {stored} events, expected {events}"
-    print(f"| {name} | {stored:,} | {elapsed:.1f} s | {stored / elapsed:,.0f} |")
+    rate, per_cpu = stored / elapsed, stored / cpu
+    print(f"| {name} | {stored:,} | {elapsed:.1f} s | {rate:,.0f} | {rate / ceiling:.0%} | {per_cpu:,.0f} |")
     engine.dispose()
 
 
@@ -75,11 +105,16 @@ def main(target: str = "200000") -> None:
     deployment, events = generate(int(target))
     took = time.perf_counter() - started
     print(f"\nGenerated {events:,} events in {web3.eth.block_number:,} blocks in {took:.0f} s")
-    print("\n| store | events | backfill time | events per second |\n|---|---:|---:|---:|")
+    ceiling = fetch_ceiling(deployment, events)
+    print(f"\nFetch ceiling (eth_getLogs, JSON parsed): {ceiling:,.0f} events per second")
+    print(
+        "\n| store | events | backfill time | events/s | share of the fetch ceiling | events per CPU second |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     with TemporaryDirectory() as folder:
-        measure("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", deployment, events)
+        measure("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", deployment, events, ceiling)
     postgres = os.environ.get("CROWDLEDGER_BENCH_POSTGRES_URL")
     if postgres:
-        measure("PostgreSQL", postgres, deployment, events)
+        measure("PostgreSQL", postgres, deployment, events, ceiling)
     else:
         print("(PostgreSQL skipped: set CROWDLEDGER_BENCH_POSTGRES_URL)")

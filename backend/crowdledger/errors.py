@@ -22,12 +22,23 @@ class RpcUnavailable(RetryableError):
     """The JSON-RPC endpoint could not be reached or kept failing."""
 
 
-class RangeTooLarge(RetryableError):
-    """The provider refused a log query as too large; the caller should split the block range."""
+class RpcRefused(RetryableError):
+    """The JSON-RPC endpoint answered a call with an error. Nodes behind load balancers and hosted providers
+    refuse calls for reasons that pass (limits, a node behind the others), so the call may succeed later; a
+    log query refused over a wide block range is retried over a narrower one, whatever the words were."""
 
 
 class RpcError(NotRetryableError):
-    """The JSON-RPC endpoint answered with an error that retrying will not change."""
+    """The endpoint is not a JSON-RPC endpoint (or not one this can use): someone must fix the URL."""
+
+
+class StoreError(NotRetryableError):
+    """The database cannot be used as it is: a schema newer than this code, or another indexer writing."""
+
+
+class ReorgTooDeep(NotRetryableError):
+    """The chain reorganised below every block the index holds, down to the block the deployment starts
+    after: the index cannot find where it and the chain agree, and must be rebuilt from a fresh database."""
 
 
 class ConfigError(NotRetryableError):

@@ -1,17 +1,21 @@
 """All settings in one place, read once from the environment (prefix CROWDLEDGER_) and passed down.
 
 pydantic-settings would be the usual choice, but it needs python-dotenv >= 0.21 and brownie 1.22 pins 0.16, so
-the few settings are parsed here by hand, with the same promise: a clear message naming the variable at fault.
+the few settings are parsed here by hand, with the same promise: every setting is checked at start-up, and a
+bad one is a one-line message naming the variable and saying what it takes.
 """
 
+import math
 import os
-from collections.abc import Mapping
+import urllib.parse
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from crowdledger.errors import ConfigError
 
 PREFIX = "CROWDLEDGER_"
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,9 @@ class Settings:
     rpc_url: str = "http://127.0.0.1:8545"
     deployment: Path = Path("deployments/development.json")
     confirmations: int = 0  # blocks behind the head the indexer stays, for chains that reorganise
+    # Blocks after which this chain never reorganises: within it the indexer journals derived-row changes so
+    # that a reorg is undone in proportion to its depth; a deeper one rebuilds the derived tables.
+    finality_depth: int = 64
     batch_blocks: int = 10_000  # the largest log-query block range (ranges adapt below it)
     poll_seconds: float = 1.0  # how often live mode asks for new blocks
     rpc_timeout: float = 10.0
@@ -29,6 +36,11 @@ class Settings:
     page_cache_seconds: float = 1.0  # how long a listing page is reused; 0 turns the cache off
     public_rpc_url: str = ""  # the RPC browsers' wallets are pointed at; empty: rpc_url
     artifacts: Path = Path("build/contracts")  # compiled contracts (the token ABI the wallet layer uses)
+    # /ready answers 503 when the index is more than this many blocks behind the node's head...
+    ready_max_blocks_behind: int = 10
+    # ...or when the indexer has not shown a sign of life (a heartbeat) for this long.
+    stall_seconds: float = 120.0
+    indexer_restarts: int = 5  # under `run`: restarts of a crashed indexer thread before the process exits
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -45,8 +57,47 @@ class Settings:
                     f"{PREFIX}{f.name.upper()}={raw!r} is not a valid {kind.__name__}"
                 ) from None
         settings = cls(**values)  # type: ignore[arg-type]
-        if settings.confirmations < 0 or settings.batch_blocks < 1 or settings.rpc_attempts < 1:
-            raise ConfigError(
-                f"{PREFIX}CONFIRMATIONS must be >= 0, {PREFIX}BATCH_BLOCKS and {PREFIX}RPC_ATTEMPTS >= 1"
-            )
+        settings.validate()
         return settings
+
+    def validate(self) -> None:
+        """Raise ConfigError, naming the variable, for the first setting that cannot work."""
+        for name, ok, needs in _RULES:
+            if not ok(getattr(self, name)):
+                raise ConfigError(f"{PREFIX}{name.upper()}={getattr(self, name)!r}: {needs}")
+
+
+def _finite(low: float, above: bool = False) -> Callable[[float], bool]:
+    return lambda v: math.isfinite(v) and (v > low if above else v >= low)
+
+
+def _database_url(url: str) -> bool:
+    scheme = url.partition(":")[0]
+    return scheme in DATABASE_SCHEMES and "://" in url
+
+
+def _rpc_url(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+_RULES: list[tuple[str, Callable[..., bool], str]] = [
+    (
+        "database_url",
+        _database_url,
+        "crowdledger stores its index in SQLite (sqlite:///FILE) or PostgreSQL "
+        "(postgresql://USER:PASSWORD@HOST/DATABASE); no other database driver is supported",
+    ),
+    ("rpc_url", _rpc_url, "needs an http:// or https:// JSON-RPC endpoint, e.g. http://127.0.0.1:8545"),
+    ("confirmations", lambda v: v >= 0, "must be 0 or more blocks"),
+    ("finality_depth", lambda v: v >= 0, "must be 0 or more blocks"),
+    ("batch_blocks", lambda v: v >= 1, "must be at least 1 block"),
+    ("poll_seconds", _finite(0, above=True), "must be a number of seconds above 0"),
+    ("rpc_timeout", _finite(0, above=True), "must be a number of seconds above 0"),
+    ("rpc_attempts", lambda v: v >= 1, "must be at least 1"),
+    ("api_port", lambda v: 1 <= v <= 65535, "must be a TCP port, 1 to 65535"),
+    ("page_cache_seconds", _finite(0), "must be 0 (off) or a number of seconds above 0"),
+    ("ready_max_blocks_behind", lambda v: v >= 0, "must be 0 or more blocks"),
+    ("stall_seconds", _finite(0, above=True), "must be a number of seconds above 0"),
+    ("indexer_restarts", lambda v: v >= 0, "must be 0 or more"),
+]

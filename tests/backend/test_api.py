@@ -654,14 +654,14 @@ def test_an_empty_index_lists_nothing_and_counts_zero(engine, owner, treasury):
     assert set(stats["campaigns_by_state"].values()) == {0}
 
 
-def test_ready_and_status_stay_503_until_the_first_range_is_committed(engine, crowdfund):
+def test_ready_is_503_and_status_says_why_until_the_first_range_is_committed(engine, crowdfund):
     """The indexer has recorded its cursor (check_chain) but indexed no block: nothing is known yet."""
     make_indexer(engine, crowdfund).check_chain()
     client = client_for(engine)
-    for path in ("/ready", "/status"):
-        response = client.get(path)
-        assert response.status_code == 503, f"{path} answered {response.status_code}: {response.text}"
-        assert error_of(response, 503)["code"] == "not_ready"
+    error = error_of(client.get("/ready"), 503)
+    assert error["code"] == "not_ready" and "has not indexed anything yet" in error["message"]
+    status = client.get("/status").json()
+    assert status["ready"] is False and "the indexer has not indexed anything yet" in status["problems"]
 
 
 def test_status_counts_the_blocks_the_index_has_not_reached(engine, crowdfund, creator):
@@ -671,7 +671,8 @@ def test_status_counts_the_blocks_the_index_has_not_reached(engine, crowdfund, c
     head = web3.eth.block_number
     status = client.get("/status").json()
     ready = client.get("/ready").json()
-    assert ready | {"seconds_since_update": 0} == status | {"seconds_since_update": 0}
+    clocks = {"seconds_since_update": 0, "heartbeat_age": 0, "last_error_age": 0}
+    assert ready | clocks == status | clocks
     assert (status["chain_id"], status["indexed_block"], status["chain_head"], status["blocks_behind"]) == (
         chain.id,
         head,

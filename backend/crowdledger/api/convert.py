@@ -1,12 +1,13 @@
 """Rows from the query functions turned into response models: one place, shared by the JSON routes and the
 pages."""
 
-import time
+import dataclasses
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from crowdledger.api import queries, schemas
+from crowdledger.indexer.health import Health
 from crowdledger.reputation import Line, Role, fade
 
 
@@ -94,20 +95,9 @@ def explained_line(line: Line) -> schemas.ExplainedLine:
     )
 
 
-def index_status(db: Session) -> schemas.IndexStatus | None:
-    s = queries.sync_state(db)
-    if (
-        s is None or s.indexed_timestamp == 0
-    ):  # the cursor exists from the start; nothing is indexed until then
-        return None
-    return schemas.IndexStatus(
-        chain_id=s.chain_id,
-        indexed_block=s.next_block - 1,
-        chain_head=s.chain_head,
-        blocks_behind=max(0, s.chain_head - (s.next_block - 1)),
-        chain_time=s.indexed_timestamp,
-        seconds_since_update=round(time.time() - s.updated_at, 3),
-    )
+def index_status(health: Health) -> schemas.IndexStatus:
+    fields = {f.name: getattr(health, f.name) for f in dataclasses.fields(health)}
+    return schemas.IndexStatus(**fields, ready=health.ready)
 
 
 def campaign_summary(row: Any) -> schemas.CampaignSummary:

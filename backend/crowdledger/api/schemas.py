@@ -128,10 +128,19 @@ class Statistics(BaseModel):
 class IndexStatus(BaseModel):
     chain_id: int
     indexed_block: int  # the newest block in the index
-    chain_head: int
+    chain_head: int  # as the node says now; the indexer's last view when the node does not answer
+    chain_head_from: str  # node | indexer
+    node_error: str | None  # why the node did not answer
     blocks_behind: int
     chain_time: int
-    seconds_since_update: float
+    seconds_since_update: float  # since the indexer last wrote a block range
+    indexer: str  # starting | indexing | following | retrying | failed | stopped
+    heartbeat_age: float | None  # seconds since the indexer last showed a sign of life
+    last_error: str | None
+    last_error_age: float | None
+    skipped_events: int  # logs kept but not applied (see skipped_events in the database)
+    ready: bool
+    problems: list[str]  # why it is not ready
 
 
 class Health(BaseModel):

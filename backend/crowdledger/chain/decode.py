@@ -3,13 +3,21 @@
 Each (contract, topic0) is looked up once in a table built at start-up; a log's data is decoded with one
 eth_abi call, and indexed topics (all static types in our contracts) are converted directly, so decoding costs
 one dictionary lookup and one decode per log.
+
+Every value the ABI admits is decoded, whatever the contract would allow: integers keep their full width, and
+a `string` is read as the bytes it is, then given as safe text (valid UTF-8 without NUL: what any store and
+any JSON reader takes), with its exact bytes kept beside it when they differ. A log that does not decode as
+its ABI says (no contract compiled by solc emits one) becomes an event without arguments that carries the
+reason, so it is kept and reported rather than stopping the indexer.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
+from eth_abi.exceptions import DecodingError
 from eth_utils.crypto import keccak
 
 from crowdledger.deployment import Deployment
@@ -25,12 +33,21 @@ class Event:
     tx_hash: str
     contract: str  # the contract's name in the deployment record
     name: str
-    args: dict[str, Any]  # ints, lower-case hex addresses, 0x-hex bytes, bools, lists
+    args: dict[str, Any]  # ints, lower-case hex addresses, 0x-hex bytes, bools, lists, safe text
+    # The exact form of each argument holding a string that is not safe text (its bytes as 0x-hex), else None.
+    exact: dict[str, Any] | None = None
+    error: str | None = None  # why the log did not decode (then args is empty and exact holds the raw log)
 
     @property
     def key(self) -> tuple[int, int]:
         """The order of events on the chain: block number, then log index."""
         return (self.block_number, self.log_index)
+
+
+def safe_text(raw: bytes) -> str:
+    """`raw` as text any store takes: invalid UTF-8 and NUL become U+FFFD."""
+    text = raw.decode("utf-8", errors="replace")
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 def _plain(value: Any) -> Any:
@@ -44,6 +61,58 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# A converter turns a decoded value into (safe form, exact form, whether they differ).
+Converter = Callable[[Any], tuple[Any, Any, bool]]
+
+
+def _split_components(inner: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(inner):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(inner[start:i])
+            start = i + 1
+    parts.append(inner[start:])
+    return [p for p in parts if p]
+
+
+def _converter(abi_type: str) -> Converter | None:
+    """How to convert a decoded value of `abi_type` (canonical) holding strings; None when it holds none."""
+    if "string" not in abi_type:
+        return None
+    if abi_type.endswith("]"):
+        element = _converter(abi_type[: abi_type.rindex("[")])
+        assert element is not None
+
+        def convert_list(values: Any) -> tuple[Any, Any, bool]:
+            converted = [element(v) for v in values]
+            return [c[0] for c in converted], [c[1] for c in converted], any(c[2] for c in converted)
+
+        return convert_list
+    if abi_type.startswith("("):
+        parts = [(_converter(t), t) for t in _split_components(abi_type[1:-1])]
+
+        def convert_tuple(values: Any) -> tuple[Any, Any, bool]:
+            converted = [
+                convert(v) if convert else (_plain(v), _plain(v), False)
+                for (convert, _), v in zip(parts, values, strict=True)
+            ]
+            return [c[0] for c in converted], [c[1] for c in converted], any(c[2] for c in converted)
+
+        return convert_tuple
+
+    def convert_string(raw: bytes) -> tuple[Any, Any, bool]:
+        text = safe_text(raw)
+        exact = "0x" + raw.hex()
+        return text, exact, text.encode() != raw
+
+    return convert_string
+
+
+_STRING = re.compile(r"\bstring\b")
 _WORD_TYPES = ("address", "bool", "bytes32")  # with uintN and intN: what fits one 32-byte word as is
 
 
@@ -71,7 +140,8 @@ class _EventSpec:
     topic_names: list[str]
     topic_readers: list[Callable[[str], Any]]
     data_names: list[str]
-    data_types: list[str]
+    data_types: list[str]  # as eth_abi reads them: `string` read as `bytes`, whatever the bytes are
+    data_converters: list[Converter | None]  # for fields holding strings: bytes to safe text and exact form
     # When every data field is one word, the data is read word by word, which is several times faster than
     # the general ABI decoder on the commonest events (pledges); otherwise this is None.
     data_readers: list[Callable[[str], Any]] | None
@@ -103,7 +173,8 @@ class Decoder:
                     topic_names=[p["name"] for p in indexed],
                     topic_readers=[_word_reader(p["type"]) for p in indexed],
                     data_names=[p["name"] for p in data],
-                    data_types=[_canonical_type(p) for p in data],
+                    data_types=[_STRING.sub("bytes", _canonical_type(p)) for p in data],
+                    data_converters=[_converter(_canonical_type(p)) for p in data],
                     data_readers=(
                         [_word_reader(p["type"]) for p in data]
                         if all(_is_word(p["type"]) for p in data)
@@ -122,17 +193,13 @@ class Decoder:
             spec = self._specs.get((raw["address"].lower(), topics[0].lower())) if topics else None
             if spec is None:
                 continue
-            args: dict[str, Any] = {
-                name: read(topic[2:])
-                for name, read, topic in zip(spec.topic_names, spec.topic_readers, topics[1:], strict=True)
-            }
-            if spec.data_readers is not None:
-                data = raw["data"]
-                for i, (name, read) in enumerate(zip(spec.data_names, spec.data_readers, strict=True)):
-                    args[name] = read(data[2 + 64 * i : 66 + 64 * i])
-            elif spec.data_types:
-                values = abi_decode(spec.data_types, bytes.fromhex(raw["data"][2:]))
-                args.update(zip(spec.data_names, (_plain(value) for value in values), strict=True))
+            exact: dict[str, Any] | None = None
+            error = None
+            try:
+                args, exact = _arguments(spec, topics, raw["data"])
+            except (DecodingError, ValueError, IndexError, OverflowError) as failure:
+                args, error = {}, f"the log does not decode as its ABI says: {failure}"
+                exact = {"topics": [t.lower() for t in topics], "data": raw["data"].lower()}
             events.append(
                 Event(
                     block_number=int(raw["blockNumber"], 16),
@@ -142,6 +209,37 @@ class Decoder:
                     contract=spec.contract,
                     name=spec.name,
                     args=args,
+                    exact=exact,
+                    error=error,
                 )
             )
         return events
+
+
+def _arguments(
+    spec: _EventSpec, topics: list[str], data: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A log's arguments, and the exact form of those holding strings that are not safe text (or None)."""
+    args: dict[str, Any] = {
+        name: read(topic[2:])
+        for name, read, topic in zip(spec.topic_names, spec.topic_readers, topics[1:], strict=True)
+    }
+    if spec.data_readers is not None:
+        if len(data) != 2 + 64 * len(spec.data_readers):
+            raise ValueError(f"{(len(data) - 2) // 2} bytes of data, not {32 * len(spec.data_readers)}")
+        for i, (name, read) in enumerate(zip(spec.data_names, spec.data_readers, strict=True)):
+            args[name] = read(data[2 + 64 * i : 66 + 64 * i])
+        return args, None
+    if not spec.data_types:
+        return args, None
+    exact = None
+    values = abi_decode(spec.data_types, bytes.fromhex(data[2:]))
+    for name, convert, value in zip(spec.data_names, spec.data_converters, values, strict=True):
+        if convert is None:
+            args[name] = _plain(value)
+            continue
+        args[name], exact_form, differs = convert(value)
+        if differs:
+            exact = exact or {}
+            exact[name] = exact_form
+    return args, exact

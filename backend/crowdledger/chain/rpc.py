@@ -1,23 +1,24 @@
 """JSON-RPC over HTTP: the only module that talks to the chain.
 
-Transient failures (connection refused, timeouts, 5xx, rate limits) are retried with exponential backoff up to
-a bound, then raised as RpcUnavailable; a provider refusing a log query as too large raises RangeTooLarge
-so the caller can split the range; anything else is an RpcError.
+Failures are sorted by what helps. The endpoint unreachable, slow, busy (5xx, 429): retried with exponential
+backoff up to a bound, then RpcUnavailable. The node answering with a JSON-RPC error: RpcRefused at once
+(retryable too; the indexer narrows a refused log query). An answer that is not JSON-RPC at all (an HTML page,
+a 404): RpcError, which no retry fixes, with the URL in the message.
 """
 
+import json
 import logging
+import math
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from crowdledger.errors import RangeTooLarge, RpcError, RpcUnavailable
+from crowdledger.errors import CrowdLedgerError, RpcError, RpcRefused, RpcUnavailable
 
 log = logging.getLogger(__name__)
-
-# What providers say when a log query is too big (Alchemy, Infura, QuickNode, geth, anvil's own limits).
-_TOO_LARGE = ("too many", "limit exceeded", "range", "10000 results", "response size", "query returned more")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,32 +40,49 @@ class Rpc:
     def close(self) -> None:
         self._client.close()
 
-    def call(self, method: str, params: list[Any]) -> Any:
+    def call(self, method: str, params: list[Any], attempts: int | None = None) -> Any:
+        """The call's result. `attempts` overrides the bound on tries for this call."""
         self._next_id += 1
         request = {"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params}
+        attempts = attempts or self.attempts
         delay = self.backoff
-        for attempt in range(1, self.attempts + 1):
+        for attempt in range(1, attempts + 1):
             try:
                 response = self._client.post(self.url, json=request)
                 if response.status_code == 429 or response.status_code >= 500:
-                    raise httpx.HTTPStatusError("busy", request=response.request, response=response)
-                answer = response.json()
-            except (httpx.TransportError, httpx.HTTPStatusError, ValueError) as failure:
-                if attempt == self.attempts:
+                    raise httpx.HTTPStatusError(
+                        f"HTTP {response.status_code}", request=response.request, response=response
+                    )
+            except (httpx.TransportError, httpx.HTTPStatusError) as failure:
+                if isinstance(failure, httpx.UnsupportedProtocol):
+                    raise RpcError(f"{self.url} is not an http(s) URL: check CROWDLEDGER_RPC_URL") from None
+                if attempt == attempts:
                     raise RpcUnavailable(
-                        f"{self.url} failed {attempt} times on {method}: {failure}"
+                        f"{self.url} failed {attempt} times on {method}: {failure or type(failure).__name__}"
                     ) from None
                 log.warning("RPC %s failed (%s); retry %d in %.1fs", method, failure, attempt, delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
-            if "error" in answer:
-                message = str(answer["error"].get("message", answer["error"]))
-                if method == "eth_getLogs" and any(phrase in message.lower() for phrase in _TOO_LARGE):
-                    raise RangeTooLarge(message)
-                raise RpcError(f"{method} failed: {message}")
-            return answer["result"]
+            return self._result(method, response)
         raise AssertionError("unreachable")
+
+    def _result(self, method: str, response: httpx.Response) -> Any:
+        try:
+            answer = json.loads(response.content)  # bytes as they came: no copy decoded to text first
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or not ("result" in answer or "error" in answer):
+            kind = response.headers.get("content-type", "no content type").split(";")[0]
+            raise RpcError(
+                f"{self.url} is not a JSON-RPC endpoint (HTTP {response.status_code}, {kind}, to {method}): "
+                "check CROWDLEDGER_RPC_URL"
+            )
+        if "error" in answer:
+            error = answer["error"]
+            message = str(error.get("message", error)) if isinstance(error, dict) else str(error)
+            raise RpcRefused(f"{method} refused: {message}")
+        return answer["result"]
 
     def chain_id(self) -> int:
         return int(self.call("eth_chainId", []), 16)
@@ -78,8 +96,36 @@ class Rpc:
             return None
         return Block(number, raw["hash"], raw["parentHash"], int(raw["timestamp"], 16))
 
-    def logs(self, first: int, last: int, addresses: list[str]) -> list[dict[str, Any]]:
+    def logs(
+        self, first: int, last: int, addresses: list[str], attempts: int | None = None
+    ) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self.call(
-            "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}]
+            "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}], attempts
         )
         return result
+
+
+class HeadProbe:
+    """The node's head for readers such as /status: asked at most once per `max_age` seconds, with one short
+    attempt, so a slow or dead node never holds a reader up for long. Thread-safe."""
+
+    def __init__(self, url: str, timeout: float = 2.0, max_age: float = 1.0) -> None:
+        self._rpc = Rpc(url, timeout=timeout, attempts=1)
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._asked_at = -math.inf
+        self._answer: tuple[int | None, str | None] = (None, None)
+
+    def head(self) -> tuple[int | None, str | None]:
+        """The head block number, or None and why the node did not say."""
+        with self._lock:
+            if time.monotonic() - self._asked_at > self._max_age:
+                try:
+                    self._answer = (self._rpc.head(), None)
+                except CrowdLedgerError as failure:
+                    self._answer = (None, str(failure))
+                self._asked_at = time.monotonic()
+            return self._answer
+
+    def close(self) -> None:
+        self._rpc.close()

@@ -7,12 +7,14 @@ import threading
 import time
 from typing import Any
 
-from crowdledger.errors import CrowdLedgerError
+from crowdledger.errors import NotRetryableError
 from crowdledger.settings import Settings
 
 log = logging.getLogger("crowdledger")
 # Open pages hold a live-update stream; on shutdown they are cut after this long instead of waited for.
 GRACE_SECONDS = 3
+
+_HEALTHY_RUN = 300.0  # seconds an indexer thread must run before its crash no longer counts towards the bound
 
 
 def register(commands: Any) -> None:
@@ -25,9 +27,9 @@ def register(commands: Any) -> None:
     commands.add_parser("run", help="follow the chain and serve the API in one process").set_defaults(
         handler=_run
     )
-    commands.add_parser("status", help="how far behind the chain head the index is").set_defaults(
-        handler=_status
-    )
+    commands.add_parser(
+        "status", help="how far behind the chain head the index is (exit status 1 when not ready)"
+    ).set_defaults(handler=_status)
 
 
 def _indexer(settings: Settings) -> Any:
@@ -36,54 +38,59 @@ def _indexer(settings: Settings) -> Any:
     from crowdledger.indexer.sync import Indexer
     from crowdledger.store.db import make_engine, migrate
 
+    deployment = Deployment.load(settings.deployment)
     engine = make_engine(settings.database_url)
     migrate(engine)
     rpc = Rpc(settings.rpc_url, timeout=settings.rpc_timeout, attempts=settings.rpc_attempts)
-    deployment = Deployment.load(settings.deployment)
-    return Indexer(engine, rpc, deployment, settings.confirmations, settings.batch_blocks)
+    return Indexer(
+        engine, rpc, deployment, settings.confirmations, settings.batch_blocks, settings.finality_depth
+    )
 
 
 def _follow(settings: Settings, follow: bool, stop: threading.Event | None = None) -> None:
+    """Index to the head (and with `follow` keep following until `stop`). The node being down, at start-up
+    too, is waited out; a failure that needs a person is raised."""
     from crowdledger.indexer.metadata import resolve_pending
     from crowdledger.indexer.sync import Progress
 
     indexer = _indexer(settings)
-    indexer.check_chain()
-    first = indexer.step()
-    if sys.stderr.isatty() and not follow:
-        from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
-        from rich.progress import Progress as Bar
+    try:
+        if sys.stderr.isatty() and not follow:
+            from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
 
-        with Bar(
-            TextColumn("indexing"),
-            BarColumn(),
-            TextColumn("{task.fields[events]:,} events"),
-            TextColumn("block {task.completed:,.0f}/{task.total:,.0f}"),
-            TimeRemainingColumn(),
-        ) as bar:
-            task = bar.add_task("index", total=first.target, completed=first.next_block, events=first.events)
+            with Bar(
+                TextColumn("indexing"),
+                BarColumn(),
+                TextColumn("{task.fields[events]:,} events"),
+                TextColumn("block {task.completed:,.0f}/{task.total:,.0f}"),
+                TimeRemainingColumn(),
+            ) as bar:
+                task = bar.add_task("index", total=None, completed=0, events=0)
 
-            def show(p: Progress) -> None:
-                bar.update(task, completed=p.next_block, total=p.target, advance=0)
-                bar.update(task, events=bar.tasks[task].fields["events"] + p.events)
+                def show(p: Progress) -> None:
+                    bar.update(task, completed=p.next_block, total=p.target, advance=0)
+                    bar.update(task, events=bar.tasks[task].fields["events"] + p.events)
 
-            indexer.run(follow=False, on_progress=show)
-    else:
-        last_log = [0.0]
+                indexer.run(follow=False, poll_seconds=settings.poll_seconds, on_progress=show)
+        else:
+            last_log = [0.0]
 
-        def report(p: Progress) -> None:
-            if p.events and time.monotonic() - last_log[0] > 5:
-                last_log[0] = time.monotonic()
-                log.info("indexed to block %d of %d", p.next_block - 1, p.target)
-            resolve_pending(indexer.engine)
+            def report(p: Progress) -> None:
+                if p.events and time.monotonic() - last_log[0] > 5:
+                    last_log[0] = time.monotonic()
+                    log.info("indexed to block %d of %d", p.next_block - 1, p.target)
+                resolve_pending(indexer.engine)
 
-        indexer.run(
-            follow=follow,
-            poll_seconds=settings.poll_seconds,
-            on_progress=report,
-            should_stop=(stop.is_set if stop else lambda: False),
-        )
-    resolve_pending(indexer.engine)
+            indexer.run(
+                follow=follow,
+                poll_seconds=settings.poll_seconds,
+                on_progress=report,
+                should_stop=(stop.is_set if stop else lambda: False),
+            )
+        resolve_pending(indexer.engine)
+    finally:
+        indexer.engine.dispose()
 
 
 def _index(settings: Settings, args: argparse.Namespace) -> int:
@@ -91,20 +98,34 @@ def _index(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _app(settings: Settings) -> Any:
+def _app(settings: Settings, migrate: bool = True) -> Any:
     from crowdledger.api.app import create_app
-    from crowdledger.store.db import make_engine, migrate
+    from crowdledger.api.routes.service import Readiness, configure
+    from crowdledger.chain.rpc import HeadProbe
+    from crowdledger.store import db
     from crowdledger.web.config import WebConfig
 
-    migrate(make_engine(settings.database_url))
+    if migrate:
+        db.migrate(db.make_engine(settings.database_url))
+    engine = db.make_engine(settings.database_url, read_only=True)
+    if not migrate:
+        db.require_current(engine)
     web = WebConfig.load(settings.deployment, settings.rpc_url, settings.public_rpc_url, settings.artifacts)
-    return create_app(make_engine(settings.database_url, read_only=True), settings.page_cache_seconds, web)
+    app = create_app(engine, settings.page_cache_seconds, web)
+    probe = HeadProbe(settings.rpc_url, timeout=min(2.0, settings.rpc_timeout))
+    configure(app, Readiness(probe, settings.ready_max_blocks_behind, settings.stall_seconds))
+    return app
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    if args.workers > 1:  # each worker process builds its own app (and engine) from the environment
+    if args.workers > 1:
+        # Migrate once here, so that the workers, each building its own app (and engine) from the
+        # environment, find the schema ready instead of racing to make it.
+        from crowdledger.store.db import make_engine, migrate
+
+        migrate(make_engine(settings.database_url))
         uvicorn.run(
             "crowdledger.cli.service:app_from_env",
             factory=True,
@@ -126,53 +147,138 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def app_from_env() -> Any:
-    return _app(Settings.from_env())
+    """A worker's app (serve --workers N): the parent has migrated; a worker only checks the schema."""
+    return _app(Settings.from_env(), migrate=False)
+
+
+class IndexerThread:
+    """The indexer of `crowdledger run`, supervised: a crash is restarted, up to settings.indexer_restarts
+    times (a crash after a long healthy run does not count); a failure no restart can fix, or one crash too
+    many, calls `give_up` so the process can exit non-zero rather than serve an index nobody updates."""
+
+    def __init__(self, settings: Settings, give_up: Any) -> None:
+        self.settings = settings
+        self.give_up = give_up
+        self.stop = threading.Event()
+        self.failure: BaseException | None = None
+        self.restarts = 0
+        self.thread = threading.Thread(target=self._supervise, name="indexer", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        self.stop.set()
+        self.thread.join(timeout)
+
+    def _supervise(self) -> None:
+        crashes = 0
+        while not self.stop.is_set():
+            started = time.monotonic()
+            try:
+                _follow(self.settings, follow=True, stop=self.stop)
+                return
+            except NotRetryableError as failure:
+                log.error("The indexer stopped: %s", failure)
+                self.failure = failure
+                break
+            except Exception as crash:  # noqa: BLE001 - any crash is what this supervisor is for
+                if time.monotonic() - started > _HEALTHY_RUN:
+                    crashes = 0
+                crashes += 1
+                log.error("The indexer crashed: %r", crash, exc_info=crash)
+                if crashes > self.settings.indexer_restarts:
+                    self.failure = crash
+                    _record_failure(self.settings, f"crashed {crashes} times; last: {crash!r}")
+                    break
+                self.restarts += 1
+                delay = min(2.0**crashes, 60.0)
+                log.warning(
+                    "Restarting the indexer in %.0f s (restart %d of at most %d)",
+                    delay,
+                    crashes,
+                    self.settings.indexer_restarts,
+                )
+                self.stop.wait(delay)
+        if self.failure is not None:
+            self.give_up()
+
+
+def _record_failure(settings: Settings, reason: str) -> None:
+    """Mark the cursor failed, for /status: best effort, as the database may be the failure."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from crowdledger.store.db import make_engine
+    from crowdledger.store.models import SyncState
+
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                update(SyncState).values(status="failed", last_error=reason[:2000], last_error_at=time.time())
+            )
+    except SQLAlchemyError as failure:
+        log.debug("Could not record the failure: %s", failure)
+    finally:
+        engine.dispose()
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     app = _app(settings)
-    stop = threading.Event()
-
-    def follow() -> None:
-        try:
-            _follow(settings, follow=True, stop=stop)
-        except CrowdLedgerError as failure:
-            log.error("The indexer stopped: %s", failure)
-
-    indexer = threading.Thread(target=follow, name="indexer", daemon=True)
-    indexer.start()
-    log.info("Web app and API on http://%s:%d (API docs at /docs)", settings.api_host, settings.api_port)
-    try:
-        uvicorn.run(
+    server = uvicorn.Server(
+        uvicorn.Config(
             app,
             host=settings.api_host,
             port=settings.api_port,
             log_level="warning",
             timeout_graceful_shutdown=GRACE_SECONDS,
         )
+    )
+
+    def give_up() -> None:
+        server.should_exit = True
+
+    indexer = IndexerThread(settings, give_up)
+    indexer.start()
+    log.info("Web app and API on http://%s:%d (API docs at /docs)", settings.api_host, settings.api_port)
+    try:
+        server.run()
     finally:
-        stop.set()
+        indexer.join(timeout=30)
+    if indexer.failure is not None:
+        print(f"crowdledger: the indexer stopped, so the API did too: {indexer.failure}", file=sys.stderr)
+        return 1
     return 0
 
 
 def _status(settings: Settings, args: argparse.Namespace) -> int:
-    from sqlalchemy import select
+    from crowdledger.chain.rpc import HeadProbe
+    from crowdledger.indexer.health import assess
+    from crowdledger.store.db import make_engine, require_current
 
-    from crowdledger.store.db import make_engine, migrate
-    from crowdledger.store.models import SyncState
-
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    engine = make_engine(settings.database_url, read_only=True)
+    require_current(engine)
+    probe = HeadProbe(settings.rpc_url, timeout=min(2.0, settings.rpc_timeout))
+    head, node_error = probe.head()
     with engine.connect() as conn:
-        state = conn.execute(select(SyncState)).first()
-    if state is None:
+        health = assess(conn, head, node_error, settings.ready_max_blocks_behind, settings.stall_seconds)
+    if health is None:
         print("Nothing indexed yet: run `crowdledger index`.")
         return 1
-    behind = max(0, state.chain_head - (state.next_block - 1))
+    source = "" if health.chain_head_from == "node" else f" (the node did not answer: {node_error})"
+    beat = "never" if health.heartbeat_age is None else f"{health.heartbeat_age:,.0f}s ago"
     print(
-        f"chain {state.chain_id}: indexed to block {state.next_block - 1:,}, head {state.chain_head:,} "
-        f"({behind:,} blocks behind), last update {time.time() - state.updated_at:,.0f}s ago"
+        f"chain {health.chain_id}: indexed to block {health.indexed_block:,}, head "
+        f"{health.chain_head:,}{source} ({health.blocks_behind:,} blocks behind); indexer {health.indexer}, "
+        f"last seen {beat}, last update {health.seconds_since_update:,.0f}s ago"
     )
-    return 0
+    if health.last_error:
+        print(f"last error ({health.last_error_age or 0:,.0f}s ago): {health.last_error}")
+    if health.skipped_events:
+        print(f"{health.skipped_events:,} events kept but not applied (see the table skipped_events)")
+    for problem in health.problems:
+        print(f"not ready: {problem}")
+    return 0 if health.ready else 1

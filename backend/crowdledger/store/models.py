@@ -1,13 +1,17 @@
 """The SQL schema: raw chain data (blocks, events, the cursor) apart from the tables derived from it.
 
 Raw tables are written once per block range and are the source of truth; derived tables (campaigns, tiers,
-pledges, votes, totals) are a pure function of the raw events, so a reorg rollback deletes raw rows and
-rebuilds the derived ones. Addresses are stored lower-case; amounts in their token's smallest unit.
+pledges, votes, totals) are a pure function of the raw events. A reorg rollback deletes raw rows and undoes
+the derived rows' changes from the reorg journal (crowdledger.store.journal), or rebuilds them when it is
+deeper than the journal. Addresses are stored lower-case; amounts in their token's smallest unit. Every
+integer an event carries is stored at the full width its ABI type admits (Uint256), whatever the contract
+would allow.
 """
 
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from crowdledger.store.types import Int256, Uint256
@@ -35,6 +39,16 @@ class SyncState(Base):
     )  # time of block next_block - 1: the index's "now"
     chain_head: Mapped[int] = mapped_column(BigInteger)  # the head when last looked at
     updated_at: Mapped[float] = mapped_column()  # wall-clock time of the last commit
+    # The hash of the block before the deployment's first: the root every indexed range must link back to.
+    anchor_hash: Mapped[str | None] = mapped_column(Hash)
+    # Undoing the journal reaches back to this block; a reorg below it rebuilds the derived tables instead.
+    journal_floor: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    rebuild_required: Mapped[bool] = mapped_column(Boolean, server_default=sa_false())
+    # Liveness: the indexer loop writes these as it goes, so readers can tell a live indexer from a dead one.
+    heartbeat_at: Mapped[float | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), server_default="starting")  # IndexerStatus
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[float | None] = mapped_column()
 
 
 class IndexedBlock(Base):
@@ -52,11 +66,49 @@ class RawEvent(Base):
     log_index: Mapped[int] = mapped_column(Integer, primary_key=True)
     timestamp: Mapped[int] = mapped_column(BigInteger)
     tx_hash: Mapped[str] = mapped_column(Hash)
-    contract: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(64))
+    contract: Mapped[str] = mapped_column(Text)  # the contract's name in the deployment record
+    name: Mapped[str] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(Address, index=True)  # the account acting, for histories
-    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)  # strings as safe text: valid UTF-8, no NUL
+    # The exact bytes (0x-hex) of each string argument whose safe text differs from them; None when none does.
+    exact: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     __table_args__ = (Index("ix_events_contract_name", "contract", "name"),)
+
+
+class SkippedEvent(Base):
+    """A log of our contracts that the indexer could not take in full, and went on: one that does not decode
+    as its ABI says (stage decode), or an event kept in `events` whose effect on the derived tables a
+    projection refused, e.g. a pledge to a campaign never launched (stage apply). /status counts these."""
+
+    __tablename__ = "skipped_events"
+    block_number: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    log_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(8))  # decode (not in `events`: `log` holds it) | apply
+    error: Mapped[str] = mapped_column(Text)
+    log: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # an undecodable log's topics and data, exactly
+
+
+class JournalEntry(Base):
+    """One change to a derived row made while indexing a block within the finality depth of the head: the
+    row as it was before (the new row's key for an insert). Written by triggers; see store/journal.py."""
+
+    __tablename__ = "reorg_journal"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    block_number: Mapped[int] = mapped_column(BigInteger, index=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(1))  # I(nsert), U(pdate), D(elete)
+    row: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class JournalBlock(Base):
+    """SQLite's switch for the journal triggers: the block being indexed, or None when not journaling.
+    (PostgreSQL uses the transaction-local setting crowdledger.journal_block instead.)"""
+
+    __tablename__ = "journal_block"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    block_number: Mapped[int | None] = mapped_column(BigInteger)
 
 
 # ----------------------------------------------------------------------------- derived: crowdfunding
@@ -64,21 +116,21 @@ class RawEvent(Base):
 
 class Campaign(Base):
     __tablename__ = "campaigns"
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(Uint256, primary_key=True)
     creator: Mapped[str] = mapped_column(Address, index=True)
     token: Mapped[str] = mapped_column(Address, index=True)
     goal: Mapped[int] = mapped_column(Uint256)
-    starts_at: Mapped[int] = mapped_column(BigInteger)
-    deadline: Mapped[int] = mapped_column(BigInteger)
-    fee_bps: Mapped[int] = mapped_column(Integer)
-    quorum_bps: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[int] = mapped_column(Uint256)
+    deadline: Mapped[int] = mapped_column(Uint256)
+    fee_bps: Mapped[int] = mapped_column(Uint256)
+    quorum_bps: Mapped[int] = mapped_column(Uint256)
     milestone_bps: Mapped[list[int]] = mapped_column(JSON)
     metadata_uri: Mapped[str] = mapped_column(Text)
     metadata_hash: Mapped[str] = mapped_column(Hash)
     raised: Mapped[int] = mapped_column(Uint256)
     released: Mapped[int] = mapped_column(Uint256)
     backer_count: Mapped[int] = mapped_column(Integer)
-    funded_bps: Mapped[int] = mapped_column(BigInteger)  # raised * 10_000 // goal, for sorting by percent
+    funded_bps: Mapped[int] = mapped_column(Uint256)  # raised * 10_000 // goal, for sorting by percent
     cancelled: Mapped[bool] = mapped_column(Boolean)
     rejected: Mapped[bool] = mapped_column(Boolean)
     milestones_approved: Mapped[int] = mapped_column(Integer)
@@ -100,10 +152,10 @@ class Campaign(Base):
 
 class Tier(Base):
     __tablename__ = "tiers"
-    campaign_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    tier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
+    tier_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
     price: Mapped[int] = mapped_column(Uint256)
-    supply: Mapped[int] = mapped_column(BigInteger)  # 0: unlimited
+    supply: Mapped[int] = mapped_column(Uint256)  # 0: unlimited
     taken: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -111,10 +163,10 @@ class Pledge(Base):
     """A backer's position in a campaign; amount 0 once unpledged or refunded."""
 
     __tablename__ = "pledges"
-    campaign_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
     backer: Mapped[str] = mapped_column(Address, primary_key=True, index=True)
     amount: Mapped[int] = mapped_column(Uint256)
-    tier_id: Mapped[int] = mapped_column(Integer)
+    tier_id: Mapped[int] = mapped_column(Uint256)
     refunded: Mapped[int] = mapped_column(Uint256)
     first_block: Mapped[int] = mapped_column(BigInteger)
     __table_args__ = (Index("ix_pledges_campaign_amount", "campaign_id", "amount"),)
@@ -122,9 +174,9 @@ class Pledge(Base):
 
 class MilestoneVote(Base):
     __tablename__ = "milestone_votes"
-    campaign_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    milestone: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ends_at: Mapped[int] = mapped_column(BigInteger)
+    campaign_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
+    milestone: Mapped[int] = mapped_column(Uint256, primary_key=True)
+    ends_at: Mapped[int] = mapped_column(Uint256)
     approve_weight: Mapped[int] = mapped_column(Uint256)
     reject_weight: Mapped[int] = mapped_column(Uint256)
     closed: Mapped[bool] = mapped_column(Boolean)
@@ -133,8 +185,8 @@ class MilestoneVote(Base):
 
 class Vote(Base):
     __tablename__ = "votes"
-    campaign_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    milestone: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
+    milestone: Mapped[int] = mapped_column(Uint256, primary_key=True)
     backer: Mapped[str] = mapped_column(Address, primary_key=True)
     approve: Mapped[bool] = mapped_column(Boolean)
     weight: Mapped[int] = mapped_column(Uint256)
@@ -174,7 +226,7 @@ class Rating(Base):
     rater: Mapped[str] = mapped_column(Address, primary_key=True)
     subject: Mapped[str] = mapped_column(Address, primary_key=True, index=True)
     stars: Mapped[int] = mapped_column(Integer)
-    weight_bps: Mapped[int] = mapped_column(Integer)
+    weight_bps: Mapped[int] = mapped_column(Uint256)
     timestamp: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -186,7 +238,7 @@ class Attestation(Base):
     account: Mapped[str] = mapped_column(Address, primary_key=True)
     attester: Mapped[str] = mapped_column(Address)
     level: Mapped[int] = mapped_column(Integer)
-    expires_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(Uint256)
     revoked: Mapped[bool] = mapped_column(Boolean)
 
 
@@ -203,7 +255,7 @@ class Task(Base):
     """A contest or a micro-task, with its reward escrowed at posting."""
 
     __tablename__ = "tasks"
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(Uint256, primary_key=True)
     requester: Mapped[str] = mapped_column(Address, index=True)
     token: Mapped[str] = mapped_column(Address)
     kind: Mapped[str] = mapped_column(String(16))  # contest | micro-task
@@ -211,17 +263,17 @@ class Task(Base):
     reward: Mapped[int] = mapped_column(Uint256)  # escrowed at posting
     paid: Mapped[int] = mapped_column(Uint256)  # credited to workers, fees included
     reclaimed: Mapped[int] = mapped_column(Uint256)
-    deadline: Mapped[int] = mapped_column(BigInteger)
-    review_period: Mapped[int] = mapped_column(BigInteger)
-    fee_bps: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[int] = mapped_column(Uint256)
+    review_period: Mapped[int] = mapped_column(Uint256)
+    fee_bps: Mapped[int] = mapped_column(Uint256)
     co_reviewer: Mapped[str | None] = mapped_column(Address)
     pay: Mapped[int] = mapped_column(Uint256)  # micro-task: per place
-    places: Mapped[int] = mapped_column(Integer)
+    places: Mapped[int] = mapped_column(Uint256)
     places_approved: Mapped[int] = mapped_column(Integer)
-    work_window: Mapped[int] = mapped_column(BigInteger)
-    access_rules: Mapped[int] = mapped_column(Integer)  # bits: 1 minimum worker score, 2 invited, 4 verified
-    entry_count: Mapped[int] = mapped_column(Integer)
-    revealed_count: Mapped[int] = mapped_column(Integer)
+    work_window: Mapped[int] = mapped_column(Uint256)
+    access_rules: Mapped[int] = mapped_column(Uint256)  # bits: 1 minimum worker score, 2 invited, 4 verified
+    entry_count: Mapped[int] = mapped_column(Uint256)
+    revealed_count: Mapped[int] = mapped_column(Uint256)
     metadata_uri: Mapped[str] = mapped_column(Text)
     metadata_hash: Mapped[str] = mapped_column(Hash)
     posted_at: Mapped[int] = mapped_column(BigInteger)
@@ -232,14 +284,14 @@ class Entry(Base):
     """A worker's record in a task: their contest entry, and what they earned and withdrew."""
 
     __tablename__ = "entries"
-    task_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
     worker: Mapped[str] = mapped_column(Address, primary_key=True, index=True)
     commitment: Mapped[str | None] = mapped_column(Hash)
     submitted_at: Mapped[int | None] = mapped_column(BigInteger)
     revealed: Mapped[bool] = mapped_column(Boolean)
     deliverable_hash: Mapped[str | None] = mapped_column(Hash)
     deliverable_uri: Mapped[str | None] = mapped_column(Text)
-    share_bps: Mapped[int] = mapped_column(Integer)
+    share_bps: Mapped[int] = mapped_column(Uint256)
     earned: Mapped[int] = mapped_column(Uint256)  # net of fees
     withdrawn: Mapped[int] = mapped_column(Uint256)
 
@@ -248,13 +300,13 @@ class Place(Base):
     """One micro-task place; `worker` is None while it is open."""
 
     __tablename__ = "places"
-    task_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    place_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
+    place_index: Mapped[int] = mapped_column(Uint256, primary_key=True)
     status: Mapped[str] = mapped_column(String(16))  # open | taken | submitted | approved
     worker: Mapped[str | None] = mapped_column(Address)
-    expires_at: Mapped[int | None] = mapped_column(BigInteger)  # taken: the work window's end
+    expires_at: Mapped[int | None] = mapped_column(Uint256)  # taken: the work window's end
     deliverable_hash: Mapped[str | None] = mapped_column(Hash)
-    review_ends_at: Mapped[int | None] = mapped_column(BigInteger)
+    review_ends_at: Mapped[int | None] = mapped_column(Uint256)
 
 
 DERIVED_TABLES = [

@@ -1,7 +1,8 @@
 """Batch read-modify-write of derived rows: load what a batch of events touches in a few queries, change the
 rows in memory, and write them back in two bulk statements (insert the new, update the changed)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, tuple_, update
@@ -18,6 +19,9 @@ class Rows:
         self._rows: dict[Key, Row] = {}
         self._new: set[Key] = set()
         self._changed: set[Key] = set()
+        # A row's key, asked for once or more per event: itemgetter does it in C (a bare value for one name).
+        get = itemgetter(*key)
+        self._key_of: Callable[[Row], Key] = get if len(key) > 1 else lambda row: (get(row),)
 
     def load(self, conn: Connection, keys: Iterable[Key]) -> None:
         wanted = [k for k in set(keys) if k not in self._rows]
@@ -28,7 +32,8 @@ class Rows:
                 columns[0].in_([k[0] for k in chunk]) if len(columns) == 1 else tuple_(*columns).in_(chunk)
             )
             for row in conn.execute(select(self.table).where(condition)).mappings():
-                self._rows[tuple(row[name] for name in self.key)] = dict(row)
+                loaded = dict(row)
+                self._rows[self._key_of(loaded)] = loaded
 
     def get(self, key: Key) -> Row | None:
         return self._rows.get(key)
@@ -37,13 +42,13 @@ class Rows:
         return self._rows.values()
 
     def add(self, row: Row) -> Row:
-        key = tuple(row[name] for name in self.key)
+        key = self._key_of(row)
         self._rows[key] = row
         self._new.add(key)
         return row
 
     def changed(self, row: Row) -> None:
-        key = tuple(row[name] for name in self.key)
+        key = self._key_of(row)
         if key not in self._new:
             self._changed.add(key)
 
