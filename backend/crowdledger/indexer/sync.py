@@ -46,6 +46,7 @@ from crowdledger.errors import (
 )
 from crowdledger.indexer import bounty, crowdfund, reputation
 from crowdledger.store import journal
+from crowdledger.store.db import lock_for_migration
 from crowdledger.store.models import DERIVED_TABLES, IndexedBlock, RawEvent, SkippedEvent, SyncState
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ class Indexer:
         start = self.deployment.start_block
         anchor = self.rpc.block(start - 1) if start > 0 else None
         with self.engine.begin() as conn:
+            lock_for_migration(conn)  # two indexers starting on a fresh store must not both create the cursor
             state = conn.execute(select(SyncState)).first()
             if state is None:
                 self._create_state(conn, anchor_hash=anchor.hash if anchor else None)

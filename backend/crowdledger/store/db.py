@@ -66,7 +66,9 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def lock_for_migration(connection: Connection) -> None:
-    """Called first in the migration's transaction (migrations/env.py): wait for any other process's."""
+    """Called first in a transaction that sets the store up (the migration in migrations/env.py, the
+    indexer's first cursor and triggers): wait for any other process doing the same. SQLite's writers take
+    turns anyway."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
 
