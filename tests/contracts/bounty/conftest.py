@@ -1,6 +1,6 @@
-"""The bounty world: a Bounty wired to a MockReputation (a ledger whose answers the test sets and whose records
-it reads back), a requester, workers, a co-reviewer, an arbiter, a token; and helpers to post tasks, commit and
-reveal entries, move the clock and build invite lists."""
+"""The bounty world: a Bounty wired to a MockReputation (a ledger whose answers the test sets and whose
+records it reads back), a requester, workers, a co-reviewer, an arbiter, a token; and helpers to post
+tasks, commit and reveal entries, move the clock and build invite lists."""
 
 from collections.abc import Callable
 
@@ -38,8 +38,10 @@ LEDGER_ACCEPTS, LEDGER_REFUSES, LEDGER_BURNS_GAS = 0, 1, 2
 
 def reason(error: str, *args) -> str:
     """The revert message brownie gives a custom error: "Name: arg1, arg2" (addresses in lower case, bytes32
-    as Python bytes)."""
-    return f"{error}: " + ", ".join(str(arg) if isinstance(arg, bytes) else str(arg).lower() for arg in args)
+    as Python bytes, booleans as True / False)."""
+    return f"{error}: " + ", ".join(
+        str(arg) if isinstance(arg, bytes | bool) else str(arg).lower() for arg in args
+    )
 
 
 def fee_of(amount: int) -> int:

@@ -18,8 +18,8 @@ from tests.contracts.bounty.conftest import (
     commitment,
     deadline_of,
     deliverable,
-    fresh_accounts,
     fee_of,
+    fresh_accounts,
     net_of,
     next_block_at,
     pass_deadline,
@@ -116,14 +116,19 @@ def test_a_reveal_records_the_deliverable(bounty, post_contest, enter, workers):
     assert bounty.contest(task_id)["revealedCount"] == 1
 
 
-def test_a_reveal_records_that_the_worker_is_verified(bounty, reputation, post_contest, enter, reveal, workers):
+def test_a_reveal_records_that_the_worker_is_verified(
+    bounty, reputation, post_contest, enter, reveal, workers
+):
     task_id = post_contest()
     for worker in workers[:3]:
         enter(task_id, worker)
     reputation.setVerified(workers[1], 0)
     reputation.setVerified(workers[2], 3)
     pass_deadline(bounty, task_id)
-    flags = [(e["verified"], e["verifiedCount"]) for e in (reveal(task_id, w).events["EntryRevealed"] for w in workers[:3])]
+    flags = [
+        (e["verified"], e["verifiedCount"])
+        for e in (reveal(task_id, w).events["EntryRevealed"] for w in workers[:3])
+    ]
     assert flags == [(False, 0), (True, 1), (True, 2)]
     assert [bounty.entryOf(task_id, w)["verified"] for w in workers[:3]] == [False, True, True]
     assert (bounty.contest(task_id)["revealedCount"], bounty.contest(task_id)["verifiedCount"]) == (3, 2)
@@ -293,7 +298,11 @@ def test_shares_are_rounded_down_and_the_last_winner_takes_the_rest(
     assert bounty.feesAccrued("0x" + "00" * 20) == sum(fee_of(amount) for amount in gross)
     # what each was paid, gross, the last with the rounding remainder
     assert [bounty.grossPaid(task_id, w) for w in workers[:3]] == gross
-    assert [bounty.entryOf(task_id, w)["remainder"] for w in workers[:3]] == [0, 0, gross[2] - reward * 3334 // BPS]
+    assert [bounty.entryOf(task_id, w)["remainder"] for w in workers[:3]] == [
+        0,
+        0,
+        gross[2] - reward * 3334 // BPS,
+    ]
 
 
 def test_only_the_requester_can_award(bounty, revealed_contest, requester, workers, outsider):
@@ -356,7 +365,9 @@ def test_a_winner_is_named_once(bounty, revealed_contest, requester, workers):
     with brownie.reverts(reason("DuplicateWinner", workers[0].address)):
         bounty.award(revealed_contest, [workers[0], workers[0]], [5000, 5000], {"from": requester})
     with brownie.reverts(reason("DuplicateWinner", workers[0].address)):
-        bounty.award(revealed_contest, [workers[0], workers[1], workers[0]], [3000, 3000, 4000], {"from": requester})
+        bounty.award(
+            revealed_contest, [workers[0], workers[1], workers[0]], [3000, 3000, 4000], {"from": requester}
+        )
 
 
 def test_a_contest_is_awarded_once(bounty, revealed_contest, requester, workers):
@@ -418,7 +429,10 @@ def test_the_default_split_goes_to_verified_entries_only_when_there_are_some(
         assert bounty.withdrawable(task_id, worker) == 0
         with brownie.reverts(reason("NothingToWithdraw")):
             bounty.withdraw(task_id, worker, {"from": worker})
-    paid = [bounty.withdraw(task_id, w, {"from": w}).events["DefaultShareCredited"] for w in (workers[3], workers[1])]
+    paid = [
+        bounty.withdraw(task_id, w, {"from": w}).events["DefaultShareCredited"]
+        for w in (workers[3], workers[1])
+    ]
     assert sum(credit["amount"] + credit["fee"] for credit in paid) == REWARD
     assert bounty.balance() == bounty.feesAccrued(ETH)
 

@@ -1,6 +1,6 @@
 """Micro-tasks: N places at a fixed pay; a worker takes a place, submits within the work window, and is paid
-on approval; a rejected or abandoned place reopens (a task without an arbiter: at once); unused places' pay goes
-back after the deadline."""
+on approval; a rejected or abandoned place reopens (a task without an arbiter: at once); unused places' pay
+goes back after the deadline."""
 
 import brownie
 import pytest
@@ -217,7 +217,11 @@ def test_approving_a_place_credits_its_pay_less_the_fee(bounty, micro, requester
     submitted(bounty, micro, workers[0], 0)
     tx = bounty.approve(micro, 0, {"from": requester})
     approved = tx.events["PlaceApproved"]
-    assert (approved["worker"], approved["placeIndex"], approved["decidedBy"]) == (workers[0], 0, BY_REQUESTER)
+    assert (approved["worker"], approved["placeIndex"], approved["decidedBy"]) == (
+        workers[0],
+        0,
+        BY_REQUESTER,
+    )
     assert (approved["amount"], approved["fee"]) == (net_of(PAY), fee_of(PAY))
     assert bounty.placeOf(micro, 0)["status"] == PLACE_APPROVED
     assert plain(bounty.microTask(micro))[3:] == (0, 1)  # pending, settled
@@ -309,7 +313,11 @@ def test_without_a_decision_anyone_approves_submitted_work(bounty, micro, worker
         bounty.approveByDefault(micro, 0, {"from": outsider})
     next_block_at(end)
     approved = bounty.approveByDefault(micro, 0, {"from": outsider}).events["PlaceApproved"]
-    assert (approved["worker"], approved["amount"], approved["decidedBy"]) == (workers[0], net_of(PAY), BY_DEFAULT)
+    assert (approved["worker"], approved["amount"], approved["decidedBy"]) == (
+        workers[0],
+        net_of(PAY),
+        BY_DEFAULT,
+    )
     assert bounty.withdrawable(micro, workers[0]) == net_of(PAY)
 
 

@@ -52,7 +52,13 @@ def test_posting_an_eth_contest_escrows_the_reward_and_records_its_terms(bounty,
     assert "TaskRestricted" not in tx.events
     t = bounty.task(task_id)
     assert (t["requester"], t["deadline"], t["kind"], t["status"]) == (requester, params[1], CONTEST, OPEN)
-    assert (t["token"], t["feeBps"], t["coReviewer"], t["arbiter"], t["reviewers"]) == (ETH, FEE_BPS, ZERO, ZERO, 0)
+    assert (t["token"], t["feeBps"], t["coReviewer"], t["arbiter"], t["reviewers"]) == (
+        ETH,
+        FEE_BPS,
+        ZERO,
+        ZERO,
+        0,
+    )
     assert plain(bounty.contest(task_id)) == (REWARD, 0, 0, 0, 0)
 
 
@@ -103,7 +109,10 @@ def test_a_task_keeps_the_fee_in_force_when_it_was_posted(bounty, owner, request
 def test_a_co_reviewer_and_an_arbiter_are_stored_and_announced(bounty, requester, co_reviewer, arbiter):
     params = task_params(co_reviewer=co_reviewer.address, arbiter=arbiter.address)
     tx = bounty.postContest(params, REWARD, {"from": requester, "value": REWARD})
-    assert (tx.events["TaskPosted"]["coReviewer"], tx.events["TaskPosted"]["arbiter"]) == (co_reviewer, arbiter)
+    assert (tx.events["TaskPosted"]["coReviewer"], tx.events["TaskPosted"]["arbiter"]) == (
+        co_reviewer,
+        arbiter,
+    )
     t = bounty.task(tx.return_value)
     assert (t["coReviewer"], t["arbiter"], t["reviewers"]) == (co_reviewer, arbiter, 3)
 
@@ -205,7 +214,9 @@ def test_the_requester_cannot_be_their_own_co_reviewer(bounty, requester):
 
 def test_the_requester_cannot_be_the_arbiter(bounty, requester):
     with brownie.reverts(reason("ArbiterIsRequester")):
-        bounty.postContest(task_params(arbiter=requester.address), REWARD, {"from": requester, "value": REWARD})
+        bounty.postContest(
+            task_params(arbiter=requester.address), REWARD, {"from": requester, "value": REWARD}
+        )
 
 
 def test_the_co_reviewer_cannot_be_the_arbiter(bounty, requester, co_reviewer):
