@@ -69,6 +69,10 @@ interface IReputation {
     /// @notice What `account`'s ratings, votes and deals weigh, in basis points: 10,000 with a valid identity
     /// attestation at the ledger's identity level, the owner-set unverified weight otherwise.
     function identityWeightBps(address account) external view returns (uint256);
+
+    /// @notice What an account without a valid identity attestation weighs, in basis points (at most 10,000):
+    /// identityWeightBps of any unverified account.
+    function unverifiedWeightBps() external view returns (uint16);
 }
 
 /// @title IRatingSource — a module that can say whether a rating comes from a real counterparty
