@@ -401,8 +401,9 @@ abstract contract BountyCore is PlatformFees {
     /// @notice Points (WAD) per unit of value a co-reviewer earns for a payout they confirmed, or an arbiter for
     /// a payout they decided.
     int256 public constant REVIEWER_POINTS = 5e18;
-    /// @notice The gas each call to the reputation ledger may use.
-    uint256 public constant RECORD_GAS = 150_000;
+    /// @notice The gas each call to the reputation ledger may use. Reputation's costliest deal (two fresh
+    /// scores and a new pair, faded across its 16 half-life periods) takes about 131,000.
+    uint256 public constant RECORD_GAS = 200_000;
     bytes32 internal constant REASON_AWARD = "bounty.award";
     bytes32 internal constant REASON_PLACE = "bounty.place";
     bytes32 internal constant REASON_REVIEWED = "bounty.reviewed";

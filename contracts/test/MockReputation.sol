@@ -54,7 +54,7 @@ contract MockReputation is IReputation {
     error LedgerRefuses();
 
     Mode public mode;
-    uint256 public unverifiedWeightBps = 10_000;
+    uint16 internal _unverifiedWeightBps = 10_000;
     mapping(address account => mapping(Role role => int256)) public scores;
     /// @dev level + 1, so that 0 means "no attestation".
     mapping(address account => uint16) internal _verifiedLevelPlusOne;
@@ -76,8 +76,8 @@ contract MockReputation is IReputation {
         delete _verifiedLevelPlusOne[account];
     }
 
-    function setUnverifiedWeightBps(uint256 weightBps) external {
-        unverifiedWeightBps = weightBps;
+    function setUnverifiedWeightBps(uint16 weightBps) external {
+        _unverifiedWeightBps = weightBps;
     }
 
     /// @inheritdoc IReputation
@@ -134,7 +134,12 @@ contract MockReputation is IReputation {
 
     /// @inheritdoc IReputation
     function identityWeightBps(address account) external view returns (uint256) {
-        return isVerified(account, 0) ? 10_000 : unverifiedWeightBps;
+        return isVerified(account, 0) ? 10_000 : _unverifiedWeightBps;
+    }
+
+    /// @inheritdoc IReputation
+    function unverifiedWeightBps() external view returns (uint16) {
+        return _unverifiedWeightBps;
     }
 
     function _behave() internal view {

@@ -1,335 +1,182 @@
-"""Reputation through IReputation, against the MockReputation (which records what Bounty reports): every
-paid winner and approved place is a deal between worker and requester at its gross value; a co-reviewer who
-confirmed or an arbiter who decided a payout earns Reviewer value; defaults and rejections report nothing; a
-ledger that refuses or swallows its gas never blocks a decision, and a caller cannot starve it; ratings are
-consumed once per pair, priced at what the worker was paid."""
+"""Bounty wired to the real Reputation, ETH registered (unit 1 ETH, minimum 0.001 ETH), as deploy.py does:
+reputation follows the value really settled. A contest of negligible value between two accounts of one person
+earns nothing, however often repeated and whatever they rate each other, so it cannot open a task's minimum
+Worker score; real paid work can. A ledger that refuses never blocks a payout, and the costliest deal the
+ledger can price fits the gas Bounty gives it."""
 
 import brownie
 import pytest
-from brownie import Bounty
+from brownie import Bounty, Reputation, accounts
 
 from tests.contracts.bounty.conftest import (
-    APPEAL_WINDOW,
-    ARBITRATION_WINDOW,
+    ACCESS_MIN_SCORE,
     BPS,
+    DAY,
     ETH,
     FEE_BPS,
-    LEDGER_BURNS_GAS,
-    LEDGER_REFUSES,
     REWARD,
     ROLE_REQUESTER,
     ROLE_REVIEWER,
     ROLE_WORKER,
-    ZERO,
+    WAD,
+    commitment,
+    deliverable,
     mine_at,
     net_of,
+    now,
     pass_deadline,
-    pass_review,
     reason,
-    review_end_of,
+    salt_of,
     task_params,
 )
 
-PAY = 10**17
-WORKER_POINTS = REQUESTER_POINTS = 10 * 10**18
-REVIEWER_POINTS = 5 * 10**18
-RECORD_GAS = 150_000
+ETH_MINIMUM = REWARD // 1000
+GATE = 20 * WAD
+WORKER_POINTS = 10 * WAD
 
 
-def tag(text: str) -> str:
-    return "0x" + text.encode().ljust(32, b"\x00").hex()
+@pytest.fixture(scope="module")
+def ledger(owner):
+    """The real reputation ledger, ETH registered; accounts[8] is an identity attester. Scores do not fade, so
+    the tests compare exact values."""
+    reputation = Reputation.deploy(owner, {"from": owner})
+    reputation.setAsset(ETH, REWARD, ETH_MINIMUM, {"from": owner})
+    reputation.setAttester(accounts[8], True, {"from": owner})
+    reputation.setHalfLife(0, {"from": owner})
+    return reputation
 
 
-def deals(tx) -> list[tuple]:
-    """(payee, payer, amount, reason) of each DealRecorded, checking the fields every deal shares."""
-    found = []
-    for event in tx.events:
-        if event.name == "DealRecorded":
-            assert (event["payeeRole"], event["payeePoints"]) == (ROLE_WORKER, WORKER_POINTS)
-            assert (event["payerRole"], event["payerPoints"]) == (ROLE_REQUESTER, REQUESTER_POINTS)
-            found.append((event["payee"], event["payer"], event["amount"], event["reason"]))
-    return found
+@pytest.fixture(scope="module")
+def ranked(owner, treasury, ledger):
+    """A Bounty registered as a module of the real ledger."""
+    deployed = Bounty.deploy(owner, treasury, FEE_BPS, ledger, {"from": owner})
+    ledger.setModule(deployed, True, {"from": owner})
+    return deployed
 
 
-def values(tx) -> list[tuple]:
-    """(subject, valueBefore, valueAfter, reason) of each ValueRecorded, checking role and points."""
-    found = []
-    for event in tx.events:
-        if event.name == "ValueRecorded":
-            assert (event["role"], event["basePoints"]) == (ROLE_REVIEWER, REVIEWER_POINTS)
-            found.append((event["subject"], event["valueBefore"], event["valueAfter"], event["reason"]))
-    return found
+def verify(ledger, account) -> None:
+    ledger.attest(account, 1, now() + 365 * DAY, {"from": accounts[8]})
 
 
-def reports(tx) -> int:
-    return len(deals(tx)) + len(values(tx))
-
-
-@pytest.fixture
-def co_reviewed(bounty, post_contest, enter, reveal, workers, co_reviewer, arbiter) -> int:
-    """A contest with a co-reviewer and an arbiter, three revealed entries, in its review period."""
-    task_id = post_contest(co_reviewer=co_reviewer.address, arbiter=arbiter.address)
-    for worker in workers[:3]:
-        enter(task_id, worker)
+def won_contest(bounty, requester, worker, reward: int, **params) -> int:
+    """A contest of `reward` posted by `requester`, entered by `worker` alone, awarded to them (the award is
+    the last transaction)."""
+    task_id = bounty.postContest(
+        task_params(**params), reward, {"from": requester, "value": reward}
+    ).return_value
+    bounty.submit(task_id, commitment(deliverable(worker), worker, salt_of(worker)), [], {"from": worker})
     pass_deadline(bounty, task_id)
-    for worker in workers[:3]:
-        reveal(task_id, worker)
+    bounty.reveal(task_id, deliverable(worker), "ipfs://w", salt_of(worker), {"from": worker})
+    bounty.award(task_id, [worker], [BPS], {"from": requester})
     return task_id
 
 
-def submitted_places(bounty, task_id, workers, count=2):
-    for index in range(count):
-        bounty.take(task_id, index, [], {"from": workers[index]})
-        bounty.submitWork(task_id, index, b"\x01" * 32, {"from": workers[index]})
-
-
-# ---------------------------------------------------------------------- what is reported
-
-
-def test_an_award_reports_one_deal_per_winner_at_their_gross_share(
-    bounty, reputation, revealed_contest, requester, workers
+def test_a_contest_of_negligible_value_between_fresh_accounts_earns_nothing(
+    ranked, ledger, requester, workers
 ):
-    tx = bounty.award(revealed_contest, workers[:2], [2500, 7500], {"from": requester})
-    award = tag("bounty.award")
-    assert deals(tx) == [
-        (workers[0], requester, REWARD // 4, award),
-        (workers[1], requester, REWARD - REWARD // 4, award),
-    ]
-    assert values(tx) == []
-    recorded = [event for event in tx.events if event.name == "DealRecorded"]
-    assert {(e["module"], e["token"], e["ref"]) for e in recorded} == {
-        (bounty.address, ETH, revealed_contest)
-    }
+    worker = workers[0]
+    task_id = won_contest(ranked, requester, worker, 1)
+    assert ranked.withdrawable(task_id, worker) == 1  # the wei is paid: the fee rounds down to 0
+    assert (ledger.scoreOf(worker, ROLE_WORKER), ledger.scoreOf(requester, ROLE_REQUESTER)) == (0, 0)
+    assert ledger.dealsBetween(worker, requester) == 1
 
 
-def test_a_token_award_reports_the_token(bounty, usd, requester, workers, enter, reveal):
-    task_id = bounty.postContest(task_params(token=usd.address), REWARD, {"from": requester}).return_value
-    enter(task_id, workers[0])
-    pass_deadline(bounty, task_id)
-    reveal(task_id, workers[0])
-    tx = bounty.award(task_id, [workers[0]], [BPS], {"from": requester})
-    assert tx.events["DealRecorded"]["token"] == usd
+def test_one_wei_contests_and_ring_ratings_cannot_open_a_20_point_gate(ranked, ledger, requester, workers):
+    """The issue's attack: two accounts of one person play 1-wei contests and rate each other 5 stars on each;
+    before, one such contest gave the worker an award's points and a full-weight rating."""
+    worker, honest_requester = workers[0], workers[3]
+    verify(ledger, worker)
+    verify(ledger, requester)
+    for _ in range(3):
+        task_id = won_contest(ranked, requester, worker, 1)
+        ledger.rate(ranked, task_id, worker, 5, {"from": requester})
+        ledger.rate(ranked, task_id, requester, 5, {"from": worker})
+    assert ledger.scoreOf(worker, ROLE_WORKER) == 0
+    gated = ranked.postContest(
+        task_params(rules=ACCESS_MIN_SCORE, min_score=GATE),
+        REWARD,
+        {"from": honest_requester, "value": REWARD},
+    ).return_value
+    with brownie.reverts(reason("WorkerScoreTooLow", 0, GATE)):
+        ranked.submit(gated, b"\x05" * 32, [], {"from": worker})
 
 
-def test_a_confirmed_award_gives_the_co_reviewer_reviewer_value_on_the_reward(
-    bounty, co_reviewed, requester, co_reviewer, workers
+def test_real_paid_work_opens_the_gate(ranked, ledger, requester, workers):
+    """The counterpart: a verified requester's 4 ETH award is worth 10 points × sqrt(4) = 20 to the worker."""
+    worker = workers[1]
+    verify(ledger, requester)
+    won_contest(ranked, requester, worker, 4 * REWARD)
+    assert ledger.scoreOf(worker, ROLE_WORKER) == 2 * WORKER_POINTS
+    gated = ranked.postContest(
+        task_params(rules=ACCESS_MIN_SCORE, min_score=GATE), REWARD, {"from": workers[3], "value": REWARD}
+    ).return_value
+    ranked.submit(gated, b"\x05" * 32, [], {"from": worker})
+
+
+def test_a_repeat_pair_earns_less_each_time(ranked, ledger, requester, workers):
+    worker = workers[2]
+    verify(ledger, requester)
+    gains = []
+    for _ in range(3):
+        before = ledger.scoreOf(worker, ROLE_WORKER)
+        won_contest(ranked, requester, worker, REWARD)
+        gains.append(ledger.scoreOf(worker, ROLE_WORKER) - before)
+    assert gains == [WORKER_POINTS, WORKER_POINTS // 2, WORKER_POINTS // 3]
+
+
+def test_a_confirming_co_reviewer_earns_reviewer_points_priced_by_the_reward(
+    ranked, ledger, requester, co_reviewer, workers
 ):
-    bounty.award(co_reviewed, [workers[0]], [BPS], {"from": requester})
-    tx = bounty.confirmAward(co_reviewed, [workers[0]], [BPS], {"from": co_reviewer})
-    assert deals(tx) == [(workers[0], requester, REWARD, tag("bounty.award"))]
-    assert values(tx) == [(co_reviewer, 0, REWARD, tag("bounty.reviewed"))]
+    task_id = ranked.postContest(
+        task_params(co_reviewer=co_reviewer.address), 4 * REWARD, {"from": requester, "value": 4 * REWARD}
+    ).return_value
+    worker = workers[0]
+    ranked.submit(task_id, commitment(deliverable(worker), worker, salt_of(worker)), [], {"from": worker})
+    pass_deadline(ranked, task_id)
+    ranked.reveal(task_id, deliverable(worker), "ipfs://w", salt_of(worker), {"from": worker})
+    ranked.award(task_id, [worker], [BPS], {"from": requester})
+    ranked.confirmAward(task_id, [worker], [BPS], {"from": co_reviewer})
+    assert ledger.scoreOf(co_reviewer, ROLE_REVIEWER) == 5 * WAD * 2  # REVIEWER_POINTS × sqrt(4)
 
 
-def test_an_arbiters_award_gives_the_arbiter_reviewer_value_on_the_reward(
-    bounty, co_reviewed, requester, arbiter, workers
-):
-    mine_at(review_end_of(bounty, co_reviewed))
-    tx = bounty.arbitrateAward(co_reviewed, [workers[2]], [BPS], {"from": arbiter})
-    assert deals(tx) == [(workers[2], requester, REWARD, tag("bounty.award"))]
-    assert values(tx) == [(arbiter, 0, REWARD, tag("bounty.arbitrated"))]
-
-
-def test_an_award_that_stood_reports_the_deals_and_no_reviewer(
-    bounty, co_reviewed, requester, co_reviewer, workers, outsider
-):
-    proposed_at = bounty.award(co_reviewed, [workers[1]], [BPS], {"from": requester}).timestamp
-    bounty.objectToAward(co_reviewed, {"from": co_reviewer})
-    mine_at(proposed_at + 10 * 86400)
-    tx = bounty.finalizeAward(co_reviewed, [workers[1]], [BPS], {"from": outsider})
-    assert deals(tx) == [(workers[1], requester, REWARD, tag("bounty.award"))]
-    assert values(tx) == []
-
-
-def test_an_approval_reports_a_deal_at_the_places_pay(bounty, post_micro, requester, workers):
-    task_id = post_micro(pay=PAY, places=4)
-    submitted_places(bounty, task_id, workers, 1)
-    tx = bounty.approve(task_id, 0, {"from": requester})
-    assert deals(tx) == [(workers[0], requester, PAY, tag("bounty.place"))]
-    assert values(tx) == []
-
-
-def test_a_co_reviewers_value_adds_up_over_the_places_they_confirmed(
-    bounty, post_micro, requester, co_reviewer, workers
-):
-    task_id = post_micro(pay=PAY, places=3, co_reviewer=co_reviewer.address)
-    submitted_places(bounty, task_id, workers, 2)
-    for index in (0, 1):
-        bounty.approve(task_id, index, {"from": requester})
-    first = bounty.confirmPlace(task_id, 1, True, {"from": co_reviewer})
-    second = bounty.confirmPlace(task_id, 0, True, {"from": co_reviewer})
-    assert values(first) == [(co_reviewer, 0, PAY, tag("bounty.reviewed"))]
-    assert values(second) == [(co_reviewer, PAY, 2 * PAY, tag("bounty.reviewed"))]
-    assert bounty.task(task_id)["placesConfirmed"] == 2
-
-
-def test_an_arbiter_approving_an_appeal_earns_reviewer_value(bounty, post_micro, requester, arbiter, workers):
-    task_id = post_micro(pay=PAY, places=2, arbiter=arbiter.address)
-    submitted_places(bounty, task_id, workers, 1)
-    assert reports(bounty.reject(task_id, 0, {"from": requester})) == 0
-    bounty.appeal(task_id, 0, {"from": workers[0]})
-    tx = bounty.arbitratePlace(task_id, 0, True, {"from": arbiter})
-    assert deals(tx) == [(workers[0], requester, PAY, tag("bounty.place"))]
-    assert values(tx) == [(arbiter, 0, PAY, tag("bounty.arbitrated"))]
-    assert bounty.task(task_id)["placesArbitrated"] == 1
-
-
-def test_rejections_and_defaults_report_nothing(
-    bounty, post_micro, revealed_contest, requester, arbiter, workers, outsider
-):
-    task_id = post_micro(pay=PAY, places=2, arbiter=arbiter.address)
-    submitted_places(bounty, task_id, workers, 2)
-    rejection = bounty.reject(task_id, 0, {"from": requester})
-    assert reports(rejection) == 0
-    rejected_at = rejection.timestamp
-    mine_at(
-        max(rejected_at + APPEAL_WINDOW, bounty.placeOf(task_id, 1)["since"] + 3 * 86400 + ARBITRATION_WINDOW)
-    )
-    assert reports(bounty.finalizePlace(task_id, 0, {"from": outsider})) == 0
-    assert reports(bounty.approveByDefault(task_id, 1, {"from": outsider})) == 0
-    pass_review(bounty, revealed_contest)
-    assert reports(bounty.splitByDefault(revealed_contest, {"from": outsider})) == 0
-    assert reports(bounty.withdraw(revealed_contest, workers[0], {"from": workers[0]})) == 0
-
-
-def test_an_arbiter_upholding_a_rejection_earns_nothing(bounty, post_micro, requester, arbiter, workers):
-    task_id = post_micro(pay=PAY, places=1, arbiter=arbiter.address)
-    submitted_places(bounty, task_id, workers, 1)
-    bounty.reject(task_id, 0, {"from": requester})
-    bounty.appeal(task_id, 0, {"from": workers[0]})
-    assert reports(bounty.arbitratePlace(task_id, 0, False, {"from": arbiter})) == 0
-
-
-# ---------------------------------------------------------------------- a ledger cannot block a decision
-
-
-@pytest.mark.parametrize("mode", [LEDGER_REFUSES, LEDGER_BURNS_GAS])
-def test_a_ledger_that_fails_never_blocks_an_award(
-    bounty, reputation, revealed_contest, requester, workers, mode
-):
-    reputation.setMode(mode)
-    tx = bounty.award(revealed_contest, workers[:2], [5000, 5000], {"from": requester})
-    assert [e["worker"] for e in tx.events["Awarded"]] == list(workers[:2])
-    assert reports(tx) == 0
-    assert bounty.withdrawable(revealed_contest, workers[1]) == net_of(REWARD - REWARD // 2)
-
-
-@pytest.mark.parametrize("mode", [LEDGER_REFUSES, LEDGER_BURNS_GAS])
-def test_a_ledger_that_fails_never_blocks_an_approval_or_a_rejection(
-    bounty, reputation, post_micro, requester, workers, mode
-):
-    task_id = post_micro(pay=PAY, places=2)
-    submitted_places(bounty, task_id, workers, 2)
-    reputation.setMode(mode)
-    assert "PlaceApproved" in bounty.approve(task_id, 0, {"from": requester}).events
-    assert "PlaceRejected" in bounty.reject(task_id, 1, {"from": requester}).events
-
-
-def test_a_ledger_swallowing_its_gas_costs_the_caller_at_most_its_budget(
-    bounty, reputation, revealed_contest, requester, workers
-):
-    reputation.setMode(LEDGER_BURNS_GAS)
-    tx = bounty.award(revealed_contest, [workers[0]], [BPS], {"from": requester})
-    assert RECORD_GAS < tx.gas_used < 80_000 + RECORD_GAS
-
-
-def test_a_caller_cannot_starve_the_ledger_of_its_gas(bounty, revealed_contest, requester, workers):
-    with pytest.raises(brownie.exceptions.VirtualMachineError) as refused:
-        bounty.award(revealed_contest, [workers[0]], [BPS], {"from": requester, "gas_limit": 130_000})
-    assert refused.value.revert_msg.startswith("NotEnoughGasToRecord: ")
-    assert refused.value.revert_msg.endswith(f", {RECORD_GAS}")
-    assert bounty.withdrawable(revealed_contest, workers[0]) == 0
-
-
-def test_without_a_ledger_the_bounty_pays_and_reports_nothing(owner, treasury, requester, workers):
-    bare = Bounty.deploy(owner, treasury, FEE_BPS, ZERO, {"from": owner})
-    task_id = bare.postContest(task_params(), REWARD, {"from": requester, "value": REWARD}).return_value
-    salt = b"\x01" * 32
-    bare.submit(task_id, bare.commitmentOf(b"\x02" * 32, workers[0], salt), [], {"from": workers[0]})
-    pass_deadline(bare, task_id)
-    assert (
-        bare.reveal(task_id, b"\x02" * 32, "x", salt, {"from": workers[0]}).events["EntryRevealed"][
-            "verified"
-        ]
-        is False
-    )
-    tx = bare.award(task_id, [workers[0]], [BPS], {"from": requester})
-    assert reports(tx) == 0
-    assert bare.withdraw(task_id, workers[0], {"from": workers[0]}).events["Withdrawn"]["amount"] == net_of(
-        REWARD
-    )
-
-
-# ---------------------------------------------------------------------- ratings
-
-
-def test_requester_and_a_paid_worker_rate_each_other_once_at_what_the_worker_was_paid(
-    bounty, reputation, revealed_contest, requester, workers
-):
-    reward_share = REWARD * 4000 // BPS
-    bounty.award(revealed_contest, workers[:2], [4000, 6000], {"from": requester})
-    consumed = reputation.rate(bounty, revealed_contest, workers[0], {"from": requester}).events[
-        "RatingConsumed"
-    ]
-    assert (consumed["subjectRole"], consumed["token"], consumed["value"]) == (ROLE_WORKER, ETH, reward_share)
-    consumed = reputation.rate(bounty, revealed_contest, requester, {"from": workers[1]}).events[
-        "RatingConsumed"
-    ]
-    assert (consumed["subjectRole"], consumed["value"]) == (ROLE_REQUESTER, REWARD - reward_share)
-    assert bounty.entryOf(revealed_contest, workers[0])["ratedByRequester"] is True
-    assert bounty.entryOf(revealed_contest, workers[1])["ratedRequester"] is True
-    with brownie.reverts(reason("AlreadyRated", requester.address, workers[0].address)):
-        reputation.rate(bounty, revealed_contest, workers[0], {"from": requester})
-    with brownie.reverts(reason("AlreadyRated", workers[1].address, requester.address)):
-        reputation.rate(bounty, revealed_contest, requester, {"from": workers[1]})
-    # each direction is its own: the requester still rates the second winner, the first still rates back
-    reputation.rate(bounty, revealed_contest, workers[1], {"from": requester})
-    reputation.rate(bounty, revealed_contest, requester, {"from": workers[0]})
-
-
-def test_only_paid_counterparties_rate(bounty, reputation, revealed_contest, requester, workers, outsider):
-    with brownie.reverts(reason("NotACounterparty", requester.address, workers[0].address)):
-        reputation.rate(bounty, revealed_contest, workers[0], {"from": requester})  # nothing paid yet
-    bounty.award(revealed_contest, [workers[0]], [BPS], {"from": requester})
-    for rater, subject in (
-        (outsider, requester),  # a stranger
-        (workers[2], requester),  # revealed, not paid
-        (requester, workers[2]),
-        (workers[0], workers[1]),  # two workers are not counterparties
-    ):
-        with brownie.reverts(reason("NotACounterparty", rater.address, subject.address)):
-            reputation.rate(bounty, revealed_contest, subject, {"from": rater})
-    with brownie.reverts(reason("TaskNotFound", 99)):
-        reputation.rate(bounty, 99, workers[0], {"from": requester})
-
-
-def test_only_the_ledger_consumes_ratings(bounty, revealed_contest, requester, workers):
-    bounty.award(revealed_contest, [workers[0]], [BPS], {"from": requester})
-    with brownie.reverts(reason("NotTheLedger", requester.address)):
-        bounty.consumeRating(revealed_contest, requester, workers[0], {"from": requester})
-
-
-def test_a_micro_task_rating_is_priced_at_the_places_approved(
-    bounty, reputation, post_micro, requester, workers
-):
-    task_id = post_micro(pay=PAY, places=3)
-    for index in (0, 1):
-        bounty.take(task_id, index, [], {"from": workers[0]})
-        bounty.submitWork(task_id, index, b"\x01" * 32, {"from": workers[0]})
-        bounty.approve(task_id, index, {"from": requester})
-    assert bounty.grossPaid(task_id, workers[0]) == 2 * PAY
-    consumed = reputation.rate(bounty, task_id, workers[0], {"from": requester}).events["RatingConsumed"]
-    assert (consumed["subjectRole"], consumed["value"]) == (ROLE_WORKER, 2 * PAY)
-
-
-def test_a_default_split_worker_rates_once_they_collected(
-    bounty, reputation, revealed_contest, requester, workers
-):
-    pass_review(bounty, revealed_contest)
-    bounty.splitByDefault(revealed_contest, {"from": workers[0]})
+def test_ratings_through_the_ledger_are_taken_once_per_pair(ranked, ledger, requester, workers):
+    worker = workers[0]
+    task_id = won_contest(ranked, requester, worker, REWARD)
+    tx = ledger.rate(ranked, task_id, worker, 4, {"from": requester})
+    assert (tx.events["Rated"]["valueFactor"], tx.events["Rated"]["source"]) == (WAD, ranked)
+    with brownie.reverts(reason("AlreadyRated", requester.address, worker.address)):
+        ledger.rate(ranked, task_id, worker, 5, {"from": requester})
+    ledger.rate(ranked, task_id, requester, 4, {"from": worker})
     with brownie.reverts(reason("NotACounterparty", workers[1].address, requester.address)):
-        reputation.rate(bounty, revealed_contest, requester, {"from": workers[1]})
-    bounty.withdraw(revealed_contest, workers[1], {"from": workers[1]})
-    consumed = reputation.rate(bounty, revealed_contest, requester, {"from": workers[1]}).events[
-        "RatingConsumed"
-    ]
-    assert consumed["value"] == REWARD - 2 * (REWARD // 3)  # the first collector's share, with the remainder
+        ledger.rate(ranked, task_id, requester, 1, {"from": workers[1]})
+
+
+def test_a_bounty_the_ledger_no_longer_accepts_still_pays(ranked, ledger, owner, requester, workers):
+    """Before, a deregistered Bounty could not award at all: the ledger's refusal reverted the award."""
+    ledger.setModule(ranked, False, {"from": owner})
+    task_id = won_contest(ranked, requester, workers[0], REWARD)
+    assert ranked.withdrawable(task_id, workers[0]) == net_of(REWARD)
+    assert ledger.scoreOf(workers[0], ROLE_WORKER) == 0
+
+
+def test_the_costliest_deal_the_ledger_prices_fits_the_gas_bounty_gives_it(
+    ranked, ledger, owner, requester, workers
+):
+    """Both sides have scores stored in the ledger's first half-life period and the half-life changed the most
+    times it can (16 periods), so pricing the deal fades each score across all of them."""
+    worker, payer = workers[0], workers[3]
+    won_contest(ranked, requester, worker, REWARD)  # a Worker score, stored in the first period
+    won_contest(ranked, payer, workers[1], REWARD)  # a Requester score for the payer, in the first period
+    for period in range(ledger.MAX_HALF_LIFE_PERIODS() - len(ledger.halfLifePeriods())):
+        mine_at(now() + DAY)
+        ledger.setHalfLife(30 * DAY + period, {"from": owner})
+    mine_at(now() + DAY)
+    task_id = won_contest(ranked, payer, worker, REWARD)
+    award = brownie.history[-1]
+    assert award.fn_name == "award"
+    changed = [event for event in award.events if event.name == "ScoreChanged"]
+    assert {(event["subject"], event["role"]) for event in changed} == {
+        (worker, ROLE_WORKER),
+        (payer, ROLE_REQUESTER),
+    }
+    assert ranked.withdrawable(task_id, worker) == net_of(REWARD)
