@@ -107,14 +107,15 @@ def main() -> None:
 def crowdsource(bounty, reputation, requester, workers) -> dict[str, int]:
     """A logo contest awarded to one of three entries, and a micro-task of translations, partly approved; the
     requester and the paid workers rate each other."""
-    task = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
+    # TaskParams: no co-reviewer, no arbiter, public
+    task = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
     uri, digest = metadata("Logo for the repair café", "Three colours, readable at 2 cm.")
     contest = bounty.postContest(
-        (*task[:8], uri, digest), UNIT, {"from": requester, "value": UNIT}
+        (*task[:9], uri, digest), UNIT, {"from": requester, "value": UNIT}
     ).return_value
     uri, digest = metadata("Translate 5 pages into Spanish", "One page per place, glossary attached.")
     micro = bounty.postMicroTask(
-        (*task[:8], uri, digest), UNIT // 20, 5, DAY, {"from": requester, "value": UNIT // 4}
+        (*task[:9], uri, digest), UNIT // 20, 5, DAY, {"from": requester, "value": UNIT // 4}
     )
     micro = micro.return_value
     entries = {}

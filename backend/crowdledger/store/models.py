@@ -250,7 +250,8 @@ class Place(Base):
     __tablename__ = "places"
     task_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     place_index: Mapped[int] = mapped_column(Integer, primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))  # open | taken | submitted | approved
+    # open | taken | submitted | approved | rejected (held for an appeal) | appealed
+    status: Mapped[str] = mapped_column(String(16))
     worker: Mapped[str | None] = mapped_column(Address)
     expires_at: Mapped[int | None] = mapped_column(BigInteger)  # taken: the work window's end
     deliverable_hash: Mapped[str | None] = mapped_column(Hash)
