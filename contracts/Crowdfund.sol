@@ -386,10 +386,10 @@ contract Crowdfund is PlatformFees, Pausable, IRatingSource {
     /// and hold reward tier `tierId` (0 for none). A repeat pledge adds to the first; naming another tier moves
     /// the backer's place to it. The whole pledge must cover the tier's price.
     function pledge(uint256 campaignId, uint256 tierId, uint256 amount) external payable nonReentrant {
-        address token = _campaigns[campaignId].token;
+        address token = _recordPledge(campaignId, tierId, amount);
+        // Checked after the pledge is booked (a revert undoes it) because the asset is read with the state.
         uint256 expectedValue = token == address(0) ? amount : 0;
         if (msg.value != expectedValue) revert WrongEthAmount(msg.value, expectedValue);
-        _recordPledge(campaignId, tierId, amount);
         if (token != address(0)) _pullToken(token, amount);
     }
 
@@ -404,9 +404,8 @@ contract Crowdfund is PlatformFees, Pausable, IRatingSource {
         bytes32 r,
         bytes32 s
     ) external nonReentrant {
-        address token = _campaigns[campaignId].token;
+        address token = _recordPledge(campaignId, tierId, amount);
         if (token == address(0)) revert PermitNeedsToken();
-        _recordPledge(campaignId, tierId, amount);
         // A permit front-run by someone else has already set the allowance; then the transfer below decides.
         try IERC20Permit(token).permit(msg.sender, address(this), amount, permitDeadline, v, r, s) {} catch {}
         _pullToken(token, amount);
@@ -419,20 +418,23 @@ contract Crowdfund is PlatformFees, Pausable, IRatingSource {
         Campaign storage c = _campaigns[campaignId];
         State state = _stateOf(c, campaignId);
         if (state != State.Funding) revert NotFunding(state);
-        Pledge memory p = pledges[campaignId][msg.sender];
-        if (p.amount == 0) revert NothingPledged();
+        // The two fields unpledge needs, not the whole struct: decoding the delivery flags too costs a backer gas.
+        Pledge storage p = pledges[campaignId][msg.sender];
+        uint128 amount = p.amount;
+        uint32 tierId = p.tierId;
+        if (amount == 0) revert NothingPledged();
         uint128 raised = c.raised;
-        uint128 raisedAfter = raised - p.amount;
+        uint128 raisedAfter = raised - amount;
         if (block.timestamp + UNPLEDGE_LOCK >= c.deadline && raised >= c.goal && raisedAfter < c.goal) {
             revert UnpledgeWouldDropBelowGoal(raisedAfter, c.goal);
         }
 
         c.raised = raisedAfter;
-        if (p.tierId != 0) tiers[campaignId][p.tierId].taken -= 1;
+        if (tierId != 0) tiers[campaignId][tierId].taken -= 1;
         delete pledges[campaignId][msg.sender];
-        emit Unpledged(campaignId, msg.sender, to, p.tierId, p.amount, raisedAfter);
+        emit Unpledged(campaignId, msg.sender, to, tierId, amount, raisedAfter);
 
-        _send(c.token, to, p.amount);
+        _send(c.token, to, amount);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -482,6 +484,7 @@ contract Crowdfund is PlatformFees, Pausable, IRatingSource {
         if (to == address(0)) revert ZeroAddress();
         Campaign storage c = _campaigns[campaignId];
         State state = _stateOf(c, campaignId);
+        address token = c.token; // read with the state's slot, before the writes below
         uint256 pledged = pledges[campaignId][msg.sender].amount;
         if (pledged == 0) revert NothingPledged();
         uint256 amount = pledged;
@@ -497,7 +500,7 @@ contract Crowdfund is PlatformFees, Pausable, IRatingSource {
         delete pledges[campaignId][msg.sender];
         emit Refunded(campaignId, msg.sender, to, amount);
 
-        _send(c.token, to, amount);
+        _send(token, to, amount);
     }
 
     /// @notice Record a failed campaign against its creator's reputation, FAILURE_POINTS × V(raised), once;
@@ -523,9 +526,9 @@ contract Crowdfund is PlatformFees, Pausable, IRatingSource {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice As a backer of a funded campaign, confirm that you received your reward, once. The ledger records
-    /// a deal: the creator earns CONFIRMED_DELIVERY_POINTS and you earn CONFIRMING_BACKER_POINTS, scaled by your pledge's value. It
-    /// also opens your rating of the creator. Confirm before a refund after a rejection: the refund deletes the
-    /// pledge.
+    /// a deal: the creator earns CONFIRMED_DELIVERY_POINTS and you earn CONFIRMING_BACKER_POINTS, scaled by your
+    /// pledge's value. It also opens your rating of the creator. Confirm before a refund after a rejection: the
+    /// refund deletes the pledge.
     function confirmDelivery(uint256 campaignId) external {
         (Campaign storage c, Pledge storage p) = _deliveryParties(campaignId);
         uint128 pledged = p.amount;
@@ -743,11 +746,13 @@ contract Crowdfund is PlatformFees, Pausable, IRatingSource {
         return c.raised >= c.goal ? State.Succeeded : State.Failed;
     }
 
-    /// @dev Checks, effects and event of a pledge; the caller moves the money.
-    function _recordPledge(uint256 campaignId, uint256 tierId, uint256 amount) internal {
+    /// @dev Checks, effects and event of a pledge; returns the campaign's asset, read with the slot the state
+    /// comes from (one read for both), for the caller to check against what it was sent and to move the money.
+    function _recordPledge(uint256 campaignId, uint256 tierId, uint256 amount) internal returns (address token) {
         if (amount == 0) revert ZeroAmount();
         Campaign storage c = _campaigns[campaignId];
         State state = _stateOf(c, campaignId);
+        token = c.token;
         if (state != State.Funding) revert NotFunding(state);
         Pledge storage p = pledges[campaignId][msg.sender];
         uint128 pledgeTotal = p.amount + amount.toUint128();
