@@ -19,6 +19,8 @@ import {Deal, IRatingSource, IReputation, Role} from "./interfaces/IReputation.s
 /// now, period by period with the half-life in force in each, then adds the points; the event carries both the
 /// points and the new score. DealRecorded, ValueRecorded and Rated carry every input of a price, so an auditor can
 /// recompute the points. backend/crowdledger/reputation.py does both with the same integer arithmetic.
+/// Gas: the dispatcher compares selectors in ascending order, 22 gas each, so the functions and constants added
+/// for pricing are named so that their selectors sort after rate's (0x7404376d), the call every rating pays for.
 contract Reputation is IReputation, Ownable2Step, EIP712 {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -129,7 +131,7 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
     /// @notice From this block on scores fade with newHalfLife; the time before keeps the half-life it had.
     event HalfLifeChanged(uint256 oldHalfLife, uint256 newHalfLife);
     event AssetSet(address indexed token, uint256 unit, uint256 minimum);
-    event IdentityWeightingSet(uint8 identityLevel, uint256 unverifiedWeightBps);
+    event IdentityWeightsSet(uint8 identityLevel, uint256 unverifiedWeightBps);
     event ModuleSet(address indexed module, bool registered);
     event AttesterSet(address indexed attester, bool registered);
     event Attested(address indexed account, address indexed attester, uint8 level, uint64 expiresAt);
@@ -167,11 +169,11 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
     //////////////////////////////////////////////////////////////*/
 
     uint256 public constant BPS = 10_000;
-    uint256 public constant WAD = 1e18;
+    uint256 internal constant WAD = 1e18;
     uint32 public constant DEFAULT_HALF_LIFE = 90 days;
     /// @notice The half-life history holds at most this many periods: the constructor's and 15 changes. A read
     /// walks the periods since the score's last write, so the bound bounds every read.
-    uint256 public constant MAX_HALF_LIFE_PERIODS = 16;
+    uint256 public constant HALF_LIFE_PERIOD_LIMIT = 16;
     uint8 public constant DEFAULT_IDENTITY_LEVEL = 1;
     uint16 public constant DEFAULT_UNVERIFIED_WEIGHT_BPS = 5_000;
     /// @notice What each star above or below a neutral 3 moves a score by, at full weight: 5 stars add twice
@@ -189,7 +191,7 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
     bytes32 internal constant RATING_REASON = "rating";
 
     Settings internal _settings;
-    HalfLifePeriod[MAX_HALF_LIFE_PERIODS] internal _periods;
+    HalfLifePeriod[HALF_LIFE_PERIOD_LIMIT] internal _periods;
     mapping(address module => bool) public isModule;
     mapping(address attester => bool) public isAttester;
     mapping(address token => Asset) internal _assets;
@@ -198,7 +200,7 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
     mapping(bytes32 pair => uint256) internal _pairDeals;
     mapping(address account => Attestation) internal _attestations;
     /// @notice The nonce `attester`'s next signed attestation of `account` must carry. attestBySig uses it once;
-    /// revoke and voidSignatures move it on, voiding every signature not yet submitted.
+    /// revoke and voidOutstandingSignatures move it on, voiding every signature not yet submitted.
     mapping(address attester => mapping(address account => uint256)) public nonces;
 
     /*//////////////////////////////////////////////////////////////
@@ -206,7 +208,7 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
     //////////////////////////////////////////////////////////////*/
 
     constructor(address owner_) Ownable(owner_) EIP712("CrowdLedger Reputation", "1") {
-        _setIdentityWeighting(DEFAULT_IDENTITY_LEVEL, DEFAULT_UNVERIFIED_WEIGHT_BPS);
+        _setIdentityWeights(DEFAULT_IDENTITY_LEVEL, DEFAULT_UNVERIFIED_WEIGHT_BPS);
         _setHalfLife(DEFAULT_HALF_LIFE);
     }
 
@@ -225,7 +227,7 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
         _checkBasePoints(deal.payeePoints);
         _checkBasePoints(deal.payerPoints);
 
-        uint256 valueFactor = valueOf(deal.token, deal.amount);
+        uint256 valueFactor = valueFactorOf(deal.token, deal.amount);
         bytes32 pair = _pairKey(deal.payee, deal.payer);
         uint256 earlierDeals = _pairDeals[pair];
         _pairDeals[pair] = earlierDeals + 1;
@@ -297,7 +299,7 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
         if (!isModule[source]) revert NotAModule(source);
         (Role role, address token, uint256 value) = IRatingSource(source).consumeRating(ref, msg.sender, subject);
 
-        uint256 valueFactor = Math.min(valueOf(token, value), WAD);
+        uint256 valueFactor = Math.min(valueFactorOf(token, value), WAD);
         uint256 weightBps = identityWeightBps(msg.sender);
         uint256 pairDeals = _pairDeals[_pairKey(msg.sender, subject)];
         uint256 magnitude =
@@ -352,7 +354,7 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
 
     /// @notice Void every signed attestation of `account` you gave out and nobody submitted yet, when there is
     /// no attestation of yours to revoke (for instance after another attester's replaced it).
-    function voidSignatures(address account) external {
+    function voidOutstandingSignatures(address account) external {
         uint256 nextNonce = ++nonces[msg.sender][account];
         emit SignaturesVoided(msg.sender, account, nextNonce);
     }
@@ -386,12 +388,12 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
 
     /// @notice What a verified identity is (an attestation of at least `identityLevel`) and what an account
     /// without one weighs in deals, ratings and votes (`unverifiedWeightBps`, at most 10,000; verified: 10,000).
-    function setIdentityWeighting(uint8 identityLevel, uint16 unverifiedWeightBps) external onlyOwner {
-        _setIdentityWeighting(identityLevel, unverifiedWeightBps);
+    function setIdentityWeights(uint8 identityLevel, uint16 unverifiedWeightBps) external onlyOwner {
+        _setIdentityWeights(identityLevel, unverifiedWeightBps);
     }
 
     /// @notice Set the half-life in seconds (0: no fading) from this block on. Time before keeps the half-life
-    /// that was in force then. At most MAX_HALF_LIFE_PERIODS periods, the constructor's included.
+    /// that was in force then. At most HALF_LIFE_PERIOD_LIMIT periods, the constructor's included.
     function setHalfLife(uint32 newHalfLife) external onlyOwner {
         _setHalfLife(newHalfLife);
     }
@@ -428,12 +430,12 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
     /// @notice The value factor V(token, amount) in WAD: 0 for an unregistered asset or an amount below its
     /// minimum, else sqrt(amount × 1e36 / unit) rounded down (1e18 at one unit). Amounts above 2^128 − 1 are
     /// priced as 2^128 − 1.
-    function valueOf(address token, uint256 amount) public view returns (uint256) {
+    function valueFactorOf(address token, uint256 amount) public view returns (uint256) {
         return _valueFactor(_assets[token], amount);
     }
 
     /// @notice `token`'s registration (unit 0: not registered).
-    function assetOf(address token) external view returns (Asset memory) {
+    function assets(address token) external view returns (Asset memory) {
         return _assets[token];
     }
 
@@ -448,7 +450,7 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
     }
 
     /// @notice Every half-life period so far, oldest first; the last is in force now.
-    function halfLifePeriods() external view returns (HalfLifePeriod[] memory periods) {
+    function halfLifeSchedule() external view returns (HalfLifePeriod[] memory periods) {
         periods = new HalfLifePeriod[](_settings.periodCount);
         for (uint256 i; i < periods.length; ++i) {
             periods[i] = _periods[i];
@@ -559,7 +561,7 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
 
     function _setHalfLife(uint32 newHalfLife) internal {
         Settings memory s = _settings;
-        if (s.periodCount == MAX_HALF_LIFE_PERIODS) revert HalfLifeHistoryFull(MAX_HALF_LIFE_PERIODS);
+        if (s.periodCount == HALF_LIFE_PERIOD_LIMIT) revert HalfLifeHistoryFull(HALF_LIFE_PERIOD_LIMIT);
         _periods[s.periodCount] = HalfLifePeriod(uint64(block.timestamp), newHalfLife);
         emit HalfLifeChanged(s.halfLife, newHalfLife);
         s.halfLife = newHalfLife;
@@ -568,12 +570,12 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
         _settings = s;
     }
 
-    function _setIdentityWeighting(uint8 identityLevel_, uint16 unverifiedWeightBps_) internal {
+    function _setIdentityWeights(uint8 identityLevel_, uint16 unverifiedWeightBps_) internal {
         if (identityLevel_ == 0) revert LevelIsZero();
         if (unverifiedWeightBps_ > BPS) revert WeightAboveFull(unverifiedWeightBps_, BPS);
         _settings.identityLevel = identityLevel_;
         _settings.unverifiedWeightBps = unverifiedWeightBps_;
-        emit IdentityWeightingSet(identityLevel_, unverifiedWeightBps_);
+        emit IdentityWeightsSet(identityLevel_, unverifiedWeightBps_);
     }
 
     /// @dev The same key for (a, b) and (b, a).

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crowdledger.api import pages, queries, schemas
 from crowdledger.api.queries import BadCursor, CampaignFilter, CampaignSort, CampaignState, TaskKind
-from crowdledger.reputation import Line, Role, explain, fade
+from crowdledger.reputation import Line, Role, Score, explain, score_at
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +163,9 @@ def create_app(engine: Engine, page_cache_seconds: float = 1.0) -> FastAPI:
         return schemas.CampaignDetail(
             **_summary(row).model_dump(),
             quorum_bps=c.quorum_bps,
+            vote_mode=c.vote_mode,
+            min_attestation_level=c.min_attestation_level,
+            delivery_date=c.delivery_date,
             milestones_approved=c.milestones_approved,
             refund_pool=str(c.refund_pool),
             tiers=[_tier(t) for t in queries.tiers(db, campaign_id)],
@@ -314,11 +317,11 @@ def create_app(engine: Engine, page_cache_seconds: float = 1.0) -> FastAPI:
 
 
 def _reputation(db: Session, who: str) -> schemas.Reputation:
-    at, period = queries.now(db), queries.half_life(db)
+    at, periods = queries.now(db), queries.half_life_periods(db)
     scores = [
         schemas.RoleScore(
             role=Role(s.role).name.lower(),
-            score=str(fade(s.value, at - s.updated_at, period)),
+            score=str(score_at(Score(s.value, s.updated_at), at, periods)),
             stored=str(s.value),
             updated_at=s.updated_at,
             changes=s.changes,
@@ -332,6 +335,9 @@ def _reputation(db: Session, who: str) -> schemas.Reputation:
             rater=r.rater,
             stars=r.stars,
             weight_bps=r.weight_bps,
+            value_factor=str(r.value_factor),
+            pair_deals=r.pair_deals,
+            points=str(r.points),
             timestamp=r.timestamp,
         )
         for r in queries.ratings_received(db, who)
@@ -480,6 +486,7 @@ def _pledge(p: Any) -> schemas.PledgeOut:
         amount=str(p.amount),
         tier_id=p.tier_id,
         refunded=str(p.refunded),
+        delivery=p.delivery,
     )
 
 

@@ -220,7 +220,7 @@ def test_an_attester_voids_outstanding_signatures_without_an_attestation_to_revo
 ):
     deadline = chain.time() + DAY
     outstanding = signed(reputation, attester, account, 1, expires_at, deadline)
-    tx = reputation.voidSignatures(account, {"from": attester})
+    tx = reputation.voidOutstandingSignatures(account, {"from": attester})
     event = tx.events["SignaturesVoided"]
     assert (event["attester"], event["account"], event["nextNonce"]) == (attester, account, 1)
     with brownie.reverts(reason("InvalidSignature", attester)):
@@ -236,6 +236,6 @@ def test_voiding_one_accounts_signatures_leaves_other_accounts_signatures_valid(
     other = accounts[4]
     deadline = chain.time() + DAY
     for_other = signed(reputation, attester, other, 1, expires_at, deadline)
-    reputation.voidSignatures(account, {"from": attester})
+    reputation.voidOutstandingSignatures(account, {"from": attester})
     reputation.attestBySig(other, 1, expires_at, attester, deadline, for_other, {"from": accounts[7]})
     assert reputation.isVerified(other, 1)

@@ -46,22 +46,24 @@ def test_the_owner_registers_an_asset_with_its_unit_and_minimum(reputation, owne
     tx = reputation.setAsset(token, 100 * WAD, WAD, {"from": owner})
     event = tx.events["AssetSet"]
     assert (event["token"], event["unit"], event["minimum"]) == (token, 100 * WAD, WAD)
-    assert plain(reputation.assetOf(token)) == (100 * WAD, WAD)
+    assert plain(reputation.assets(token)) == (100 * WAD, WAD)
     reputation.setAsset(token, 0, 0, {"from": owner})  # unit 0 unregisters
-    assert reputation.valueOf(token, 10**30) == 0
+    assert reputation.valueFactorOf(token, 10**30) == 0
 
 
 def test_one_unit_is_worth_one_and_value_is_concave(reputation):
-    assert reputation.valueOf(ETH, ETH_UNIT) == WAD
-    assert reputation.valueOf(ETH, 100 * ETH_UNIT) == 10 * WAD  # one deal of 100 units = 10 deals of 1 unit
-    assert reputation.valueOf(ETH, ETH_UNIT // 4) == WAD // 2
+    assert reputation.valueFactorOf(ETH, ETH_UNIT) == WAD
+    assert (
+        reputation.valueFactorOf(ETH, 100 * ETH_UNIT) == 10 * WAD
+    )  # one deal of 100 units = 10 deals of 1 unit
+    assert reputation.valueFactorOf(ETH, ETH_UNIT // 4) == WAD // 2
 
 
 def test_an_unregistered_asset_or_an_amount_below_the_minimum_is_worth_nothing(reputation):
-    assert reputation.valueOf(UNREGISTERED, 10**30) == 0
-    assert reputation.valueOf(ETH, ETH_MINIMUM - 1) == 0
-    assert reputation.valueOf(ETH, ETH_MINIMUM) == WAD // 10
-    assert reputation.valueOf(ETH, 1) == 0
+    assert reputation.valueFactorOf(UNREGISTERED, 10**30) == 0
+    assert reputation.valueFactorOf(ETH, ETH_MINIMUM - 1) == 0
+    assert reputation.valueFactorOf(ETH, ETH_MINIMUM) == WAD // 10
+    assert reputation.valueFactorOf(ETH, 1) == 0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -73,7 +75,7 @@ def test_an_unregistered_asset_or_an_amount_below_the_minimum_is_worth_nothing(r
 def test_the_contract_prices_value_exactly_as_the_python_audit(reputation, owner, amount, unit, minimum):
     token = "0x" + "34" * 20
     reputation.setAsset(token, unit, minimum, {"from": owner})
-    assert reputation.valueOf(token, amount) == value_factor(amount, unit, minimum)
+    assert reputation.valueFactorOf(token, amount) == value_factor(amount, unit, minimum)
 
 
 # --------------------------------------------------------------------------- deals

@@ -51,8 +51,8 @@ def test_constructor_sets_the_owner_the_default_half_life_and_identity_weighting
     assert ledger.halfLife() == HALF_LIFE == ledger.DEFAULT_HALF_LIFE()
     event = ledger.tx.events["HalfLifeChanged"]
     assert (event["oldHalfLife"], event["newHalfLife"]) == (0, HALF_LIFE)
-    assert [plain(p) for p in ledger.halfLifePeriods()] == [(ledger.tx.timestamp, HALF_LIFE)]
-    weighting = ledger.tx.events["IdentityWeightingSet"]
+    assert [plain(p) for p in ledger.halfLifeSchedule()] == [(ledger.tx.timestamp, HALF_LIFE)]
+    weighting = ledger.tx.events["IdentityWeightsSet"]
     assert (weighting["identityLevel"], weighting["unverifiedWeightBps"]) == (1, 5_000)
     assert (ledger.identityLevel(), ledger.unverifiedWeightBps()) == (1, 5_000)
 
@@ -74,7 +74,7 @@ def test_only_the_owner_sets_modules_attesters_assets_weighting_and_the_half_lif
         (reputation.setAttester, (stranger, True)),
         (reputation.setHalfLife, (DAY,)),
         (reputation.setAsset, (ETH, 1, 0)),
-        (reputation.setIdentityWeighting, (2, 0)),
+        (reputation.setIdentityWeights, (2, 0)),
     ):
         with brownie.reverts(reason("OwnableUnauthorizedAccount", stranger)):
             call(*args, {"from": stranger})
@@ -101,7 +101,7 @@ def test_set_half_life_emits_old_and_new(reputation, owner):
     assert reputation.halfLife() == 7 * DAY
     event = tx.events["HalfLifeChanged"]
     assert (event["oldHalfLife"], event["newHalfLife"]) == (HALF_LIFE, 7 * DAY)
-    assert plain(reputation.halfLifePeriods()[-1]) == (tx.timestamp, 7 * DAY)
+    assert plain(reputation.halfLifeSchedule()[-1]) == (tx.timestamp, 7 * DAY)
 
 
 def test_the_half_life_history_is_bounded_by_a_named_error(reputation, owner):
@@ -109,7 +109,7 @@ def test_the_half_life_history_is_bounded_by_a_named_error(reputation, owner):
     walks more than 16 periods."""
     for half_life in range(1, 16):
         reputation.setHalfLife(half_life * DAY, {"from": owner})
-    assert len(reputation.halfLifePeriods()) == reputation.MAX_HALF_LIFE_PERIODS() == 16
+    assert len(reputation.halfLifeSchedule()) == reputation.HALF_LIFE_PERIOD_LIMIT() == 16
     with brownie.reverts(reason("HalfLifeHistoryFull", 16)):
         reputation.setHalfLife(DAY, {"from": owner})
 
@@ -295,7 +295,7 @@ def test_a_score_written_after_a_change_fades_with_the_new_half_life_only(reputa
 
 def test_a_score_fades_across_every_period_since_its_last_write(reputation, owner, recorder):
     earned = credit(reputation, recorder, accounts[1], CREATOR, 64 * WAD)
-    periods = [HalfLifePeriod(p[0], p[1]) for p in reputation.halfLifePeriods()]
+    periods = [HalfLifePeriod(p[0], p[1]) for p in reputation.halfLifeSchedule()]
     for offset, half_life in ((DAY, DAY), (3 * DAY, 0), (10 * DAY, 2 * DAY)):
         next_block_at(earned.timestamp + offset)
         tx = reputation.setHalfLife(half_life, {"from": owner})
@@ -341,7 +341,7 @@ def test_python_replay_rebuilds_the_scores_from_the_log_alone_across_half_life_c
 
     scores = replay(events)  # raises ScoreMismatch unless every newScore is reproduced
     periods = half_life_periods(events)
-    assert [plain(p) for p in reputation.halfLifePeriods()] == [(p.since, p.half_life) for p in periods]
+    assert [plain(p) for p in reputation.halfLifeSchedule()] == [(p.since, p.half_life) for p in periods]
     assert current_half_life(events) == DAY // 2
     for subject, role in ((accounts[1], CREATOR), (accounts[2], BACKER)):
         stored = scores[(subject.address, role)]
