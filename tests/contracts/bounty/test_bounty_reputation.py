@@ -167,7 +167,7 @@ def test_the_costliest_deal_the_ledger_prices_fits_the_gas_bounty_gives_it(
     worker, payer = workers[0], workers[3]
     won_contest(ranked, requester, worker, REWARD)  # a Worker score, stored in the first period
     won_contest(ranked, payer, workers[1], REWARD)  # a Requester score for the payer, in the first period
-    for period in range(ledger.MAX_HALF_LIFE_PERIODS() - len(ledger.halfLifePeriods())):
+    for period in range(ledger.HALF_LIFE_PERIOD_LIMIT() - len(ledger.halfLifeSchedule())):
         mine_at(now() + DAY)
         ledger.setHalfLife(30 * DAY + period, {"from": owner})
     mine_at(now() + DAY)
