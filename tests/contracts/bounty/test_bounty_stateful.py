@@ -308,7 +308,7 @@ class BountyLives(RuleBasedStateMachine):
         st_revealers=st.integers(0, 15),
         st_submitted=st.integers(0, MAX_PLACES),
         st_award=st.integers(1, 15),
-        st_decisions=st.integers(0, 2**MAX_PLACES - 1),
+        st_decisions=st.integers(0, 4**MAX_PLACES - 1),  # per place: decide?, approve?
     )
     def start_with_work_in_review(
         self,
@@ -347,6 +347,8 @@ class BountyLives(RuleBasedStateMachine):
                 contest.revealed.add(worker.address)
                 if worker.address in self.verified_workers:
                     contest.verified.add(worker.address)
+        if contest.revealed and st_award % 4:  # the award rule, in time, with revealed winners
+            self.award(0, st_award >> 2, 1, 1)
         self._post(True, st_tokens[1], st_units, 1, co_micro, arbiter_micro, st_places)
         micro = self.tasks[-1]
         for index in range(min(st_submitted, st_places)):
@@ -358,6 +360,9 @@ class BountyLives(RuleBasedStateMachine):
             )
             micro.places[index].status, micro.places[index].since = "Submitted", self.clock
             micro.pending += 1
+        for index in range(min(st_submitted, st_places)):
+            if st_decisions >> 2 * index & 1:  # the requester's decision rule, in time, either way
+                self.decide(1, index, bool(st_decisions >> 2 * index + 1 & 1), 1, 1)
 
     @precondition(lambda self: len(self.tasks) < MAX_TASKS)
     @rule(
