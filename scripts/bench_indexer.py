@@ -35,7 +35,8 @@ def generate(target: int) -> tuple[Deployment, int]:
     owner = accounts[0]
     crowdfund = Crowdfund.deploy(owner, owner, 250, {"from": owner, "silent": True})
     for i in range(CAMPAIGNS):
-        params = (ETH, 10**30, 0, chain.time() + 80 * 86400, 0, [], [], f"ipfs://bench-{i}", b"\x01" * 32)
+        deadline = chain.time() + 80 * 86400
+        params = (ETH, 10**30, 0, deadline, 2000, [], [], f"ipfs://bench-{i}", b"\x01" * 32, deadline, 0, 0)
         crowdfund.launch(params, {"from": accounts[1 + i % 9], "silent": True})
     deployed = [PledgeBatcher.deploy({"from": owner, "silent": True}) for _ in range(BACKERS)]
     batchers = [web3.eth.contract(batcher.address, abi=PledgeBatcher.abi) for batcher in deployed]

@@ -17,6 +17,8 @@ from scripts.deploy import deploy
 ETH = "0x" + "00" * 20
 DAY = 86400
 UNIT = 10**18
+DUSD_ASSET = (100 * UNIT, UNIT)  # 100 DUSD is one unit of value; below 1 DUSD nothing is earned
+DELIVERY_DAYS = 14  # rewards are due two weeks after a campaign's deadline
 
 
 def metadata(title: str, description: str) -> tuple[str, bytes]:
@@ -26,8 +28,23 @@ def metadata(title: str, description: str) -> tuple[str, bytes]:
 
 
 def launch(crowdfund, creator, token, goal, days, title, description, milestones=(), tiers=()) -> int:
+    """A campaign with pledge-weighted milestone votes (vetoed at 20%), rewards due DELIVERY_DAYS after it."""
     uri, digest = metadata(title, description)
-    params = (token, goal, 0, chain.time() + days * DAY, 2000, list(milestones), list(tiers), uri, digest)
+    deadline = chain.time() + days * DAY
+    params = (
+        token,
+        goal,
+        0,
+        deadline,
+        2000,
+        list(milestones),
+        list(tiers),
+        uri,
+        digest,
+        deadline + DELIVERY_DAYS * DAY,
+        0,  # Crowdfund.VoteMode.PledgeWeighted
+        0,
+    )
     return crowdfund.launch(params, {"from": creator}).return_value
 
 
@@ -36,7 +53,9 @@ def main() -> None:
     backers = accounts[3:9]
     record = deploy(owner, treasury=accounts[9].address)
     crowdfund = Crowdfund.at(record["contracts"]["Crowdfund"]["address"])
+    reputation = Reputation.at(record["contracts"]["Reputation"]["address"])
     usd = MockToken.deploy("Demo Dollar", "DUSD", 18, {"from": owner})
+    reputation.setAsset(usd, *DUSD_ASSET, {"from": owner})
     for backer in backers:
         usd.mint(backer, 50_000 * UNIT, {"from": owner})
         usd.approve(crowdfund, 2**256 - 1, {"from": backer})
@@ -56,14 +75,15 @@ def main() -> None:
     crowdfund.claim(funded, alice, {"from": alice})
     crowdfund.refund(missed, backers[0], {"from": backers[0]})
 
-    # Backers of the funded campaign rate its creator; an identity attester vouches for a few accounts.
-    reputation = Reputation.at(record["contracts"]["Reputation"]["address"])
-    for stars, backer in zip((5, 4, 5), backers[:3], strict=True):
-        reputation.rate(crowdfund, funded, alice, stars, {"from": backer})
+    # An identity attester vouches for a few accounts; the funded campaign's backers confirm that the seeds
+    # arrived (a deal between each of them and the creator) and then rate its creator.
     attester = accounts[9]
     reputation.setAttester(attester, True, {"from": owner})
     for account in (alice, bob, *backers[:2]):
         reputation.attest(account, 1, chain.time() + 365 * DAY, {"from": attester})
+    for stars, backer in zip((5, 4, 5), backers[:3], strict=True):
+        crowdfund.confirmDelivery(funded, {"from": backer})
+        reputation.rate(crowdfund, funded, alice, stars, {"from": backer})
 
     solar = launch(
         crowdfund,
@@ -107,14 +127,15 @@ def main() -> None:
 def crowdsource(bounty, reputation, requester, workers) -> dict[str, int]:
     """A logo contest awarded to one of three entries, and a micro-task of translations, partly approved; the
     requester and the paid workers rate each other."""
-    task = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
+    # TaskParams: no co-reviewer, no arbiter, public
+    task = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
     uri, digest = metadata("Logo for the repair café", "Three colours, readable at 2 cm.")
     contest = bounty.postContest(
-        (*task[:8], uri, digest), UNIT, {"from": requester, "value": UNIT}
+        (*task[:9], uri, digest), UNIT, {"from": requester, "value": UNIT}
     ).return_value
     uri, digest = metadata("Translate 5 pages into Spanish", "One page per place, glossary attached.")
     micro = bounty.postMicroTask(
-        (*task[:8], uri, digest), UNIT // 20, 5, DAY, {"from": requester, "value": UNIT // 4}
+        (*task[:9], uri, digest), UNIT // 20, 5, DAY, {"from": requester, "value": UNIT // 4}
     )
     micro = micro.return_value
     entries = {}

@@ -14,11 +14,21 @@ from brownie.network.account import Account
 
 DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
 DEFAULT_FEE_BPS = 250  # 2.5%
+ETH = "0x" + "00" * 20
+# What earns reputation: 0.05 ETH (about 100 USD) is worth one unit of value (V = 1), and less than 0.0005 ETH
+# (about 1 USD) is worth nothing. A stablecoin with 18 decimals would be (100 * 10**18, 10**18).
+ETH_ASSET = (5 * 10**16, 5 * 10**14)
+# Identity: an attestation of level 1 verifies; an account without one weighs half in deals, ratings, votes.
+IDENTITY_LEVEL = 1
+UNVERIFIED_WEIGHT_BPS = 5_000
 
 
 def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dict[str, object]:
-    """Deploy every contract, write the deployment record, and return it."""
+    """Deploy every contract, price ETH and weigh identities in the ledger, write the deployment record, and
+    return it."""
     reputation = Reputation.deploy(owner, {"from": owner})
+    reputation.setAsset(ETH, *ETH_ASSET, {"from": owner})
+    reputation.setIdentityWeights(IDENTITY_LEVEL, UNVERIFIED_WEIGHT_BPS, {"from": owner})
     crowdfund = Crowdfund.deploy(owner, treasury, fee_bps, {"from": owner})
     bounty = Bounty.deploy(owner, treasury, fee_bps, reputation, {"from": owner})
     reputation.setModule(crowdfund, True, {"from": owner})

@@ -1,9 +1,10 @@
-"""Print the gas each Crowdfund operation uses, as the Markdown table in docs/GAS.md.
+"""Print the gas each Crowdfund, Reputation and Bounty operation uses, as the Markdown tables in docs/GAS.md.
 
     ./dev gas
 
 Each figure is a whole transaction's gasUsed on a fresh local chain (21,000 base included), measured in the
-situation a user meets most: a backer pledging to a campaign that already has other backers.
+situation a user meets most: a backer pledging to a campaign that already has other backers, with the
+reputation ledger wired in as deploy.py wires it (ETH registered as an asset, identities weighed).
 """
 
 import time
@@ -21,23 +22,27 @@ TARGETS = {
     "pledge ETH, new backer": 70_000,
     "pledge ERC-20 with tier, new backer": 80_000,
     "refund": 45_000,
-    "Reputation: rate a creator": 60_000,
+    "Reputation: rate a creator": 65_000,
 }
 
 
 def launch_params(token: str, goal: int, milestones: list[int] | None = None) -> tuple:
     tiers = [(10**16, 100), (5 * 10**16, 0)]  # an early-bird tier with 100 places and an unlimited one
-    # startsAt 0: a start in the past means "now"
+    # startsAt 0: a start in the past means "now"; rewards due 30 days after the deadline; pledge-weighted
+    deadline = chain.time() + 30 * DAY
     return (
         token,
         goal,
         0,
-        chain.time() + 30 * DAY,
+        deadline,
         2000,
         milestones or [],
         tiers,
         "ipfs://demo",
         b"\x11" * 32,
+        deadline + 30 * DAY,
+        0,
+        0,
     )
 
 
@@ -87,6 +92,8 @@ def measure() -> dict[str, int]:
     deploy(owner, treasury=owner.address)
     crowdfund = Crowdfund[-1]
     usd = MockToken.deploy("Demo Dollar", "DUSD", 18, {"from": owner})
+    reputation = Reputation[-1]
+    reputation.setAsset(usd, 100 * 10**18, 10**18, {"from": owner})  # as demo.py registers it
     gas: dict[str, int] = {}
 
     tx = crowdfund.launch(launch_params("0x" + "00" * 20, 10**18), {"from": creator})
@@ -133,33 +140,74 @@ def measure() -> dict[str, int]:
         crowdfund.pledge(failing_id, 0, 10**17, {"from": backer, "value": 10**17})
     chain.sleep(31 * DAY)
     chain.mine()
-    gas["claim (no milestones)"] = crowdfund.claim(eth_id, creator, {"from": creator}).gas_used
+    gas["claim (no milestones; records the value released)"] = crowdfund.claim(
+        eth_id, creator, {"from": creator}
+    ).gas_used
     gas["refund"] = crowdfund.refund(failing_id, backers[0], {"from": backers[0]}).gas_used
     gas["refund ERC-20"] = crowdfund.refund(token_id, backers[0], {"from": backers[0]}).gas_used
 
     vote_id = crowdfund.launch(
-        launch_params(usd.address, 10**18, [5000, 5000]), {"from": creator}
+        launch_params(usd.address, 10**18, [4000, 3000, 3000]), {"from": creator}
     ).return_value
     crowdfund.pledge(vote_id, 0, 10**18, {"from": backers[1]})
     crowdfund.pledge(vote_id, 0, 10**18, {"from": backers[2]})
     chain.sleep(31 * DAY)
     chain.mine()
-    gas["claim first milestone"] = crowdfund.claim(vote_id, creator, {"from": creator}).gas_used
+    gas["claim first milestone (records the value released)"] = crowdfund.claim(
+        vote_id, creator, {"from": creator}
+    ).gas_used
     gas["open milestone vote"] = crowdfund.openVote(vote_id, {"from": creator}).gas_used
-    gas["vote"] = crowdfund.vote(vote_id, True, {"from": backers[1]}).gas_used
+    gas["vote (weighed by the voter's identity)"] = crowdfund.vote(
+        vote_id, True, {"from": backers[1]}
+    ).gas_used
     chain.sleep(8 * DAY)
     chain.mine()
-    gas["close vote"] = crowdfund.closeVote(vote_id, {"from": backers[1]}).gas_used
+    gas["close vote, approved"] = crowdfund.closeVote(vote_id, {"from": backers[1]}).gas_used
+    crowdfund.openVote(vote_id, {"from": creator})
+    crowdfund.vote(vote_id, False, {"from": backers[2]})
+    chain.sleep(8 * DAY)
+    chain.mine()
+    gas["close vote, rejected (records the refund pool)"] = crowdfund.closeVote(
+        vote_id, {"from": backers[1]}
+    ).gas_used
 
-    # Reputation: backers of the funded campaigns rate its creator (the second rating is the typical one:
-    # the creator's score slot already exists).
-    reputation = Reputation[-1]
+    # Delivery: backers of the funded ETH campaign confirm their rewards arrived (a deal: the creator's and
+    # the backer's scores, the pair's count); the first writes the backer's first Backer score.
+    gas["confirm delivery (records a deal)"] = crowdfund.confirmDelivery(
+        eth_id, {"from": backers[0]}
+    ).gas_used
+    crowdfund.confirmDelivery(eth_id, {"from": backers[1]})
+    chain.sleep(31 * DAY)
+    chain.mine()
+    gas["report non-delivery (records a penalty deal)"] = crowdfund.reportNotDelivered(
+        eth_id, {"from": backers[3]}
+    ).gas_used
+
+    # Reputation: backers who recorded delivery rate the creator (the second rating is the typical one: the
+    # creator's score slot and the rating's pair count already exist; the rater has no attestation).
     reputation.rate(crowdfund, eth_id, creator, 5, {"from": backers[0]})
     gas["Reputation: rate a creator"] = reputation.rate(
         crowdfund, eth_id, creator, 4, {"from": backers[1]}
     ).gas_used
     reputation.setAttester(owner, True, {"from": owner})
     gas["Reputation: attest"] = reputation.attest(backers[4], 1, chain.time() + DAY, {"from": owner}).gas_used
+
+    # recordDeal as a module calls it (Bounty's award, Crowdfund's delivery), from a plain account registered
+    # as a module: a worker paid by a requester, both already holding a score in their role, first as a new
+    # pair (its counter is a new slot), then again as a repeat pair.
+    reputation.setModule(owner, True, {"from": owner})
+    worker, requester, other_worker, other_requester = backers[2:6]
+
+    def deal(payee, payer):
+        return reputation.recordDeal(
+            (payee, 3, 10**18, payer, 2, 10**18, "0x" + "00" * 20, 10**17, b"gas".ljust(32, b"\0"), 1),
+            {"from": owner},
+        )
+
+    deal(worker, other_requester)
+    deal(other_worker, requester)
+    gas["Reputation: record a deal, new pair (scores exist)"] = deal(worker, requester).gas_used
+    gas["Reputation: record a deal, repeat pair"] = deal(worker, requester).gas_used
     return gas
 
 

@@ -4,12 +4,15 @@ from collections.abc import Callable
 
 import pytest
 from brownie import Crowdfund, MockToken, accounts, chain
+from eth_utils import keccak
 
 ETH = "0x" + "00" * 20
 DAY = 86400
 FEE_BPS = 250
 METADATA_URI = "ipfs://bafy-demo-campaign"
 METADATA_HASH = b"\x42" * 32
+PLEDGE_WEIGHTED, ONE_PER_VERIFIED_IDENTITY = 0, 1  # Crowdfund.VoteMode
+DELIVERY_DELAY = 30 * DAY  # the default delivery date: this long after the deadline
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +63,12 @@ def launch_params(
     quorum_bps: int = 2000,
     milestones: list[int] | None = None,
     tiers: list[tuple[int, int]] | None = None,
+    delivery_delay: int = DELIVERY_DELAY,
+    vote_mode: int = PLEDGE_WEIGHTED,
+    min_attestation_level: int = 0,
 ) -> tuple:
-    """The LaunchParams tuple; starts_in 0 means "now"."""
+    """The LaunchParams tuple; starts_in 0 means "now"; the delivery date is `delivery_delay` after the
+    deadline."""
     start = chain.time() + starts_in if starts_in else 0
     deadline = (start or chain.time()) + duration
     return (
@@ -74,6 +81,9 @@ def launch_params(
         tiers or [],
         METADATA_URI,
         METADATA_HASH,
+        deadline + delivery_delay,
+        vote_mode,
+        min_attestation_level,
     )
 
 
@@ -91,3 +101,22 @@ def end_funding(days: int = 31) -> None:
     """Move past a campaign's deadline."""
     chain.sleep(days * DAY)
     chain.mine()
+
+
+def selectors_before(contract, signature: str) -> int:
+    """How many of `contract`'s functions (public constants included) the dispatcher tries before `signature`:
+    it compares selectors in ascending order, 22 gas each, so this is what every caller of that function pays
+    for the others."""
+
+    def canonical(item: dict) -> str:
+        def kind(arg: dict) -> str:
+            if arg["type"].startswith("tuple"):
+                return "(" + ",".join(kind(c) for c in arg["components"]) + ")" + arg["type"][5:]
+            return str(arg["type"])
+
+        return f"{item['name']}({','.join(kind(arg) for arg in item['inputs'])})"
+
+    target = keccak(text=signature)[:4]
+    return sum(
+        keccak(text=canonical(item))[:4] < target for item in contract.abi if item["type"] == "function"
+    )

@@ -2,10 +2,15 @@
 
 The campaign file is JSON, amounts in whole tokens:
     {"token": "ETH" or an ERC-20 address, "goal": "5", "duration_days": 30,
-     "quorum_percent": 20, "milestones_percent": [40, 30, 30],
+     "delivery_days": 60,
+     "vote_mode": "pledge-weighted", "quorum_percent": 20,
+     "milestones_percent": [40, 30, 30],
      "tiers": [{"price": "0.1", "supply": 50}, {"price": "1", "supply": 0}],
      "metadata": {"title": "...", "description": "...", "image": "https://..."}}
-or "metadata_uri" plus "metadata_hash" for a document published elsewhere.
+or "metadata_uri" plus "metadata_hash" for a document published elsewhere. "delivery_days" is how long after
+the deadline the rewards are due (default 30). "vote_mode" is "pledge-weighted" (the default: milestones are
+vetoed by rejections worth "quorum_percent" of the money, 0.01 to 50, default 20) or
+"one-per-verified-identity" (one vote per backer verified at "min_attestation_level", default 1; no quorum).
 """
 
 import base64
@@ -25,6 +30,7 @@ from crowdledger.settings import Settings
 
 ETH = "0x" + "00" * 20
 DAY = 86_400
+VOTE_MODES = {"pledge-weighted": 0, "one-per-verified-identity": 1}  # Crowdfund.VoteMode
 
 
 def _units(amount: Any, decimals: int, what: str) -> int:
@@ -47,7 +53,13 @@ def launch_params(spec: dict[str, Any], decimals: int, now: int) -> tuple[Any, .
             for t in spec.get("tiers", [])
         ]
         milestones = [int(round(float(p) * 100)) for p in spec.get("milestones_percent", [])]
-        quorum_bps = int(round(float(spec.get("quorum_percent", 20)) * 100))
+        mode = str(spec.get("vote_mode", "pledge-weighted"))
+        if mode not in VOTE_MODES:
+            raise ConfigError(f"vote_mode must be one of {', '.join(VOTE_MODES)}, got {mode!r}")
+        identity_votes = VOTE_MODES[mode] == VOTE_MODES["one-per-verified-identity"]
+        quorum_bps = int(round(float(spec.get("quorum_percent", 0 if identity_votes else 20)) * 100))
+        min_level = int(spec.get("min_attestation_level", 1 if identity_votes else 0))
+        delivery_days = int(spec.get("delivery_days", 30))
         if "metadata" in spec:
             document = json.dumps(spec["metadata"], sort_keys=True).encode()
             uri = "data:application/json;base64," + base64.b64encode(document).decode()
@@ -62,7 +74,21 @@ def launch_params(spec: dict[str, Any], decimals: int, now: int) -> tuple[Any, .
         raise ConfigError(f"the campaign file needs {missing}") from None
     except (TypeError, ValueError) as bad:
         raise ConfigError(f"the campaign file has a bad value: {bad}") from None
-    return (token, goal, 0, now + days * DAY, quorum_bps, milestones, tiers, uri, digest)
+    deadline = now + days * DAY
+    return (
+        token,
+        goal,
+        0,
+        deadline,
+        quorum_bps,
+        milestones,
+        tiers,
+        uri,
+        digest,
+        deadline + delivery_days * DAY,
+        VOTE_MODES[mode],
+        min_level,
+    )
 
 
 def _brownie() -> Any:

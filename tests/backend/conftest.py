@@ -18,6 +18,7 @@ from crowdledger.store.db import make_engine, migrate
 from tests.conftest import DAY, ETH
 
 POSTGRES_URL = os.environ.get("CROWDLEDGER_TEST_POSTGRES_URL")
+DELIVERY_DAYS = 20  # rewards are due this long after a campaign's deadline
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -55,10 +56,13 @@ def deployment_of(crowdfund, *others) -> Deployment:
 
 
 @pytest.fixture(scope="module")
-def reputation(crowdfund, owner):
-    """A reputation ledger Crowdfund feeds; tests that take it index both contracts."""
+def reputation(crowdfund, token, owner):
+    """A reputation ledger Crowdfund feeds, pricing ETH and the token with a unit of 1 (18 decimals) and a
+    minimum of 0.01; tests that take it index both contracts."""
     ledger = Reputation.deploy(owner, {"from": owner})
     ledger.setModule(crowdfund, True, {"from": owner})
+    for asset in (ETH, token.address):
+        ledger.setAsset(asset, 10**18, 10**16, {"from": owner})
     crowdfund.setReputation(ledger, {"from": owner})
     return ledger
 
@@ -75,12 +79,27 @@ def metadata(title: str, description: str = "") -> tuple[str, bytes]:
 
 def launch_campaign(crowdfund, creator, token=ETH, goal=10**18, days=10, milestones=(), tiers=(), title="A"):
     uri, digest = metadata(title, f"about {title}")
-    params = (token, goal, 0, chain.time() + days * DAY, 2000, list(milestones), list(tiers), uri, digest)
+    deadline = chain.time() + days * DAY
+    params = (
+        token,
+        goal,
+        0,
+        deadline,
+        2000,
+        list(milestones),
+        list(tiers),
+        uri,
+        digest,
+        deadline + DELIVERY_DAYS * DAY,
+        0,  # pledge-weighted votes
+        0,
+    )
     return crowdfund.launch(params, {"from": creator}).return_value
 
 
 def simulate(crowdfund, token, creator, backers) -> dict[str, int]:
-    """Campaigns that end in every state, with tiers, unpledges, claims, refunds and milestone votes."""
+    """Campaigns that end in every state, with tiers, unpledges, claims, refunds, milestone votes and delivery
+    (confirmed by two backers of the funded campaign, denied by one of the approved campaign)."""
     e = 10**18
     ids = {
         "funded": launch_campaign(
@@ -122,4 +141,9 @@ def simulate(crowdfund, token, creator, backers) -> dict[str, int]:
         crowdfund.closeVote(ids[name], {"from": backers[5]})
     crowdfund.claim(ids["approved"], creator, {"from": creator})
     crowdfund.refund(ids["rejected"], backers[0], {"from": backers[0]})
+    for backer in backers[2:4]:
+        crowdfund.confirmDelivery(ids["funded"], {"from": backer})
+    chain.sleep(DELIVERY_DAYS * DAY)
+    chain.mine()
+    crowdfund.reportNotDelivered(ids["approved"], {"from": backers[1]})
     return ids

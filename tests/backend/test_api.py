@@ -58,6 +58,9 @@ def launch(
         list(tiers),
         uri or document_uri,
         digest or document_hash,
+        deadline + 30 * DAY,  # rewards due 30 days after the deadline
+        0,  # pledge-weighted votes
+        0,
     )
     return crowdfund.launch(params, {"from": sender}).return_value
 
@@ -451,7 +454,7 @@ def test_pledges_page_through_every_backer_once_in_address_order(world):
     backers = [p["backer"] for p in seen]
     assert backers == sorted({b.address.lower() for b in w.backers[:5]})
     for pledge in seen:
-        amount, tier_id, _ = w.crowdfund.pledges(campaign_id, pledge["backer"])
+        amount, tier_id = w.crowdfund.pledges(campaign_id, pledge["backer"])[:2]
         assert (pledge["amount"], pledge["tier_id"], pledge["campaign_id"]) == (
             str(amount),
             tier_id,

@@ -25,8 +25,8 @@ def mine_at(timestamp: int) -> None:
     web3.provider.make_request("evm_mine", [])
 
 
-def params(deadline: int) -> tuple:
-    return (ETH, deadline, 2 * DAY, ETH, 0, 0, b"\0" * 32, 0, "ipfs://task", b"\x42" * 32)
+def params(deadline: int, arbiter: str = ETH) -> tuple:
+    return (ETH, deadline, 2 * DAY, ETH, arbiter, 0, 0, b"\0" * 32, 0, "ipfs://task", b"\x42" * 32)
 
 
 def work(worker) -> tuple[bytes, bytes, bytes]:
@@ -39,12 +39,14 @@ def work(worker) -> tuple[bytes, bytes, bytes]:
     )
 
 
-def crowdsource(bounty, requester, workers) -> dict[str, int]:
-    """A contest with three revealed entries and one winner; a micro-task with approved, rejected, taken and
-    open places; withdrawals."""
+def crowdsource(bounty, requester, workers, arbiter) -> dict[str, int]:
+    """A contest with three revealed entries and one winner; a micro-task with an arbiter and approved,
+    rejected (held for an appeal), taken and open places; withdrawals."""
     deadline = now() + 3 * DAY
     contest = bounty.postContest(params(deadline), E, {"from": requester, "value": E}).return_value
-    micro = bounty.postMicroTask(params(deadline), E // 10, 4, DAY, {"from": requester, "value": 4 * E // 10})
+    micro = bounty.postMicroTask(
+        params(deadline, arbiter.address), E // 10, 4, DAY, {"from": requester, "value": 4 * E // 10}
+    )
     micro = micro.return_value
     for worker in workers[:3]:
         bounty.submit(contest, work(worker)[2], [], {"from": worker})
@@ -67,7 +69,7 @@ def test_tasks_entries_and_places_match_the_chain(engine, crowdfund, reputation,
     requester, workers = accounts[1], list(accounts[2:6])
     bounty = Bounty.deploy(owner, treasury, 250, reputation, {"from": owner})
     reputation.setModule(bounty, True, {"from": owner})
-    ids = crowdsource(bounty, requester, workers)
+    ids = crowdsource(bounty, requester, workers, accounts[8])
     make_indexer(engine, crowdfund, others=[bounty]).run(follow=False)
 
     with engine.connect() as conn:
@@ -89,7 +91,7 @@ def test_tasks_entries_and_places_match_the_chain(engine, crowdfund, reputation,
             owed = row.earned - row.withdrawn if row else 0
             assert owed == on_chain["owed"] == bounty.withdrawable(task_id, worker)
             assert (row.share_bps if row else 0) == on_chain["shareBps"]
-    statuses = ("open", "taken", "submitted", "approved")
+    statuses = ("open", "taken", "submitted", "approved", "rejected", "appealed")
     for index in range(4):
         on_chain = bounty.placeOf(ids["micro"], index)
         row = places.get((ids["micro"], index))
@@ -109,7 +111,7 @@ def test_tasks_entries_and_places_match_the_chain(engine, crowdfund, reputation,
     )
     assert [p["status"] for p in client.get(f"/tasks/{ids['micro']}").json()["places_detail"]] == [
         "approved",
-        "open",
+        "rejected",
         "taken",
     ]
     for bad in ("/tasks/0", "/tasks?kind=gig", "/tasks?before=-1", "/tasks?requester=0x12"):

@@ -102,7 +102,8 @@ def index_from_scratch(crowdfund, tmp_path) -> dict[str, list[tuple]]:
 
 
 def launch_plain(crowdfund, sender, uri: str) -> int:
-    params = (ETH, 10**18, 0, chain.time() + 5 * DAY, 0, [], [], uri, b"\x01" * 32)
+    deadline = chain.time() + 5 * DAY
+    params = (ETH, 10**18, 0, deadline, 2000, [], [], uri, b"\x01" * 32, deadline, 0, 0)
     return crowdfund.launch(params, {"from": sender}).return_value
 
 

@@ -1,32 +1,41 @@
-"""Reputation indexed from events alone equals the contract: every stored score, every faded score, the
-leaderboard order, and each score's explanation, on both stores."""
+"""Reputation indexed from events alone equals the contract: every stored score, every faded score across a
+half-life change, the leaderboard order, each score's explanation, each rating's price and each backer's
+delivery, on both stores."""
 
+from alembic import command
 from brownie import chain
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from crowdledger.api.app import create_app
 from crowdledger.reputation import Role
-from crowdledger.store.models import ReputationScore
+from crowdledger.store.db import alembic_config
+from crowdledger.store.models import Campaign, Pledge, Rating, ReputationScore
 from tests.backend.conftest import make_indexer, simulate
 
 DAY = 86400
 
 
-def rate_and_attest(reputation, crowdfund, owner, creator, backers, funded: int) -> None:
+def rate_and_attest(reputation, crowdfund, owner, creator, backers, funded: int) -> dict[str, int]:
+    """Backers 1 to 3 rate the funded campaign's creator (backer 1 confirms delivery first; `simulate` had 2
+    and 3 confirm); returns each rater's points as the chain wrote them."""
+    crowdfund.confirmDelivery(funded, {"from": backers[1]})
+    points = {}
     for stars, backer in zip((5, 2, 4), backers[1:4], strict=True):
-        reputation.rate(crowdfund, funded, creator, stars, {"from": backer})
+        tx = reputation.rate(crowdfund, funded, creator, stars, {"from": backer})
+        points[backer.address.lower()] = tx.events["ScoreChanged"]["points"]
     reputation.setAttester(owner, True, {"from": owner})
     reputation.attest(backers[0], 2, chain.time() + 30 * DAY, {"from": owner})
     reputation.attest(backers[1], 1, chain.time() + 30 * DAY, {"from": owner})
     reputation.revoke(backers[1], {"from": owner})
+    return points
 
 
 def test_scores_ratings_and_attestations_match_the_chain(
     engine, crowdfund, reputation, token, owner, creator, backers
 ):
     ids = simulate(crowdfund, token, creator, backers)
-    rate_and_attest(reputation, crowdfund, owner, creator, backers, ids["funded"])
+    rated_points = rate_and_attest(reputation, crowdfund, owner, creator, backers, ids["funded"])
     reputation.setHalfLife(30 * DAY, {"from": owner})
     chain.sleep(10 * DAY)
     chain.mine()
@@ -43,15 +52,35 @@ def test_scores_ratings_and_attestations_match_the_chain(
     [creator_score] = [s for s in profile["scores"] if s["role"] == "creator"]
     assert int(creator_score["score"]) == reputation.scoreOf(creator, int(Role.CREATOR))
     assert sorted(r["stars"] for r in profile["ratings_received"]) == [2, 4, 5]
+    # each rater pledged 1 ETH (V = 1), unverified; backer 1 also reported non-delivery of the approved
+    # campaign, a second deal with the creator
+    deals = {backers[1].address.lower(): 2, backers[2].address.lower(): 1, backers[3].address.lower(): 1}
+    for rating in profile["ratings_received"]:
+        assert int(rating["points"]) == rated_points[rating["rater"]]
+        assert (int(rating["value_factor"]), rating["weight_bps"]) == (10**18, 5_000)
+        assert rating["pair_deals"] == deals[rating["rater"]]
 
     explained = client.get(f"/accounts/{creator.address}/reputation/creator").json()
     assert int(explained["score"]) == reputation.scoreOf(creator, int(Role.CREATOR))
     reasons = {line["reason"] for line in explained["lines"]}
-    assert {"campaign.succeeded", "campaign.failed", "milestone.approved", "rating"} <= reasons
+    assert {"campaign.claimed", "campaign.failed", "milestone.rejected", "rating"} <= reasons
+    assert {"campaign.delivered", "campaign.undelivered"} <= reasons
 
     board = client.get("/leaderboards/creator").json()
     assert board["half_life"] == 30 * DAY
     assert [e["account"] for e in board["entries"]] == [creator.address.lower()]
+
+    deliveries = {
+        (p["campaign_id"], p["backer"]): p["delivery"]
+        for who in backers[1:4]
+        for p in client.get(f"/accounts/{who.address}").json()["pledges"]
+    }
+    assert deliveries[(ids["funded"], backers[2].address.lower())] == "confirmed"
+    assert deliveries[(ids["approved"], backers[1].address.lower())] == "not-delivered"
+    assert deliveries[(ids["approved"], backers[2].address.lower())] is None
+    detail = client.get(f"/campaigns/{ids['funded']}").json()
+    assert (detail["vote_mode"], detail["min_attestation_level"]) == ("pledge-weighted", 0)
+    assert detail["delivery_date"] == crowdfund.campaign(ids["funded"])["deliveryDate"]
 
     verified = client.get(f"/accounts/{backers[0].address}").json()["reputation"]["attestation"]
     revoked = client.get(f"/accounts/{backers[1].address}").json()["reputation"]["attestation"]
@@ -70,3 +99,34 @@ def test_unknown_roles_are_refused_with_the_error_shape(engine, crowdfund):
         response = client.get(path)
         assert response.status_code == 422
         assert response.json()["error"]["details"][0]["field"] == "role"
+
+
+def test_an_index_from_before_the_pricing_columns_upgrades_with_neutral_values(engine):
+    """Revision 0004 adds the delivery, vote-mode and rating-price columns; rows already there read as no
+    delivery, pledge-weighted, and a rating whose price inputs and points are 0, in each store's encoding."""
+    config = alembic_config(engine)
+    command.downgrade(config, "0003")
+    zero = 0 if engine.dialect.name == "postgresql" else "0" * 78  # how each store keeps a uint256 0
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ratings (source, ref, rater, subject, stars, weight_bps, timestamp) "
+                "VALUES ('0xs', :zero, '0xr', '0xt', 4, 2500, 1)"
+            ),
+            {"zero": zero},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO pledges (campaign_id, backer, amount, tier_id, refunded, first_block) "
+                "VALUES (1, '0xb', :zero, 0, :zero, 1)"
+            ),
+            {"zero": zero},
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        rating = conn.execute(
+            select(Rating.stars, Rating.value_factor, Rating.pair_deals, Rating.points)
+        ).one()
+        assert tuple(rating) == (4, 0, 0, 0)
+        assert conn.execute(select(Pledge.delivery)).scalar_one() is None
+        assert conn.execute(select(Campaign.vote_mode)).first() is None  # the column exists and reads

@@ -1,4 +1,5 @@
-"""The reputation arithmetic of crowdledger.reputation: fading, replay, explanations. No chain needed."""
+"""The reputation arithmetic of crowdledger.reputation: fading across half-life periods, replay, explanations,
+and the prices of deals, values and ratings. No chain needed."""
 
 import dataclasses
 import random
@@ -11,19 +12,32 @@ from hypothesis import strategies as st
 
 from crowdledger.reputation import (
     DEFAULT_HALF_LIFE,
+    WAD,
+    DealRecorded,
     HalfLifeChanged,
+    HalfLifePeriod,
+    LedgerEvent,
     Line,
     NoHalfLife,
-    ReputationEvent,
+    PriceMismatch,
+    Rated,
     Role,
     Score,
     ScoreChanged,
     ScoreMismatch,
+    ValueRecorded,
+    check_prices,
     current_half_life,
+    deal_points,
     explain,
     fade,
+    fade_across,
+    half_life_periods,
+    rating_points,
     replay,
     score_at,
+    value_factor,
+    value_points,
 )
 
 HOUR = 3600
@@ -40,10 +54,14 @@ class Log:
     """Builds a consistent event log the way the contract would emit it, one event per block."""
 
     def __init__(self, half_life: int = DEFAULT_HALF_LIFE) -> None:
-        self.events: list[ReputationEvent] = []
+        self.events: list[LedgerEvent] = []
         self.block = 1
         self.half_life = 0
         self.set_half_life(0, half_life)
+
+    @property
+    def periods(self) -> list[HalfLifePeriod]:
+        return half_life_periods(self.events)
 
     def set_half_life(self, timestamp: int, half_life: int) -> None:
         self.events.append(HalfLifeChanged(self.block, 0, timestamp, self.half_life, half_life))
@@ -54,7 +72,7 @@ class Log:
         self, timestamp: int, points: int, subject: str = ALICE, role: Role = Role.CREATOR
     ) -> ScoreChanged:
         stored = replay(self.events).get((subject, role), Score(0, 0))
-        new_score = score_at(stored, timestamp, self.half_life) + points
+        new_score = score_at(stored, timestamp, self.periods) + points
         event = ScoreChanged(self.block, 0, timestamp, subject, role, points, new_score, b"t" * 32, MODULE, 1)
         self.events.append(event)
         self.block += 1
@@ -113,7 +131,58 @@ def test_whole_half_lives_are_exact_halvings(magnitude, halvings, half_life):
 
 
 def test_score_at_fades_from_the_last_update():
-    assert score_at(Score(8, 1_000), 1_000 + HOUR, HOUR) == 4
+    assert score_at(Score(8, 1_000), 1_000 + HOUR, [HalfLifePeriod(0, HOUR)]) == 4
+
+
+# --------------------------------------------------------------------------- fading across periods
+
+
+def test_each_period_fades_its_own_stretch_with_its_own_half_life():
+    periods = [HalfLifePeriod(0, HOUR), HalfLifePeriod(10 * HOUR, 2 * HOUR), HalfLifePeriod(20 * HOUR, 0)]
+    # stored at 9h: 1h at 1h (halves), 10h at 2h (5 halvings), then no fading
+    assert fade_across(64 * 2**10, 9 * HOUR, 30 * HOUR, periods) == 64 * 2**10 // 2 // 32
+
+
+def test_a_half_life_change_does_not_reach_back_before_its_block():
+    """8 earned at 0 under a 1-hour half-life; at 1h it becomes 1 day. At 2h the first hour has halved the
+    score, and the second faded it under the new rule: not the 2 a 1-hour half-life over both hours gives."""
+    periods = [HalfLifePeriod(0, HOUR), HalfLifePeriod(HOUR, 24 * HOUR)]
+    assert fade_across(8 * WAD, 0, 2 * HOUR, periods) == fade(4 * WAD, HOUR, 24 * HOUR) > 2 * WAD
+
+
+def test_a_score_stored_after_the_last_change_fades_only_with_the_current_half_life():
+    periods = [HalfLifePeriod(0, 24 * HOUR), HalfLifePeriod(HOUR, HOUR)]
+    assert fade_across(8, 5 * HOUR, 6 * HOUR, periods) == 4
+
+
+def test_two_changes_in_one_block_leave_the_later_one_in_force():
+    periods = [HalfLifePeriod(0, HOUR), HalfLifePeriod(HOUR, 0), HalfLifePeriod(HOUR, 2 * HOUR)]
+    assert fade_across(16, 0, 3 * HOUR, periods) == 4  # 1h at 1h, 0 s at none, 2h at 2h
+
+
+def test_fading_needs_a_period_in_force_and_time_that_runs_forward():
+    with pytest.raises(NoHalfLife):
+        fade_across(8, 5, 10, [HalfLifePeriod(6, HOUR)])
+    with pytest.raises(ValueError):
+        fade_across(8, 10, 5, [HalfLifePeriod(0, HOUR)])
+
+
+@given(
+    value=st.integers(-(2**191), 2**191 - 1),
+    changes=st.lists(st.tuples(st.integers(0, 10 * HOUR), st.sampled_from([0, 1, 77, HOUR])), max_size=5),
+    start=st.integers(0, 10 * HOUR),
+    elapsed=st.integers(0, 20 * HOUR),
+)
+def test_fading_across_periods_never_grows_and_keeps_the_sign(value, changes, start, elapsed):
+    periods = [HalfLifePeriod(0, HOUR)] + [HalfLifePeriod(at, h) for at, h in sorted(changes)]
+    faded = fade_across(value, start, start + elapsed, periods)
+    assert abs(faded) <= abs(value)
+    assert faded == 0 or (faded > 0) == (value > 0)
+
+
+@given(value=st.integers(0, 2**100), start=st.integers(0, 10 * HOUR), elapsed=st.integers(0, 20 * HOUR))
+def test_one_period_fades_exactly_as_fade(value, start, elapsed):
+    assert fade_across(value, start, start + elapsed, [HalfLifePeriod(0, HOUR)]) == fade(value, elapsed, HOUR)
 
 
 # --------------------------------------------------------------------------- replay
@@ -140,15 +209,16 @@ def test_replay_keeps_accounts_and_roles_apart():
     }
 
 
-def test_replay_applies_the_half_life_in_force_at_each_write():
+def test_replay_fades_each_stretch_with_the_half_life_in_force_then():
     log = Log(half_life=HOUR)
-    log.record(0, 16)
-    log.set_half_life(10, 2 * HOUR)  # applies to the whole gap since the write at 0
-    log.record(2 * HOUR, 0)
-    assert replay(log.events)[(ALICE, Role.CREATOR)].value == 8
-    log.set_half_life(2 * HOUR + 1, 0)
-    log.record(10**9, 1)
-    assert replay(log.events)[(ALICE, Role.CREATOR)].value == 9
+    log.record(0, 16 * 2**20)
+    log.set_half_life(HOUR, 2 * HOUR)  # from 1h on: the first hour still halves at 1h
+    log.record(3 * HOUR, 0)
+    assert replay(log.events)[(ALICE, Role.CREATOR)].value == 16 * 2**20 // 2 // 2
+    log.set_half_life(3 * HOUR + 1, 0)
+    log.record(10**9, 1)  # 1 s at 2h, then nothing
+    expected = fade(16 * 2**20 // 4, 1, 2 * HOUR) + 1
+    assert replay(log.events)[(ALICE, Role.CREATOR)].value == expected
 
 
 def test_replay_sorts_the_events_by_block_and_log_index():
@@ -231,12 +301,13 @@ def test_explanations_always_add_up_to_the_score(writes, later):
         log.record(now, points)
     now += later
     lines = explain(ALICE, Role.CREATOR, log.events, now)
-    expected = score_at(replay(log.events)[(ALICE, Role.CREATOR)], now, log.half_life)
+    expected = score_at(replay(log.events)[(ALICE, Role.CREATOR)], now, log.periods)
     assert sum(line.contribution for line in lines) == expected
     assert [line.event.points for line in lines if line.event] == [points for _, points, _ in writes]
-    # each fade truncates by less than 1 wei, per contribution and for the score: n + n(n+1)/2 at most
+    # each fade truncates by less than 1 wei, per contribution and for the score, once per period crossed
     rounding = [line.contribution for line in lines if line.is_rounding]
-    assert not rounding or abs(rounding[0]) <= len(writes) * (len(writes) + 3) // 2
+    periods = len(log.periods)
+    assert not rounding or abs(rounding[0]) <= periods * len(writes) * (len(writes) + 3) // 2
 
 
 # --------------------------------------------------------------------------- Role
@@ -249,3 +320,93 @@ def test_role_mirrors_the_solidity_enum():
     solidity = [name.strip() for name in body.group(1).split(",") if name.strip()]
     assert [role.name for role in Role] == [re.sub(r"(?<!^)(?=[A-Z])", "_", n).upper() for n in solidity]
     assert [role.value for role in Role] == list(range(len(solidity)))
+
+
+# --------------------------------------------------------------------------- prices
+
+TOKEN = "0x" + "d4" * 20
+
+
+def test_the_value_factor_is_the_square_root_of_the_units_and_nothing_below_the_minimum():
+    assert value_factor(WAD, WAD, WAD // 100) == WAD
+    assert value_factor(100 * WAD, WAD, 0) == 10 * WAD
+    assert value_factor(WAD // 100 - 1, WAD, WAD // 100) == 0
+    assert value_factor(10**30, 0, 0) == 0  # unit 0: not registered
+    assert value_factor(2**200, 1, 0) == value_factor(2**128 - 1, 1, 0)  # capped
+
+
+@given(amount=st.integers(0, 2**140), more=st.integers(0, 2**100), unit=st.integers(1, 2**128))
+def test_the_value_factor_grows_with_the_amount_but_slower(amount, more, unit):
+    small, large = value_factor(amount, unit, 0), value_factor(amount + more, unit, 0)
+    assert small <= large
+    if amount + more < 2**128:
+        assert large - small <= value_factor(more, unit, 0) + 2  # concave: sqrt(a + b) <= sqrt(a) + sqrt(b)
+
+
+def test_deal_points_truncate_toward_zero_at_each_step():
+    # 7 x 1.5 = 10.5 -> 10 (wei of WAD units), x 0.5 = 5, / 3 = 1
+    assert deal_points(7, 3 * WAD // 2, 5_000, 2) == 1
+    assert deal_points(-7, 3 * WAD // 2, 5_000, 2) == -1  # not -2, which flooring would give
+    assert deal_points(0, WAD, 10_000, 0) == deal_points(5, 0, 10_000, 0) == 0
+
+
+def test_a_repeat_pair_divides_a_deal_by_its_number():
+    assert [deal_points(12 * WAD, WAD, 10_000, n) for n in range(4)] == [12 * WAD, 6 * WAD, 4 * WAD, 3 * WAD]
+
+
+def test_value_points_telescope_over_cumulative_values():
+    factors = [value_factor(amount, WAD, 0) for amount in (0, WAD, 3 * WAD, 4 * WAD)]
+    pieces = sum(value_points(50 * WAD, a, b) for a, b in zip(factors, factors[1:], strict=False))
+    assert value_points(50 * WAD, 0, factors[-1]) - 3 <= pieces <= value_points(50 * WAD, 0, factors[-1])
+
+
+def test_a_rating_is_worth_its_value_capped_at_one_weighted_and_divided_by_the_pair_deals():
+    assert rating_points(5, WAD, 10_000, 0) == 20 * WAD
+    assert rating_points(5, 4 * WAD, 10_000, 1) == 20 * WAD  # capped at one unit; 1 deal divides by 1
+    assert rating_points(1, WAD // 2, 5_000, 2) == -5 * WAD // 2
+    assert rating_points(3, WAD, 10_000, 0) == 0
+    assert rating_points(5, 0, 10_000, 0) == 0
+
+
+def deal_event(block: int, earlier: int, payer_points: int = WAD) -> DealRecorded:
+    return DealRecorded(
+        block, 0, 10, ALICE, BOB, MODULE, 7, TOKEN, WAD, 3 * WAD, payer_points, earlier, WAD, 5_000, 10_000
+    )
+
+
+def change(
+    block: int, log_index: int, subject: str, points: int, module: str = MODULE, ref: int = 7
+) -> ScoreChanged:
+    return ScoreChanged(block, log_index, 10, subject, Role.WORKER, points, points, b"t" * 32, module, ref)
+
+
+def test_check_prices_matches_each_price_with_the_score_changes_after_it():
+    deal = deal_event(2, 1)
+    rated = Rated(3, 0, 11, BOB, ALICE, MODULE, 7, 5, WAD // 2, 5_000, 2)
+    value = ValueRecorded(4, 0, 12, ALICE, Role.CREATOR, MODULE, 7, TOKEN, 0, 1, 50 * WAD, 0, 0)
+    events = [
+        HalfLifeChanged(1, 0, 0, 0, HOUR),
+        deal,
+        change(2, 1, ALICE, 3 * WAD // 2 // 2),  # 3 x 1 x 0.5 / 2
+        change(2, 2, BOB, WAD // 2),  # 1 x 1 x 1 / 2
+        rated,
+        change(3, 1, ALICE, rating_points(5, WAD // 2, 5_000, 2)),
+        value,  # worth 0: writes nothing
+    ]
+    prices = check_prices(reversed(events))
+    assert [(price.event, len(price.changes)) for price in prices] == [(deal, 2), (rated, 1), (value, 0)]
+
+
+def test_a_score_change_with_other_points_than_its_price_is_reported():
+    events = [deal_event(2, 0), change(2, 1, ALICE, 3 * WAD // 2 + 1), change(2, 2, BOB, WAD)]
+    with pytest.raises(PriceMismatch, match="expected 1500000000000000000 points"):
+        check_prices(events)
+
+
+def test_a_missing_or_unpriced_score_change_is_reported():
+    with pytest.raises(PriceMismatch, match="found none"):
+        check_prices([deal_event(2, 0), change(2, 1, ALICE, 3 * WAD // 2)])
+    with pytest.raises(PriceMismatch, match="no pricing event"):
+        check_prices([change(2, 1, ALICE, 5)])
+    with pytest.raises(PriceMismatch, match="from 0x"):
+        check_prices([deal_event(2, 0, payer_points=0), change(2, 1, ALICE, 3 * WAD // 2, ref=8)])

@@ -79,11 +79,32 @@ def test_launch_from_a_file_then_pledge(crowdfund, keystore, deployment_file, tm
         ({"goal": "1.0000000000000000001", "duration_days": 3, "metadata": {}}, "at most 18 decimals"),
         ({"goal": "lots", "duration_days": 3, "metadata": {}}, "goal must be a number"),
         ({"goal": "1", "duration_days": 3}, "metadata_uri"),
+        (
+            {"goal": "1", "duration_days": 3, "vote_mode": "loudest", "metadata": {}},
+            "vote_mode must be one of",
+        ),
     ],
 )
 def test_a_bad_campaign_file_says_what_to_fix(spec, complaint):
     with pytest.raises(ConfigError, match=complaint):
         launch_params(spec, 18, chain.time())
+
+
+def test_a_campaign_file_sets_the_delivery_date_and_the_vote_mode():
+    now = 1_700_000_000
+    default = launch_params({"goal": "1", "duration_days": 3, "metadata": {}}, 18, now)
+    deadline = now + 3 * 86_400
+    assert (default[3], default[4], default[9:]) == (deadline, 2000, (deadline + 30 * 86_400, 0, 0))
+    spec = {
+        "goal": "1",
+        "duration_days": 3,
+        "delivery_days": 10,
+        "vote_mode": "one-per-verified-identity",
+        "min_attestation_level": 2,
+        "metadata": {},
+    }
+    identity = launch_params(spec, 18, now)
+    assert (identity[4], identity[9:]) == (0, (deadline + 10 * 86_400, 1, 2))
 
 
 def test_an_unreadable_file_is_a_one_line_error(keystore, deployment_file, tmp_path, capsys):

@@ -2,9 +2,11 @@
 
 A hypothesis rule-based state machine. (Brownie's `state_machine` wrapper cannot be used: brownie 1.22 is
 compiled with mypyc and its compiled type check rejects the machine classes it generates.) Hypothesis drives
-launch, pledge, unpledge, cancel, claim, refund, milestone votes, fee withdrawals and time jumps across
-several creators, backers, ETH and a token. The model predicts every payout from the rules alone, and the
-invariants at the bottom are checked after each step:
+launch, pledge, unpledge, cancel, claim, refund, milestone votes (pledge-weighted vetoes and one vote per
+verified identity), delivery confirmations and reports, ratings, fee withdrawals and time jumps across several
+creators, backers (two of them verified), ETH and a token, with the reputation ledger wired in. The model
+predicts every payout and every vote from the rules alone, and the invariants at the bottom are checked after
+each step:
 - the contract holds exactly what it still owes in each asset (open pledges, unclaimed tranches, refund pools,
   fees);
 - no backer ever gets back more than they put into a campaign;
@@ -14,15 +16,25 @@ invariants at the bottom are checked after each step:
 from dataclasses import dataclass, field
 
 import brownie
-from brownie import MockToken, chain
+from brownie import MockToken, Reputation, accounts, chain
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from tests.conftest import DAY, ETH, FEE_BPS
+from tests.conftest import DAY, ETH, FEE_BPS, ONE_PER_VERIFIED_IDENTITY, PLEDGE_WEIGHTED
 
 UNIT = 10**15
 MILESTONE_PLANS = ([], [5000, 5000], [2000, 3000, 5000])
+# (vote mode, quorum bps, minimum attestation level) per launch choice
+VOTE_PLANS = (
+    (PLEDGE_WEIGHTED, 2000, 0),
+    (PLEDGE_WEIGHTED, 5000, 0),
+    (PLEDGE_WEIGHTED, 1, 0),
+    (ONE_PER_VERIFIED_IDENTITY, 0, 1),
+)
+DELIVERY_DAYS = 5  # the delivery date, after the deadline
+VERIFIED_BACKERS = (0, 2)  # backers with a level-1 attestation
+UNVERIFIED_BPS = 5_000  # the ledger's default weight for the others
 TIME_JUMPS = (3_607, DAY + 997, 3 * DAY + 11, 8 * DAY + 5)
 FUNDING_DAYS = 4
 MAX_CAMPAIGNS = 4
@@ -42,6 +54,8 @@ class CampaignModel:
     deadline: int
     milestones: list[int]
     quorum_bps: int
+    identity_votes: bool
+    delivery_date: int
     pledges: dict[str, int] = field(default_factory=dict)
     put_in: dict[str, int] = field(default_factory=dict)  # everything each backer ever pledged
     taken_back: dict[str, int] = field(default_factory=dict)  # unpledges and refunds
@@ -54,6 +68,10 @@ class CampaignModel:
     approve_weight: int = 0
     reject_weight: int = 0
     voters: set[str] = field(default_factory=set)
+    delivered: set[str] = field(
+        default_factory=set
+    )  # backers who confirmed delivery or reported non-delivery
+    rated: set[str] = field(default_factory=set)
     pool_remaining: int = 0
     pool_weight: int = 0
     total: int = 0  # the campaign's `raised`: pledges in, minus unpledges
@@ -84,6 +102,7 @@ class CampaignModel:
 @dataclass
 class World:
     crowdfund: object
+    reputation: object
     token: object
     creators: list
     backers: list
@@ -100,6 +119,7 @@ class CrowdfundLives(RuleBasedStateMachine):
         super().__init__()
         chain.revert()  # every example starts from the snapshot the test took
         self.crowdfund = self.world.crowdfund
+        self.reputation = self.world.reputation
         self.token = self.world.token
         self.creators = self.world.creators
         self.backers = self.world.backers
@@ -138,6 +158,9 @@ class CrowdfundLives(RuleBasedStateMachine):
         """The model's state, or the contract's when the clock is too close to a boundary to call it."""
         return c.state(self._now()) or STATES[self.crowdfund.stateOf(c.campaign_id)]
 
+    def _verified(self, backer) -> bool:
+        return any(backer == self.backers[i] for i in VERIFIED_BACKERS)
+
     # ------------------------------------------------------------------ rules
 
     @rule(
@@ -145,15 +168,16 @@ class CrowdfundLives(RuleBasedStateMachine):
         st_goal_units=st.integers(10, 150),
         st_choice=st.integers(0, 2),
         st_backer=st.integers(0, 1),
+        st_vote_plan=st.integers(0, len(VOTE_PLANS) - 1),
     )
-    def launch(self, st_flag, st_goal_units, st_choice, st_backer):
+    def launch(self, st_flag, st_goal_units, st_choice, st_backer, st_vote_plan):
         if len(self.campaigns) >= MAX_CAMPAIGNS:
             return
         asset = self.token.address if st_flag else ETH
         creator = self.creators[st_backer % len(self.creators)]
         milestones = list(MILESTONE_PLANS[st_choice])
         deadline = self._now() + FUNDING_DAYS * DAY
-        quorum_bps = (2000, 5000, 0)[st_choice]
+        vote_mode, quorum_bps, min_level = VOTE_PLANS[st_vote_plan]
         params = (
             asset,
             st_goal_units * UNIT,
@@ -164,6 +188,9 @@ class CrowdfundLives(RuleBasedStateMachine):
             [(2 * UNIT, 2)],
             "ipfs://x",
             b"\x01" * 32,
+            deadline + DELIVERY_DAYS * DAY,
+            vote_mode,
+            min_level,
         )
         tx = self.crowdfund.launch(params, {"from": creator})
         launched = tx.events["CampaignLaunched"]
@@ -178,6 +205,8 @@ class CrowdfundLives(RuleBasedStateMachine):
                 deadline=deadline,
                 milestones=milestones,
                 quorum_bps=quorum_bps,
+                identity_votes=vote_mode == ONE_PER_VERIFIED_IDENTITY,
+                delivery_date=deadline + DELIVERY_DAYS * DAY,
             )
         )
 
@@ -312,7 +341,13 @@ class CrowdfundLives(RuleBasedStateMachine):
             return
         assert c.vote_open and backer.address not in c.voters
         c.voters.add(backer.address)
-        weight = c.pledges[backer.address]
+        if c.identity_votes:
+            assert self._verified(backer)
+            weight = 1
+        else:
+            weight = (
+                c.pledges[backer.address] * (10_000 if self._verified(backer) else UNVERIFIED_BPS) // 10_000
+            )
         if st_flag:
             c.approve_weight += weight
         else:
@@ -328,8 +363,12 @@ class CrowdfundLives(RuleBasedStateMachine):
         tx = self._attempt(self.crowdfund.closeVote, c.campaign_id, {"from": self.backers[1]})
         if tx is None:
             return
-        cast = c.approve_weight + c.reject_weight
-        rejected = c.reject_weight > c.approve_weight and cast * 10_000 >= c.quorum_bps * c.total
+        if c.identity_votes:
+            rejected = c.reject_weight > c.approve_weight
+        else:  # the quorum of what `raised` weighs unverified
+            rejected = c.reject_weight > 0 and (
+                c.reject_weight * 10_000 * 10_000 >= c.quorum_bps * c.total * UNVERIFIED_BPS
+            )
         c.vote_open = False
         closed = tx.events["VoteClosed"]
         assert closed["approved"] == (not rejected)
@@ -340,6 +379,57 @@ class CrowdfundLives(RuleBasedStateMachine):
             assert closed["refundPool"] == c.pool_remaining
         else:
             c.approved += 1
+
+    @rule(st_campaign=campaign_index, st_backer=backer_index, st_flag=st.booleans())
+    def record_delivery(self, st_campaign, st_backer, st_flag):
+        """Confirm delivery (st_flag) or report non-delivery; neither moves money."""
+        c = self._campaign(st_campaign)
+        if c is None:
+            return
+        backer = self.backers[st_backer]
+        state = self._state(c)
+        allowed = (
+            state in ("Succeeded", "Rejected")
+            and c.pledges.get(backer.address, 0) > 0
+            and backer.address not in c.delivered
+        )
+        near_date = abs(self._now() - c.delivery_date) < BOUNDARY_MARGIN
+        if not st_flag:
+            allowed = allowed and (self._now() >= c.delivery_date or near_date)
+        call = self.crowdfund.confirmDelivery if st_flag else self.crowdfund.reportNotDelivered
+        must = allowed and (st_flag or not near_date)
+        tx = self._attempt(call, c.campaign_id, {"from": backer}, must_succeed=must)
+        if tx is None:
+            return
+        assert allowed
+        event = tx.events["DeliveryConfirmed" if st_flag else "NonDeliveryReported"]
+        assert event["pledge"] == c.pledges[backer.address]
+        c.delivered.add(backer.address)
+
+    @rule(st_campaign=campaign_index, st_backer=backer_index, st_stars=st.integers(1, 5))
+    def rate(self, st_campaign, st_backer, st_stars):
+        c = self._campaign(st_campaign)
+        if c is None:
+            return
+        backer = self.backers[st_backer]
+        allowed = (
+            backer.address in c.delivered
+            and c.pledges.get(backer.address, 0) > 0
+            and backer.address not in c.rated
+        )
+        tx = self._attempt(
+            self.reputation.rate,
+            self.crowdfund,
+            c.campaign_id,
+            c.creator,
+            st_stars,
+            {"from": backer},
+            must_succeed=allowed,
+        )
+        if tx is None:
+            return
+        assert allowed
+        c.rated.add(backer.address)
 
     @rule(st_flag=st.booleans())
     def withdraw_fees(self, st_flag):
@@ -393,7 +483,12 @@ class CrowdfundLives(RuleBasedStateMachine):
             assert on_chain["raised"] == c.total
             assert on_chain["released"] == c.released
             for backer in self.backers:
-                assert self.crowdfund.pledges(c.campaign_id, backer)[0] == c.pledges.get(backer.address, 0)
+                on_chain_pledge = self.crowdfund.pledges(c.campaign_id, backer)
+                assert on_chain_pledge["amount"] == c.pledges.get(backer.address, 0)
+                if on_chain_pledge["amount"]:
+                    recorded = on_chain_pledge["deliveryConfirmed"] or on_chain_pledge["nonDeliveryReported"]
+                    assert recorded == (backer.address in c.delivered)
+                    assert on_chain_pledge["rated"] == (backer.address in c.rated)
 
 
 def test_crowdfund_keeps_every_unit_of_money_accounted_for(crowdfund, owner, creator, backers):
@@ -401,7 +496,15 @@ def test_crowdfund_keeps_every_unit_of_money_accounted_for(crowdfund, owner, cre
     for backer in backers[:4]:
         token.mint(backer, 10**24, {"from": owner})
         token.approve(crowdfund, 2**256 - 1, {"from": backer})
-    CrowdfundLives.world = World(crowdfund, token, [creator, backers[5]], list(backers[:4]))
+    reputation = Reputation.deploy(owner, {"from": owner})
+    reputation.setModule(crowdfund, True, {"from": owner})
+    reputation.setAsset(ETH, 10 * UNIT, UNIT, {"from": owner})
+    reputation.setAsset(token, 10 * UNIT, UNIT, {"from": owner})
+    reputation.setAttester(accounts[9], True, {"from": owner})
+    for i in VERIFIED_BACKERS:
+        reputation.attest(backers[i], 1, chain.time() + 10 * 365 * DAY, {"from": accounts[9]})
+    crowdfund.setReputation(reputation, {"from": owner})
+    CrowdfundLives.world = World(crowdfund, reputation, token, [creator, backers[5]], list(backers[:4]))
     chain.snapshot()
     run_state_machine_as_test(
         CrowdfundLives,

@@ -4,7 +4,17 @@ import brownie
 import pytest
 from brownie import Crowdfund, HostileReceiver, chain
 
-from tests.conftest import DAY, ETH, FEE_BPS, METADATA_HASH, METADATA_URI, end_funding, launch_params
+from tests.conftest import (
+    DAY,
+    ETH,
+    FEE_BPS,
+    METADATA_HASH,
+    METADATA_URI,
+    ONE_PER_VERIFIED_IDENTITY,
+    PLEDGE_WEIGHTED,
+    end_funding,
+    launch_params,
+)
 
 FUNDING, CANCELLED = 1, 4
 UPCOMING, SUCCEEDED, FAILED = 0, 2, 3
@@ -53,6 +63,8 @@ def test_launch_stores_the_campaign_and_starts_funding_now(crowdfund, creator, l
     assert c["quorumBps"] == 3000
     assert c["milestoneCount"] == 1
     assert c["raised"] == 0
+    assert c["deliveryDate"] == c["deadline"] + 30 * DAY
+    assert (c["voteMode"], c["minAttestationLevel"]) == (PLEDGE_WEIGHTED, 0)
     assert crowdfund.stateOf(campaign_id) == FUNDING
 
 
@@ -89,7 +101,21 @@ def test_launch_starting_just_under_90_days_ahead_is_upcoming(crowdfund, creator
 
 
 def test_launch_with_a_start_in_the_past_starts_now(crowdfund, creator):
-    params = (ETH, 10**18, 1, chain.time() + 30 * DAY, 2000, [], [], METADATA_URI, METADATA_HASH)
+    deadline = chain.time() + 30 * DAY
+    params = (
+        ETH,
+        10**18,
+        1,
+        deadline,
+        2000,
+        [],
+        [],
+        METADATA_URI,
+        METADATA_HASH,
+        deadline,
+        PLEDGE_WEIGHTED,
+        0,
+    )
     tx = crowdfund.launch(params, {"from": creator})
     assert crowdfund.campaign(tx.return_value)["startsAt"] == tx.timestamp
     assert tx.events["CampaignLaunched"]["startsAt"] == tx.timestamp
@@ -121,13 +147,51 @@ def test_launch_accepts_durations_of_exactly_one_and_90_days(crowdfund, creator,
     assert c["deadline"] - c["startsAt"] == duration
 
 
-def test_launch_with_quorum_above_100_percent_reverts(crowdfund, creator):
-    with brownie.reverts(reason("QuorumAbove100Percent", 10_001)):
-        crowdfund.launch(launch_params(quorum_bps=10_001), {"from": creator})
+@pytest.mark.parametrize("quorum_bps", [0, 5_001, 10_000])
+def test_launch_with_a_quorum_outside_one_bps_to_half_reverts(crowdfund, creator, quorum_bps):
+    """A veto quorum above half would let one abstaining account below half of the money block every
+    rejection; 0 would let a single wei veto."""
+    with brownie.reverts(reason("QuorumOutOfRange", quorum_bps, 1, 5_000)):
+        crowdfund.launch(launch_params(quorum_bps=quorum_bps), {"from": creator})
 
 
-def test_launch_with_quorum_of_exactly_100_percent_is_accepted(crowdfund, launch):
-    assert crowdfund.campaign(launch(quorum_bps=10_000))["quorumBps"] == 10_000
+@pytest.mark.parametrize("quorum_bps", [1, 5_000])
+def test_launch_accepts_quorums_of_one_bps_and_exactly_half(crowdfund, launch, quorum_bps):
+    assert crowdfund.campaign(launch(quorum_bps=quorum_bps))["quorumBps"] == quorum_bps
+
+
+def test_a_pledge_weighted_campaign_takes_no_attestation_level(crowdfund, creator):
+    with brownie.reverts(reason("AttestationLevelNeedsIdentityVotes", 2)):
+        crowdfund.launch(launch_params(min_attestation_level=2), {"from": creator})
+
+
+def test_one_vote_per_identity_needs_a_ledger_and_no_quorum(crowdfund, creator):
+    identity = {"vote_mode": ONE_PER_VERIFIED_IDENTITY, "min_attestation_level": 1}
+    with brownie.reverts(reason("IdentityVotesTakeNoQuorum", 2000)):
+        crowdfund.launch(launch_params(quorum_bps=2000, **identity), {"from": creator})
+    with brownie.reverts(reason("NoReputationLedger")):
+        crowdfund.launch(launch_params(quorum_bps=0, **identity), {"from": creator})
+
+
+@pytest.mark.parametrize("delivery_delay", [-1, 730 * DAY + 1])
+def test_launch_with_a_delivery_date_before_the_deadline_or_too_late_reverts(
+    crowdfund, creator, delivery_delay
+):
+    params = launch_params(delivery_delay=delivery_delay)
+    deadline = params[3]
+    with brownie.reverts(
+        reason("DeliveryDateOutOfRange", deadline + delivery_delay, deadline, deadline + 730 * DAY)
+    ):
+        crowdfund.launch(params, {"from": creator})
+
+
+@pytest.mark.parametrize("delivery_delay", [0, 730 * DAY])
+def test_launch_accepts_delivery_at_the_deadline_and_two_years_after(crowdfund, creator, delivery_delay):
+    campaign_id = crowdfund.launch(
+        launch_params(delivery_delay=delivery_delay), {"from": creator}
+    ).return_value
+    c = crowdfund.campaign(campaign_id)
+    assert c["deliveryDate"] == c["deadline"] + delivery_delay
 
 
 def test_launch_with_more_than_16_milestones_reverts(crowdfund, creator):
@@ -178,6 +242,7 @@ def test_campaign_launched_event_carries_every_launch_value(crowdfund, creator, 
         duration=20 * DAY,
         quorum_bps=1500,
         milestones=[4000, 6000],
+        delivery_delay=45 * DAY,
     )
     tx = crowdfund.launch(params, {"from": creator})
     event = tx.events["CampaignLaunched"]
@@ -192,6 +257,8 @@ def test_campaign_launched_event_carries_every_launch_value(crowdfund, creator, 
     assert list(event["milestoneBps"]) == [4000, 6000]
     assert event["metadataURI"] == METADATA_URI
     assert bytes(event["metadataHash"]) == METADATA_HASH
+    assert event["deliveryDate"] == params[2] + 65 * DAY
+    assert (event["voteMode"], event["minAttestationLevel"]) == (PLEDGE_WEIGHTED, 0)
 
 
 def test_tier_added_events_carry_each_tier_in_order(crowdfund, creator):

@@ -1,4 +1,5 @@
-"""Milestone tranches: the schedule, the backers' votes, rejection and the exact pro-rata refunds after it."""
+"""Milestone tranches: the schedule, the backers' votes (an optimistic release with a veto), rejection and the
+exact pro-rata refunds after it."""
 
 import brownie
 import pytest
@@ -257,7 +258,7 @@ def test_closing_without_an_open_vote_reverts(crowdfund, creator, funded):
 
 def test_an_approval_unlocks_the_next_tranche(crowdfund, creator, backers, funded):
     crowdfund.claim(funded, creator, {"from": creator})
-    tx = run_vote(crowdfund, funded, creator, {backers[2]: True, backers[1]: False})
+    tx = run_vote(crowdfund, funded, creator, {backers[2]: True, backers[0]: False})
     event = tx.events["VoteClosed"]
     assert (
         event["milestone"],
@@ -265,7 +266,7 @@ def test_an_approval_unlocks_the_next_tranche(crowdfund, creator, backers, funde
         event["approveWeight"],
         event["rejectWeight"],
         event["refundPool"],
-    ) == (1, True, 4 * UNIT, 2 * UNIT, 0)
+    ) == (1, True, 4 * UNIT, UNIT, 0)
     assert crowdfund.campaign(funded)["milestonesApproved"] == 1
     assert crowdfund.campaign(funded)["voteOpen"] is False
     assert crowdfund.claimable(funded) == unlocked(2) - unlocked(1)
@@ -309,8 +310,8 @@ def test_a_rejection_with_quorum_rejects_the_campaign_and_sets_the_refund_pool(
     assert crowdfund.campaign(funded)["milestonesApproved"] == 0
 
 
-def test_a_majority_rejection_without_quorum_still_approves(crowdfund, creator, backers, funded):
-    # 1 of 7 units cast (14%) is below the 20% quorum, though all of it rejects
+def test_a_rejection_below_the_quorum_still_approves(crowdfund, creator, backers, funded):
+    # 1 of 7 units (14%) is below the 20% quorum, though every vote cast rejects
     tx = run_vote(crowdfund, funded, creator, {backers[0]: False})
     assert tx.events["VoteClosed"]["approved"] is True
     assert tx.events["VoteClosed"]["refundPool"] == 0
@@ -318,13 +319,26 @@ def test_a_majority_rejection_without_quorum_still_approves(crowdfund, creator, 
     assert crowdfund.claimable(funded) == unlocked(2)
 
 
-def test_a_tied_vote_approves(crowdfund, creator, backers, launch):
+def test_approvals_do_not_offset_a_rejection_that_reaches_the_quorum(crowdfund, creator, backers, launch):
+    """An optimistic release with a veto: 3 units approving cannot outvote 1 unit rejecting, because the 1
+    unit reaches the 20% quorum of 4 on its own."""
     campaign_id = launch(goal=10**18, milestones=[5000, 5000])
-    for backer in backers[:2]:
-        crowdfund.pledge(campaign_id, 0, 10**18, {"from": backer, "value": 10**18})
+    crowdfund.pledge(campaign_id, 0, 3 * 10**18, {"from": backers[0], "value": 3 * 10**18})
+    crowdfund.pledge(campaign_id, 0, 10**18, {"from": backers[1], "value": 10**18})
     end_funding()
     tx = run_vote(crowdfund, campaign_id, creator, {backers[0]: True, backers[1]: False})
-    assert tx.events["VoteClosed"]["approved"] is True
+    event = tx.events["VoteClosed"]
+    assert (event["approved"], event["approveWeight"], event["rejectWeight"]) == (False, 3 * 10**18, 10**18)
+    assert crowdfund.stateOf(campaign_id) == REJECTED
+
+
+def test_a_rejection_exactly_at_the_quorum_rejects(crowdfund, creator, backers, launch):
+    campaign_id = launch(goal=10**18, milestones=[5000, 5000], quorum_bps=2500)
+    crowdfund.pledge(campaign_id, 0, 3 * 10**18, {"from": backers[0], "value": 3 * 10**18})
+    crowdfund.pledge(campaign_id, 0, 10**18, {"from": backers[1], "value": 10**18})
+    end_funding()
+    tx = run_vote(crowdfund, campaign_id, creator, {backers[1]: False})
+    assert tx.events["VoteClosed"]["approved"] is False
 
 
 def test_a_vote_nobody_casts_approves(crowdfund, creator, funded):

@@ -115,7 +115,7 @@ def test_a_backer_re_entering_refund_is_refunded_once(crowdfund, attacker, backe
 def test_a_backer_re_entering_refund_after_a_rejection_takes_only_its_share(
     crowdfund, creator, attacker, backers, launch
 ):
-    campaign_id = launch(goal=10**18, milestones=[5000, 5000], quorum_bps=0)
+    campaign_id = launch(goal=10**18, milestones=[5000, 5000], quorum_bps=1)
     attacker_pledges(crowdfund, attacker, campaign_id, 10**18)
     crowdfund.pledge(campaign_id, 0, 3 * 10**18, {"from": backers[0], "value": 3 * 10**18})
     end_funding()

@@ -8,15 +8,15 @@ from sqlalchemy.orm import Session
 
 from crowdledger.api import queries, schemas
 from crowdledger.indexer.health import Health
-from crowdledger.reputation import Line, Role, fade
+from crowdledger.reputation import Line, Role, Score, score_at
 
 
 def reputation_out(db: Session, who: str) -> schemas.Reputation:
-    at, period = queries.now(db), queries.half_life(db)
+    at, periods = queries.now(db), queries.half_life_periods(db)
     scores = [
         schemas.RoleScore(
             role=Role(s.role).name.lower(),
-            score=str(fade(s.value, at - s.updated_at, period)),
+            score=str(score_at(Score(s.value, s.updated_at), at, periods)),
             stored=str(s.value),
             updated_at=s.updated_at,
             changes=s.changes,
@@ -30,6 +30,9 @@ def reputation_out(db: Session, who: str) -> schemas.Reputation:
             rater=r.rater,
             stars=r.stars,
             weight_bps=r.weight_bps,
+            value_factor=str(r.value_factor),
+            pair_deals=r.pair_deals,
+            points=str(r.points),
             timestamp=r.timestamp,
         )
         for r in queries.ratings_received(db, who)
@@ -139,6 +142,7 @@ def pledge_out(p: Any) -> schemas.PledgeOut:
         amount=str(p.amount),
         tier_id=p.tier_id,
         refunded=str(p.refunded),
+        delivery=p.delivery,
     )
 
 

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from crowdledger.reputation import (
     DEFAULT_HALF_LIFE,
     HalfLifeChanged,
+    HalfLifePeriod,
     ReputationEvent,
     Role,
+    Score,
     ScoreChanged,
-    fade,
+    score_at,
 )
 from crowdledger.store.models import (
     Attestation,
@@ -248,15 +250,21 @@ def sync_state(conn: Session) -> SyncState | None:
 # ----------------------------------------------------------------------------- reputation
 
 
-def half_life(conn: Session) -> int:
-    """The half-life in force at the index's head (the constructor's default until an event says)."""
-    latest = conn.execute(
-        select(RawEvent.args)
+def half_life_periods(conn: Session) -> list[HalfLifePeriod]:
+    """Every half-life period the ledger began, oldest first (at most 16, the contract's bound); the
+    constructor's default from time 0 until an event says."""
+    rows = conn.execute(
+        select(RawEvent.timestamp, RawEvent.args)
         .where(RawEvent.contract == "Reputation", RawEvent.name == "HalfLifeChanged")
-        .order_by(RawEvent.block_number.desc(), RawEvent.log_index.desc())
-        .limit(1)
-    ).scalar()
-    return int(latest["newHalfLife"]) if latest else DEFAULT_HALF_LIFE
+        .order_by(RawEvent.block_number, RawEvent.log_index)
+    ).all()
+    periods = [HalfLifePeriod(row.timestamp, int(row.args["newHalfLife"])) for row in rows]
+    return periods or [HalfLifePeriod(0, DEFAULT_HALF_LIFE)]
+
+
+def half_life(conn: Session) -> int:
+    """The half-life in force at the index's head."""
+    return half_life_periods(conn)[-1].half_life
 
 
 def account_scores(conn: Session, address: str) -> Sequence[ReputationScore]:
@@ -267,13 +275,15 @@ def account_scores(conn: Session, address: str) -> Sequence[ReputationScore]:
 def leaderboard(conn: Session, role: Role, limit: int) -> list[tuple[str, int]]:
     """The accounts with the highest scores in `role`, faded to the index's time. Scores fade from different
     moments, so the order is computed on the faded values, not on the stored ones."""
-    at, period = now(conn), half_life(conn)
+    at, periods = now(conn), half_life_periods(conn)
     rows = conn.execute(
         select(ReputationScore.account, ReputationScore.value, ReputationScore.updated_at).where(
             ReputationScore.role == int(role)
         )
     ).all()
-    faded = [(account, fade(value, at - updated_at, period)) for account, value, updated_at in rows]
+    faded = [
+        (account, score_at(Score(value, updated_at), at, periods)) for account, value, updated_at in rows
+    ]
     faded.sort(key=lambda entry: (-entry[1], entry[0]))
     return faded[:limit]
 

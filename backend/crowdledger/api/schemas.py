@@ -63,7 +63,10 @@ class MilestoneOut(BaseModel):
 
 
 class CampaignDetail(CampaignSummary):
-    quorum_bps: int
+    quorum_bps: int  # pledge-weighted: the reject weight (unverified-equivalent) that vetoes a milestone
+    vote_mode: str  # pledge-weighted | one-per-verified-identity
+    min_attestation_level: int  # one-per-verified-identity: the level a voter must hold
+    delivery_date: int  # rewards due; from then on a backer may report non-delivery
     milestones_approved: int
     refund_pool: str
     tiers: list[TierOut]
@@ -82,6 +85,7 @@ class PledgeOut(BaseModel):
     amount: str
     tier_id: int
     refunded: str
+    delivery: str | None  # None until the backer confirms (confirmed) or reports non-delivery (not-delivered)
 
 
 class PledgePage(BaseModel):
@@ -160,7 +164,10 @@ class RatingOut(BaseModel):
     ref: str  # the campaign or task id in that module
     rater: str
     stars: int
-    weight_bps: int
+    weight_bps: int  # the rater's identity weight: 10,000 verified, the ledger's unverified weight otherwise
+    value_factor: str  # WAD: V of what the rater settled in the relationship, capped at 1e18
+    pair_deals: int  # deals between rater and subject before the rating; divides its weight
+    points: str  # WAD: what the rating added (negative below 3 stars)
     timestamp: int
 
 

@@ -183,6 +183,18 @@ def _approved(b: _Batch, a: dict[str, Any], at: int) -> None:
 
 
 def _rejected(b: _Batch, a: dict[str, Any], at: int) -> None:
+    """Reopens the place, or, while its worker may appeal to the task's arbiter, holds it for them."""
+    if a["appealableUntil"]:
+        b.place(a["taskId"], a["placeIndex"])["status"] = "rejected"
+    else:
+        _reopened(b, a, at)
+
+
+def _appealed(b: _Batch, a: dict[str, Any], at: int) -> None:
+    b.place(a["taskId"], a["placeIndex"])["status"] = "appealed"
+
+
+def _reopened(b: _Batch, a: dict[str, Any], at: int) -> None:
     b.place(a["taskId"], a["placeIndex"]).update(
         status="open", worker=None, expires_at=None, deliverable_hash=None, review_ends_at=None
     )
@@ -206,5 +218,7 @@ _HANDLERS = {
     "WorkSubmitted": _work_submitted,
     "PlaceApproved": _approved,
     "PlaceRejected": _rejected,
+    "PlaceAppealed": _appealed,
+    "PlaceReopened": _reopened,
     "Withdrawn": _withdrawn,
 }

@@ -15,6 +15,7 @@ from crowdledger.store.models import Campaign, MilestoneVote, Pledge, Tier, Toke
 from crowdledger.store.rows import Row, Rows
 
 BPS = 10_000
+VOTE_MODES = ("pledge-weighted", "one-per-verified-identity")  # Crowdfund.VoteMode, by value
 # Events a creator causes that do not name them; for account histories their actor is the campaign's creator.
 # (A backer may open a vote after MILESTONE_GRACE; such a VoteOpened is still listed under the creator.)
 _CREATOR_ACTIONS = frozenset({"CampaignCancelled", "Claimed", "VoteOpened", "TierAdded", "TierSupplyRaised"})
@@ -103,6 +104,9 @@ def _launched(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
             "deadline": a["deadline"],
             "fee_bps": a["feeBps"],
             "quorum_bps": a["quorumBps"],
+            "vote_mode": VOTE_MODES[a["voteMode"]],
+            "min_attestation_level": a["minAttestationLevel"],
+            "delivery_date": a["deliveryDate"],
             "milestone_bps": list(a["milestoneBps"]),
             "metadata_uri": a["metadataURI"],
             "metadata_hash": a["metadataHash"],
@@ -168,6 +172,7 @@ def _pledged(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
             "tier_id": 0,
             "refunded": 0,
             "first_block": e.block_number,
+            "delivery": None,
         }
     )
     b.pledges.changed(p)
@@ -222,6 +227,18 @@ def _refunded(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
     if c["rejected"]:
         c["refund_pool"] -= a["amount"]
     b.total(c["token"])["refunded"] += a["amount"]
+
+
+def _delivery(outcome: str) -> Any:
+    """A handler that records a backer's delivery `outcome` on their pledge (kept after a refund)."""
+
+    def handle(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
+        p = b.pledges.get((a["campaignId"], a["backer"]))
+        assert p is not None, "delivery recorded without a pledge"
+        b.pledges.changed(p)
+        p["delivery"] = outcome
+
+    return handle
 
 
 def _vote_opened(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
@@ -280,6 +297,8 @@ _HANDLERS = {
     "CampaignCancelled": _cancelled,
     "Claimed": _claimed,
     "Refunded": _refunded,
+    "DeliveryConfirmed": _delivery("confirmed"),
+    "NonDeliveryReported": _delivery("not-delivered"),
     "VoteOpened": _vote_opened,
     "Voted": _voted,
     "VoteClosed": _vote_closed,

@@ -1,7 +1,8 @@
 """Reputation events to the derived reputation tables: scores as stored on chain, ratings, attestations.
 
 Scores are stored as the contract stores them (value as of the last write); the fade to any later time is
-crowdledger.reputation.fade, the same integer formula as the contract's, applied by the reader.
+crowdledger.reputation.score_at over the half-life periods, the same integer arithmetic as the contract's,
+applied by the reader. A rating keeps the inputs of its price and the points they give.
 """
 
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from crowdledger.chain.decode import Event
+from crowdledger.reputation import rating_points
 from crowdledger.store.models import Attestation, Attester, Rating, ReputationScore
 from crowdledger.store.rows import Rows
 
@@ -46,6 +48,10 @@ def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int])
                     "subject": a["subject"],
                     "stars": a["stars"],
                     "weight_bps": a["weightBps"],
+                    "value_factor": a["valueFactor"],
+                    "pair_deals": a["pairDeals"],
+                    # the contract's price of these inputs (the ScoreChanged after it carries the same)
+                    "points": rating_points(a["stars"], a["valueFactor"], a["weightBps"], a["pairDeals"]),
                     "timestamp": at,
                 }
             )

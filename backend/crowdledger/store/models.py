@@ -124,6 +124,9 @@ class Campaign(Base):
     deadline: Mapped[int] = mapped_column(Uint256)
     fee_bps: Mapped[int] = mapped_column(Uint256)
     quorum_bps: Mapped[int] = mapped_column(Uint256)
+    vote_mode: Mapped[str] = mapped_column(String(32))  # pledge-weighted | one-per-verified-identity
+    min_attestation_level: Mapped[int] = mapped_column(Uint256)  # one-per-verified-identity only
+    delivery_date: Mapped[int] = mapped_column(Uint256)  # rewards due; non-delivery reportable from then
     milestone_bps: Mapped[list[int]] = mapped_column(JSON)
     metadata_uri: Mapped[str] = mapped_column(Text)
     metadata_hash: Mapped[str] = mapped_column(Hash)
@@ -169,6 +172,7 @@ class Pledge(Base):
     tier_id: Mapped[int] = mapped_column(Uint256)
     refunded: Mapped[int] = mapped_column(Uint256)
     first_block: Mapped[int] = mapped_column(BigInteger)
+    delivery: Mapped[str | None] = mapped_column(String(16))  # None | confirmed | not-delivered
     __table_args__ = (Index("ix_pledges_campaign_amount", "campaign_id", "amount"),)
 
 
@@ -226,7 +230,10 @@ class Rating(Base):
     rater: Mapped[str] = mapped_column(Address, primary_key=True)
     subject: Mapped[str] = mapped_column(Address, primary_key=True, index=True)
     stars: Mapped[int] = mapped_column(Integer)
-    weight_bps: Mapped[int] = mapped_column(Uint256)
+    weight_bps: Mapped[int] = mapped_column(Uint256)  # the rater's identity weight
+    value_factor: Mapped[int] = mapped_column(Uint256)  # V of what the rater settled, capped at 1e18
+    pair_deals: Mapped[int] = mapped_column(Uint256)  # deals between rater and subject before the rating
+    points: Mapped[int] = mapped_column(Int256)  # what the rating added to the subject's score
     timestamp: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -302,7 +309,8 @@ class Place(Base):
     __tablename__ = "places"
     task_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
     place_index: Mapped[int] = mapped_column(Uint256, primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))  # open | taken | submitted | approved
+    # open | taken | submitted | approved | rejected (held for an appeal) | appealed
+    status: Mapped[str] = mapped_column(String(16))
     worker: Mapped[str | None] = mapped_column(Address)
     expires_at: Mapped[int | None] = mapped_column(Uint256)  # taken: the work window's end
     deliverable_hash: Mapped[str | None] = mapped_column(Hash)

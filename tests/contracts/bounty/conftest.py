@@ -1,10 +1,11 @@
-"""The bounty world: a Bounty wired to a real Reputation, a requester, workers, a co-reviewer, a token; and
-helpers to post tasks, commit and reveal entries, move the clock and build invite lists."""
+"""The bounty world: a Bounty wired to a MockReputation (a ledger whose answers the test sets and whose
+records it reads back), a requester, workers, a co-reviewer, an arbiter, a token; and helpers to post
+tasks, commit and reveal entries, move the clock and build invite lists."""
 
 from collections.abc import Callable
 
 import pytest
-from brownie import Bounty, MockToken, Reputation, accounts, chain, web3
+from brownie import Bounty, MockReputation, MockToken, accounts, chain, web3
 from eth_abi import encode
 from eth_utils import keccak
 
@@ -22,18 +23,25 @@ WORK_WINDOW = DAY
 METADATA_URI = "ipfs://bafy-demo-task"
 METADATA_HASH = b"\x42" * 32
 ACCESS_MIN_SCORE, ACCESS_INVITED, ACCESS_VERIFIED = 1, 2, 4
+CO_REVIEW_WINDOW = 3 * DAY
+ARBITRATION_WINDOW = 7 * DAY
+APPEAL_WINDOW = 3 * DAY
 # enums, as the contract numbers them
 CONTEST, MICRO = 0, 1
 OPEN, AWARDED, SPLIT_BY_DEFAULT, RECLAIMED = 0, 1, 2, 3
-PLACE_OPEN, PLACE_TAKEN, PLACE_SUBMITTED, PLACE_APPROVED = 0, 1, 2, 3
-NO_ONE, REQUESTER, CO_REVIEWER = 0, 1, 2
+PLACE_OPEN, PLACE_TAKEN, PLACE_SUBMITTED, PLACE_APPROVED, PLACE_REJECTED, PLACE_APPEALED = range(6)
+NO_VERDICT, APPROVE, REJECT = 0, 1, 2
+BY_DEFAULT, BY_REQUESTER, BY_BOTH_REVIEWERS, BY_ARBITER = 0, 1, 2, 3
 ROLE_CREATOR, ROLE_BACKER, ROLE_REQUESTER, ROLE_WORKER, ROLE_REVIEWER = range(5)
+LEDGER_ACCEPTS, LEDGER_REFUSES, LEDGER_BURNS_GAS = 0, 1, 2
 
 
 def reason(error: str, *args) -> str:
     """The revert message brownie gives a custom error: "Name: arg1, arg2" (addresses in lower case, bytes32
-    as Python bytes)."""
-    return f"{error}: " + ", ".join(str(arg) if isinstance(arg, bytes) else str(arg).lower() for arg in args)
+    as Python bytes, booleans as True / False)."""
+    return f"{error}: " + ", ".join(
+        str(arg) if isinstance(arg, bytes | bool) else str(arg).lower() for arg in args
+    )
 
 
 def fee_of(amount: int) -> int:
@@ -78,11 +86,22 @@ def mine_at(timestamp: int) -> None:
     chain.mine()
 
 
+def fresh_accounts(count: int, funding: int = 10**18) -> list:
+    """`count` new local accounts, each sent `funding` wei from accounts[0] (the chain has only ten)."""
+    created = []
+    for _ in range(count):
+        account = accounts.add()
+        accounts[0].transfer(account, funding)
+        created.append(account)
+    return created
+
+
 def task_params(
     token: str = ETH,
     duration: int = DURATION,
     review: int = REVIEW,
     co_reviewer: str = ZERO,
+    arbiter: str = ZERO,
     rules: int = 0,
     min_score: int = 0,
     invite_root: bytes = b"\x00" * 32,
@@ -95,6 +114,7 @@ def task_params(
         deadline if deadline is not None else now() + duration,
         review,
         co_reviewer,
+        arbiter,
         rules,
         min_score,
         invite_root,
@@ -165,16 +185,19 @@ def outsider():
 
 
 @pytest.fixture(scope="module")
+def arbiter():
+    return accounts[8]
+
+
+@pytest.fixture(scope="module")
 def reputation(owner):
-    return Reputation.deploy(owner, {"from": owner})
+    """The stand-in ledger: nobody is verified and every score is 0 until a test says otherwise."""
+    return MockReputation.deploy({"from": owner})
 
 
 @pytest.fixture(scope="module")
 def bounty(owner, treasury, reputation):
-    """A Bounty registered as a module of the real Reputation."""
-    deployed = Bounty.deploy(owner, treasury, FEE_BPS, reputation, {"from": owner})
-    reputation.setModule(deployed, True, {"from": owner})
-    return deployed
+    return Bounty.deploy(owner, treasury, FEE_BPS, reputation, {"from": owner})
 
 
 @pytest.fixture(scope="module")

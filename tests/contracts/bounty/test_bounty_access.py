@@ -1,38 +1,24 @@
-"""Who may work on a task: anyone, or any combination of a minimum Worker score, an invite list (a Merkle root
-over the invited addresses, a proof passed on submit or take) and a verified identity."""
+"""Who may work on a task: anyone but its reviewers, or any combination of a minimum Worker score, an invite
+list (a Merkle root over the invited addresses, a proof passed on submit or take) and a verified identity. The
+ledger's answers come from the MockReputation, set by each test."""
 
 import brownie
-import pytest
-from brownie import accounts
 
 from tests.contracts.bounty.conftest import (
     ACCESS_INVITED,
     ACCESS_MIN_SCORE,
     ACCESS_VERIFIED,
-    DAY,
     ROLE_WORKER,
     WAD,
     invite_tree,
-    now,
     reason,
 )
 
 COMMITMENT = b"\x05" * 32
 
 
-@pytest.fixture(scope="module")
-def registrar(owner, reputation):
-    """An account registered as a reputation module (to give workers scores directly) and as an attester;
-    scores do not fade here, so the thresholds compare exact values."""
-    account = accounts[8]
-    reputation.setModule(account, True, {"from": owner})
-    reputation.setAttester(account, True, {"from": owner})
-    reputation.setHalfLife(0, {"from": owner})
-    return account
-
-
-def give_score(reputation, registrar, worker, points):
-    reputation.record(worker, ROLE_WORKER, points, b"test".ljust(32, b"\x00"), 0, {"from": registrar})
+def give_score(reputation, worker, points):
+    reputation.setScore(worker, ROLE_WORKER, points)
 
 
 def test_a_public_task_takes_anyone(bounty, post_contest, post_micro, workers):
@@ -42,31 +28,49 @@ def test_a_public_task_takes_anyone(bounty, post_contest, post_micro, workers):
     bounty.take(micro, 0, [], {"from": workers[0]})
 
 
+def test_no_reviewer_of_a_task_can_work_on_it(
+    bounty, post_contest, post_micro, requester, co_reviewer, arbiter
+):
+    reviewers = {"co_reviewer": co_reviewer.address, "arbiter": arbiter.address}
+    contest, micro = post_contest(**reviewers), post_micro(**reviewers)
+    for reviewer in (requester, co_reviewer, arbiter):
+        with brownie.reverts(reason("ReviewersCannotWork", reviewer.address)):
+            bounty.submit(contest, COMMITMENT, [], {"from": reviewer})
+        with brownie.reverts(reason("ReviewersCannotWork", reviewer.address)):
+            bounty.take(micro, 0, [], {"from": reviewer})
+
+
+def test_the_arbiter_of_one_task_may_work_on_another(bounty, post_contest, arbiter):
+    post_contest(arbiter=arbiter.address)
+    other = post_contest()
+    bounty.submit(other, COMMITMENT, [], {"from": arbiter})
+
+
 # ---------------------------------------------------------------------- minimum Worker score
 
 
-def test_a_worker_below_the_minimum_score_is_refused(bounty, post_contest, reputation, registrar, workers):
+def test_a_worker_below_the_minimum_score_is_refused(bounty, post_contest, reputation, workers):
     task_id = post_contest(rules=ACCESS_MIN_SCORE, min_score=5 * WAD)
     with brownie.reverts(reason("WorkerScoreTooLow", 0, 5 * WAD)):
         bounty.submit(task_id, COMMITMENT, [], {"from": workers[0]})
-    give_score(reputation, registrar, workers[0], 10 * WAD)
+    give_score(reputation, workers[0], 10 * WAD)
     bounty.submit(task_id, COMMITMENT, [], {"from": workers[0]})
 
 
-def test_the_score_rule_guards_places_too(bounty, post_micro, reputation, registrar, workers):
+def test_the_score_rule_guards_places_too(bounty, post_micro, reputation, workers):
     task_id = post_micro(rules=ACCESS_MIN_SCORE, min_score=WAD)
     with brownie.reverts(reason("WorkerScoreTooLow", 0, WAD)):
         bounty.take(task_id, 0, [], {"from": workers[1]})
-    give_score(reputation, registrar, workers[1], 2 * WAD)
+    give_score(reputation, workers[1], 2 * WAD)
     bounty.take(task_id, 0, [], {"from": workers[1]})
 
 
 def test_a_negative_minimum_admits_newcomers_but_not_the_badly_rated(
-    bounty, post_contest, reputation, registrar, workers
+    bounty, post_contest, reputation, workers
 ):
     task_id = post_contest(rules=ACCESS_MIN_SCORE, min_score=-WAD)
     bounty.submit(task_id, COMMITMENT, [], {"from": workers[0]})
-    give_score(reputation, registrar, workers[1], -3 * WAD)
+    give_score(reputation, workers[1], -3 * WAD)
     with brownie.reverts(reason("WorkerScoreTooLow", -3 * WAD, -WAD)):
         bounty.submit(task_id, COMMITMENT, [], {"from": workers[1]})
 
@@ -106,22 +110,22 @@ def test_a_single_invitee_needs_no_proof(bounty, post_contest, workers):
 # ---------------------------------------------------------------------- verified identity
 
 
-def test_only_workers_verified_at_the_level_enter(bounty, post_contest, reputation, registrar, workers):
+def test_only_workers_verified_at_the_level_enter(bounty, post_contest, reputation, workers):
     task_id = post_contest(rules=ACCESS_VERIFIED, min_level=2)
     with brownie.reverts(reason("NotVerified", workers[0].address, 2)):
         bounty.submit(task_id, COMMITMENT, [], {"from": workers[0]})
-    reputation.attest(workers[0], 1, now() + 30 * DAY, {"from": registrar})
+    reputation.setVerified(workers[0], 1)
     with brownie.reverts(reason("NotVerified", workers[0].address, 2)):
         bounty.submit(task_id, COMMITMENT, [], {"from": workers[0]})
-    reputation.attest(workers[0], 2, now() + 30 * DAY, {"from": registrar})
+    reputation.setVerified(workers[0], 2)
     bounty.submit(task_id, COMMITMENT, [], {"from": workers[0]})
 
 
-def test_an_expired_verification_does_not_count(bounty, post_micro, reputation, registrar, workers):
+def test_a_verification_the_ledger_no_longer_confirms_does_not_count(bounty, post_micro, reputation, workers):
     task_id = post_micro(rules=ACCESS_VERIFIED, min_level=1)
-    reputation.attest(workers[0], 3, now() + 60, {"from": registrar})
+    reputation.setVerified(workers[0], 3)
     bounty.take(task_id, 0, [], {"from": workers[0]})
-    brownie.chain.sleep(120)
+    reputation.clearVerified(workers[0])  # expired or revoked: the ledger's call
     with brownie.reverts(reason("NotVerified", workers[0].address, 1)):
         bounty.take(task_id, 1, [], {"from": workers[0]})
 
@@ -129,7 +133,7 @@ def test_an_expired_verification_does_not_count(bounty, post_micro, reputation, 
 # ---------------------------------------------------------------------- combinations
 
 
-def test_every_rule_that_is_on_must_hold(bounty, post_contest, reputation, registrar, workers):
+def test_every_rule_that_is_on_must_hold(bounty, post_contest, reputation, workers):
     qualified, unverified, uninvited, unscored = workers[:4]
     root, proof_of = invite_tree([qualified, unverified, unscored])
     task_id = post_contest(
@@ -139,9 +143,9 @@ def test_every_rule_that_is_on_must_hold(bounty, post_contest, reputation, regis
         min_level=1,
     )
     for worker in (qualified, uninvited, unscored):
-        reputation.attest(worker, 1, now() + 30 * DAY, {"from": registrar})
+        reputation.setVerified(worker, 1)
     for worker in (qualified, unverified, uninvited):
-        give_score(reputation, registrar, worker, 2 * WAD)
+        give_score(reputation, worker, 2 * WAD)
     bounty.submit(task_id, COMMITMENT, proof_of(qualified), {"from": qualified})
     with brownie.reverts(reason("NotVerified", unverified.address, 1)):
         bounty.submit(task_id, COMMITMENT, proof_of(unverified), {"from": unverified})

@@ -1,12 +1,17 @@
-"""Contests: commitments before the deadline, reveals after it, an award by the requester or the default
-split, and the requester's reclaim only when no valid entry exists."""
+"""Contests: commitments before the deadline, reveals after it (recording whether the worker is verified), an
+award by the requester or the default split among verified entries first, and the requester's reclaim only
+when no valid entry exists."""
 
 import brownie
 import pytest
 
 from tests.contracts.bounty.conftest import (
+    ACCESS_VERIFIED,
     AWARDED,
     BPS,
+    BY_REQUESTER,
+    ETH,
+    LEDGER_REFUSES,
     RECLAIMED,
     REWARD,
     SPLIT_BY_DEFAULT,
@@ -14,6 +19,7 @@ from tests.contracts.bounty.conftest import (
     deadline_of,
     deliverable,
     fee_of,
+    fresh_accounts,
     net_of,
     next_block_at,
     pass_deadline,
@@ -105,8 +111,58 @@ def test_a_reveal_records_the_deliverable(bounty, post_contest, enter, workers):
     assert revealed["deliverableHash"] == "0x" + deliverable(workers[0]).hex()
     assert revealed["deliverableURI"] == "ipfs://mine"
     assert revealed["revealedCount"] == 1
+    assert (revealed["verified"], revealed["verifiedCount"]) == (False, 0)
     assert bounty.entryOf(task_id, workers[0])["revealed"] is True
     assert bounty.contest(task_id)["revealedCount"] == 1
+
+
+def test_a_reveal_records_that_the_worker_is_verified(
+    bounty, reputation, post_contest, enter, reveal, workers
+):
+    task_id = post_contest()
+    for worker in workers[:3]:
+        enter(task_id, worker)
+    reputation.setVerified(workers[1], 0)
+    reputation.setVerified(workers[2], 3)
+    pass_deadline(bounty, task_id)
+    flags = [
+        (e["verified"], e["verifiedCount"])
+        for e in (reveal(task_id, w).events["EntryRevealed"] for w in workers[:3])
+    ]
+    assert flags == [(False, 0), (True, 1), (True, 2)]
+    assert [bounty.entryOf(task_id, w)["verified"] for w in workers[:3]] == [False, True, True]
+    assert (bounty.contest(task_id)["revealedCount"], bounty.contest(task_id)["verifiedCount"]) == (3, 2)
+
+
+def test_a_verified_contest_counts_entries_verified_at_its_own_level(
+    bounty, reputation, post_contest, enter, reveal, workers
+):
+    task_id = post_contest(rules=ACCESS_VERIFIED, min_level=2)
+    for worker in workers[:2]:
+        reputation.setVerified(worker, 2)
+        enter(task_id, worker)
+    reputation.setVerified(workers[1], 1)  # the attestation was downgraded after the entry
+    pass_deadline(bounty, task_id)
+    assert reveal(task_id, workers[0]).events["EntryRevealed"]["verified"] is True
+    assert reveal(task_id, workers[1]).events["EntryRevealed"]["verified"] is False
+
+
+def test_the_verification_is_taken_when_revealing_not_later(bounty, reputation, revealed_contest, workers):
+    reputation.setVerified(workers[0], 0)  # too late: the entries are revealed
+    assert bounty.contest(revealed_contest)["verifiedCount"] == 0
+    assert bounty.entryOf(revealed_contest, workers[0])["verified"] is False
+
+
+def test_a_ledger_that_cannot_answer_leaves_the_entry_unverified_but_revealed(
+    bounty, reputation, post_contest, enter, reveal, workers
+):
+    task_id = post_contest()
+    enter(task_id, workers[0])
+    reputation.setVerified(workers[0], 0)
+    reputation.setMode(LEDGER_REFUSES)
+    pass_deadline(bounty, task_id)
+    revealed = reveal(task_id, workers[0]).events["EntryRevealed"]
+    assert (revealed["revealedCount"], revealed["verified"], revealed["verifiedCount"]) == (1, False, 0)
 
 
 def test_reveals_open_at_the_deadline(bounty, post_contest, enter, reveal, workers):
@@ -194,6 +250,7 @@ def test_awarding_a_single_winner_credits_the_reward_less_the_fee(
     awarded = tx.events["Awarded"]
     assert (awarded["taskId"], awarded["worker"], awarded["shareBps"]) == (revealed_contest, workers[1], BPS)
     assert (awarded["amount"], awarded["fee"]) == (net_of(REWARD), fee_of(REWARD))
+    assert awarded["decidedBy"] == BY_REQUESTER
     assert bounty.task(revealed_contest)["status"] == AWARDED
     assert bounty.entryOf(revealed_contest, workers[1])["owed"] == net_of(REWARD)
     assert bounty.withdrawable(revealed_contest, workers[1]) == net_of(REWARD)
@@ -239,10 +296,17 @@ def test_shares_are_rounded_down_and_the_last_winner_takes_the_rest(
         assert (event["amount"], event["fee"]) == (net_of(amount), fee_of(amount))
     assert sum(e["amount"] + e["fee"] for e in tx.events["Awarded"]) == reward
     assert bounty.feesAccrued("0x" + "00" * 20) == sum(fee_of(amount) for amount in gross)
+    # what each was paid, gross, the last with the rounding remainder
+    assert [bounty.grossPaid(task_id, w) for w in workers[:3]] == gross
+    assert [bounty.entryOf(task_id, w)["remainder"] for w in workers[:3]] == [
+        0,
+        0,
+        gross[2] - reward * 3334 // BPS,
+    ]
 
 
-def test_only_a_reviewer_can_award(bounty, revealed_contest, workers, outsider):
-    with brownie.reverts(reason("NotAReviewer", outsider.address)):
+def test_only_the_requester_can_award(bounty, revealed_contest, requester, workers, outsider):
+    with brownie.reverts(reason("NotRequester", outsider.address, requester.address)):
         bounty.award(revealed_contest, [workers[0]], [BPS], {"from": outsider})
 
 
@@ -300,6 +364,10 @@ def test_an_unrevealed_entry_cannot_win(bounty, post_contest, enter, reveal, req
 def test_a_winner_is_named_once(bounty, revealed_contest, requester, workers):
     with brownie.reverts(reason("DuplicateWinner", workers[0].address)):
         bounty.award(revealed_contest, [workers[0], workers[0]], [5000, 5000], {"from": requester})
+    with brownie.reverts(reason("DuplicateWinner", workers[0].address)):
+        bounty.award(
+            revealed_contest, [workers[0], workers[1], workers[0]], [3000, 3000, 4000], {"from": requester}
+        )
 
 
 def test_a_contest_is_awarded_once(bounty, revealed_contest, requester, workers):
@@ -323,7 +391,7 @@ def test_without_a_decision_anyone_splits_the_reward_among_revealed_entries(
     pass_review(bounty, revealed_contest)
     tx = bounty.splitByDefault(revealed_contest, {"from": outsider})
     split = tx.events["ContestSplitByDefault"]
-    assert (split["revealedCount"], split["share"]) == (3, REWARD // 3)
+    assert (split["recipients"], split["share"], split["verifiedOnly"]) == (3, REWARD // 3, False)
     assert bounty.task(revealed_contest)["status"] == SPLIT_BY_DEFAULT
     share = REWARD // 3
     first = REWARD - 2 * share
@@ -341,6 +409,67 @@ def test_without_a_decision_anyone_splits_the_reward_among_revealed_entries(
     assert bounty.balance() == bounty.feesAccrued("0x" + "00" * 20) == sum(fee_of(p) for p in paid)
     with brownie.reverts(reason("NothingToWithdraw")):
         bounty.withdraw(revealed_contest, workers[0], {"from": workers[0]})
+
+
+def test_the_default_split_goes_to_verified_entries_only_when_there_are_some(
+    bounty, reputation, post_contest, enter, reveal, workers, outsider
+):
+    task_id = post_contest()
+    for worker in workers[:4]:
+        enter(task_id, worker)
+    reputation.setVerified(workers[1], 0)
+    reputation.setVerified(workers[3], 0)
+    pass_deadline(bounty, task_id)
+    for worker in workers[:4]:
+        reveal(task_id, worker)
+    pass_review(bounty, task_id)
+    split = bounty.splitByDefault(task_id, {"from": outsider}).events["ContestSplitByDefault"]
+    assert (split["recipients"], split["share"], split["verifiedOnly"]) == (2, REWARD // 2, True)
+    for worker in (workers[0], workers[2]):
+        assert bounty.withdrawable(task_id, worker) == 0
+        with brownie.reverts(reason("NothingToWithdraw")):
+            bounty.withdraw(task_id, worker, {"from": worker})
+    paid = [
+        bounty.withdraw(task_id, w, {"from": w}).events["DefaultShareCredited"]
+        for w in (workers[3], workers[1])
+    ]
+    assert sum(credit["amount"] + credit["fee"] for credit in paid) == REWARD
+    assert bounty.balance() == bounty.feesAccrued(ETH)
+
+
+def test_nine_unverified_junk_entries_cannot_dilute_a_verified_entry_when_the_requester_is_silent(
+    bounty, reputation, post_contest, enter, reveal, workers, outsider
+):
+    """The issue's attack on a late requester: 9 entries from accounts without an identity attestation and one
+    honest verified entry; before, the default split paid the honest entry a tenth of the reward."""
+    reward = 10 * REWARD
+    task_id = post_contest(reward=reward)
+    honest, junk = workers[0], fresh_accounts(9)
+    reputation.setVerified(honest, 0)
+    for worker in [honest, *junk]:
+        enter(task_id, worker)
+    pass_deadline(bounty, task_id)
+    for worker in [honest, *junk]:
+        reveal(task_id, worker)
+    pass_review(bounty, task_id)
+    split = bounty.splitByDefault(task_id, {"from": outsider}).events["ContestSplitByDefault"]
+    assert (split["recipients"], split["share"], split["verifiedOnly"]) == (1, reward, True)
+    before = honest.balance()
+    bounty.withdraw(task_id, honest, {"from": honest})
+    assert honest.balance() - before == net_of(reward)
+    for worker in junk:
+        assert bounty.withdrawable(task_id, worker) == 0
+    assert bounty.balance() == fee_of(reward)
+
+
+def test_when_no_entry_is_verified_the_default_split_goes_to_every_revealed_entry(
+    bounty, revealed_contest, workers, outsider
+):
+    """The residual case PROTOCOL.md names: without any verified entry, fakes do dilute the default."""
+    pass_review(bounty, revealed_contest)
+    split = bounty.splitByDefault(revealed_contest, {"from": outsider}).events["ContestSplitByDefault"]
+    assert (split["recipients"], split["verifiedOnly"]) == (3, False)
+    assert all(bounty.withdrawable(revealed_contest, w) > 0 for w in workers[:3])
 
 
 def test_an_unrevealed_entry_takes_no_share_of_the_default(bounty, post_contest, enter, reveal, workers):
@@ -380,6 +509,24 @@ def test_no_default_after_an_award(bounty, revealed_contest, requester, workers)
     pass_review(bounty, revealed_contest)
     with brownie.reverts(reason("NotOpen", AWARDED)):
         bounty.splitByDefault(revealed_contest, {"from": workers[1]})
+
+
+def test_a_default_share_collected_is_what_the_worker_was_paid(bounty, post_contest, enter, reveal, workers):
+    reward = 10**6 + 2
+    task_id = post_contest(reward=reward)
+    for worker in workers[:3]:
+        enter(task_id, worker)
+    pass_deadline(bounty, task_id)
+    for worker in workers[:3]:
+        reveal(task_id, worker)
+    pass_review(bounty, task_id)
+    bounty.splitByDefault(task_id, {"from": workers[0]})
+    assert bounty.grossPaid(task_id, workers[2]) == 0  # credited only when collected
+    bounty.withdraw(task_id, workers[2], {"from": workers[2]})
+    bounty.withdraw(task_id, workers[0], {"from": workers[0]})
+    assert bounty.grossPaid(task_id, workers[2]) == reward - 2 * (reward // 3)  # the first collector's
+    assert bounty.grossPaid(task_id, workers[0]) == reward // 3
+    assert bounty.entryOf(task_id, workers[2])["remainder"] == reward - 3 * (reward // 3)
 
 
 def test_the_default_happens_once(bounty, revealed_contest, outsider):
@@ -493,7 +640,7 @@ def test_a_token_contest_pays_in_the_token(bounty, usd, requester, workers, ente
     bounty.withdraw(task_id, workers[0], {"from": workers[0]})
     assert usd.balanceOf(workers[0]) == net_of(REWARD)
     assert usd.balanceOf(bounty) == bounty.feesAccrued(usd) == fee_of(REWARD)
-    assert plain(bounty.contest(task_id)) == (REWARD, 1, 1, 0)
+    assert plain(bounty.contest(task_id)) == (REWARD, 1, 1, 0, 0)
 
 
 def test_a_reward_smaller_than_the_entries_goes_whole_to_the_first_collector(

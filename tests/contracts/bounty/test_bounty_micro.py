@@ -1,10 +1,13 @@
 """Micro-tasks: N places at a fixed pay; a worker takes a place, submits within the work window, and is paid
-on approval; a rejected or abandoned place reopens; unused places' pay goes back after the deadline."""
+on approval; a rejected or abandoned place reopens (a task without an arbiter: at once); unused places' pay
+goes back after the deadline."""
 
 import brownie
 import pytest
 
 from tests.contracts.bounty.conftest import (
+    BY_DEFAULT,
+    BY_REQUESTER,
     DAY,
     ETH,
     HOUR,
@@ -214,7 +217,11 @@ def test_approving_a_place_credits_its_pay_less_the_fee(bounty, micro, requester
     submitted(bounty, micro, workers[0], 0)
     tx = bounty.approve(micro, 0, {"from": requester})
     approved = tx.events["PlaceApproved"]
-    assert (approved["worker"], approved["placeIndex"], approved["byDefault"]) == (workers[0], 0, False)
+    assert (approved["worker"], approved["placeIndex"], approved["decidedBy"]) == (
+        workers[0],
+        0,
+        BY_REQUESTER,
+    )
     assert (approved["amount"], approved["fee"]) == (net_of(PAY), fee_of(PAY))
     assert bounty.placeOf(micro, 0)["status"] == PLACE_APPROVED
     assert plain(bounty.microTask(micro))[3:] == (0, 1)  # pending, settled
@@ -234,11 +241,11 @@ def test_a_worker_paid_for_several_places_withdraws_them_together(bounty, micro,
     assert bounty.balance() == PAY + 2 * fee_of(PAY)  # one place still open, plus the fees
 
 
-def test_only_a_reviewer_approves_or_rejects(bounty, micro, workers, outsider):
+def test_only_the_requester_approves_or_rejects(bounty, micro, requester, workers, outsider):
     submitted(bounty, micro, workers[0])
-    with brownie.reverts(reason("NotAReviewer", outsider.address)):
+    with brownie.reverts(reason("NotRequester", outsider.address, requester.address)):
         bounty.approve(micro, 0, {"from": outsider})
-    with brownie.reverts(reason("NotAReviewer", workers[0].address)):
+    with brownie.reverts(reason("NotRequester", workers[0].address, requester.address)):
         bounty.reject(micro, 0, {"from": workers[0]})
 
 
@@ -260,7 +267,7 @@ def test_a_rejected_place_reopens_for_anyone(bounty, micro, requester, workers):
     submitted(bounty, micro, workers[0])
     tx = bounty.reject(micro, 0, {"from": requester})
     assert tx.events["PlaceRejected"]["worker"] == workers[0]
-    assert plain(bounty.placeOf(micro, 0))[1:] == (0, PLACE_OPEN, 0, 0)
+    assert plain(bounty.placeOf(micro, 0))[1:] == (0, PLACE_OPEN, 0, 0, 0)  # since, status, decision, ...
     assert bounty.microTask(micro)["pending"] == 0
     assert bounty.isPlaceFree(micro, 0) is True
     submitted(bounty, micro, workers[1])
@@ -277,10 +284,16 @@ def test_a_rejection_comes_within_the_review_period(bounty, micro, requester, wo
         bounty.reject(micro, 0, {"from": requester})
 
 
-def test_the_requester_may_still_approve_after_the_review_period(bounty, micro, requester, workers):
+def test_the_requester_approves_within_the_review_period(bounty, micro, requester, workers):
     tx = submitted(bounty, micro, workers[0])
-    mine_at(tx.timestamp + 3 * DAY + 1)
-    assert bounty.approve(micro, 0, {"from": requester}).events["PlaceApproved"]["byDefault"] is False
+    end = tx.timestamp + 3 * DAY
+    next_block_at(end - 1)
+    bounty.approve(micro, 0, {"from": requester})
+    submitted(bounty, micro, workers[1], 1)
+    end = bounty.placeOf(micro, 1)["since"] + 3 * DAY
+    next_block_at(end)
+    with brownie.reverts(reason("ReviewPeriodOver", end)):
+        bounty.approve(micro, 1, {"from": requester})
 
 
 def test_approving_a_contest_place_is_refused(bounty, post_contest, requester):
@@ -300,7 +313,11 @@ def test_without_a_decision_anyone_approves_submitted_work(bounty, micro, worker
         bounty.approveByDefault(micro, 0, {"from": outsider})
     next_block_at(end)
     approved = bounty.approveByDefault(micro, 0, {"from": outsider}).events["PlaceApproved"]
-    assert (approved["worker"], approved["amount"], approved["byDefault"]) == (workers[0], net_of(PAY), True)
+    assert (approved["worker"], approved["amount"], approved["decidedBy"]) == (
+        workers[0],
+        net_of(PAY),
+        BY_DEFAULT,
+    )
     assert bounty.withdrawable(micro, workers[0]) == net_of(PAY)
 
 

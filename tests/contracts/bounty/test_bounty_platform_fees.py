@@ -2,7 +2,7 @@
 sent to the treasury by anyone, ownership handed over in two steps."""
 
 import brownie
-from brownie import Bounty
+from brownie import Bounty, BountyReviews, web3
 
 from tests.contracts.bounty.conftest import (
     BPS,
@@ -23,6 +23,16 @@ def test_the_constructor_sets_fee_treasury_and_reputation(bounty, owner, treasur
     assert bounty.feeBps() == FEE_BPS
     assert bounty.reputation() == reputation
     assert (bounty.BPS(), bounty.MAX_FEE_BPS()) == (BPS, 1000)
+
+
+def test_the_constructor_deploys_the_reviews_it_delegates_to(bounty, reputation, requester):
+    reviews = BountyReviews.at(bounty.reviews())
+    assert len(web3.eth.get_code(reviews.address)) > 0
+    assert reviews.reputation() == reputation
+    # on its own address it holds no task: nothing can be decided or paid there
+    assert reviews.taskCount() == 0
+    with brownie.reverts(reason("TaskNotFound", 1)):
+        reviews.splitByDefault(1, {"from": requester})
 
 
 def test_the_constructor_refuses_a_fee_above_the_cap_and_a_missing_treasury(owner, treasury):

@@ -46,13 +46,20 @@ def test_posting_an_eth_contest_escrows_the_reward_and_records_its_terms(bounty,
     assert posted["reviewPeriod"] == REVIEW
     assert posted["feeBps"] == FEE_BPS
     assert posted["coReviewer"] == ZERO
+    assert posted["arbiter"] == ZERO
     assert posted["metadataURI"] == METADATA_URI
     assert posted["metadataHash"] == "0x" + METADATA_HASH.hex()
     assert "TaskRestricted" not in tx.events
     t = bounty.task(task_id)
     assert (t["requester"], t["deadline"], t["kind"], t["status"]) == (requester, params[1], CONTEST, OPEN)
-    assert (t["token"], t["feeBps"], t["coReviewer"]) == (ETH, FEE_BPS, ZERO)
-    assert plain(bounty.contest(task_id)) == (REWARD, 0, 0, 0)
+    assert (t["token"], t["feeBps"], t["coReviewer"], t["arbiter"], t["reviewers"]) == (
+        ETH,
+        FEE_BPS,
+        ZERO,
+        ZERO,
+        0,
+    )
+    assert plain(bounty.contest(task_id)) == (REWARD, 0, 0, 0, 0)
 
 
 def test_posting_a_token_contest_pulls_the_reward(bounty, requester, usd):
@@ -99,9 +106,21 @@ def test_a_task_keeps_the_fee_in_force_when_it_was_posted(bounty, owner, request
     assert bounty.task(second)["feeBps"] == 1000
 
 
-def test_a_co_reviewer_is_stored(bounty, post_contest, co_reviewer):
-    task_id = post_contest(co_reviewer=co_reviewer.address)
-    assert bounty.task(task_id)["coReviewer"] == co_reviewer
+def test_a_co_reviewer_and_an_arbiter_are_stored_and_announced(bounty, requester, co_reviewer, arbiter):
+    params = task_params(co_reviewer=co_reviewer.address, arbiter=arbiter.address)
+    tx = bounty.postContest(params, REWARD, {"from": requester, "value": REWARD})
+    assert (tx.events["TaskPosted"]["coReviewer"], tx.events["TaskPosted"]["arbiter"]) == (
+        co_reviewer,
+        arbiter,
+    )
+    t = bounty.task(tx.return_value)
+    assert (t["coReviewer"], t["arbiter"], t["reviewers"]) == (co_reviewer, arbiter, 3)
+
+
+def test_a_task_may_name_an_arbiter_without_a_co_reviewer(bounty, post_micro, arbiter):
+    task_id = post_micro(arbiter=arbiter.address)
+    t = bounty.task(task_id)
+    assert (t["coReviewer"], t["arbiter"], t["reviewers"]) == (ZERO, arbiter, 2)
 
 
 # ---------------------------------------------------------------------- refusals
@@ -193,6 +212,19 @@ def test_the_requester_cannot_be_their_own_co_reviewer(bounty, requester):
         )
 
 
+def test_the_requester_cannot_be_the_arbiter(bounty, requester):
+    with brownie.reverts(reason("ArbiterIsRequester")):
+        bounty.postContest(
+            task_params(arbiter=requester.address), REWARD, {"from": requester, "value": REWARD}
+        )
+
+
+def test_the_co_reviewer_cannot_be_the_arbiter(bounty, requester, co_reviewer):
+    params = task_params(co_reviewer=co_reviewer.address, arbiter=co_reviewer.address)
+    with brownie.reverts(reason("ArbiterIsCoReviewer")):
+        bounty.postMicroTask(params, 10**17, 3, WORK_WINDOW, {"from": requester, "value": 3 * 10**17})
+
+
 def test_unknown_access_rules_are_refused(bounty, requester):
     with brownie.reverts(reason("UnknownAccessRules", 8)):
         bounty.postContest(task_params(rules=8), REWARD, {"from": requester, "value": REWARD})
@@ -208,6 +240,11 @@ def test_score_and_verification_rules_need_a_reputation(owner, treasury, request
     bare = Bounty.deploy(owner, treasury, FEE_BPS, ZERO, {"from": owner})
     with brownie.reverts(reason("AccessNeedsReputation", rules)):
         bare.postContest(task_params(rules=rules), REWARD, {"from": requester, "value": REWARD})
+
+
+def test_a_ledger_without_code_is_refused(owner, treasury, outsider):
+    with brownie.reverts(reason("LedgerHasNoCode", outsider.address)):
+        Bounty.deploy(owner, treasury, FEE_BPS, outsider, {"from": owner})
 
 
 def test_a_fee_on_transfer_token_is_refused(bounty, owner, requester):

@@ -1,5 +1,6 @@
 """Contracts that re-enter Bounty when they receive ETH: every payout (a winner's, a default share, an
-approved place, a requester's reclaim, the treasury's fees) is still made exactly once."""
+approved place, a requester's reclaim, the treasury's fees) is still made exactly once, and the lock also
+holds for the calls Bounty delegates to BountyReviews."""
 
 import brownie
 import pytest
@@ -7,9 +8,11 @@ from brownie import HostileReceiver
 
 from tests.contracts.bounty.conftest import (
     BPS,
+    CO_REVIEW_WINDOW,
     ETH,
     REWARD,
     fee_of,
+    mine_at,
     net_of,
     pass_deadline,
     pass_review,
@@ -165,6 +168,23 @@ def test_a_treasury_re_entering_withdraw_fees_is_paid_once(bounty, owner, attack
     assert attacker.balance() == fee_of(REWARD)
     assert bounty.feesAccrued(ETH) == 0
     assert bounty.balance() == 10 * REWARD
+
+
+def test_a_withdrawal_re_entering_a_delegated_review_call_is_blocked(
+    bounty, post_micro, attacker, won_by_attacker, requester, co_reviewer, workers
+):
+    # a place whose approval stands: finalizing it is legitimate, but not from inside a payout
+    micro = post_micro(pay=PAY, places=1, co_reviewer=co_reviewer.address)
+    bounty.take(micro, 0, [], {"from": workers[0]})
+    bounty.submitWork(micro, 0, DELIVERABLE, {"from": workers[0]})
+    decided_at = bounty.approve(micro, 0, {"from": requester}).timestamp
+    mine_at(decided_at + CO_REVIEW_WINDOW)
+    reenter_on_receive(attacker, bounty, bounty.finalizePlace.encode_input(micro, 0))
+    act(attacker, bounty, bounty.withdraw.encode_input(won_by_attacker, attacker))
+    assert attacker.reentered() is False
+    assert bounty.placeOf(micro, 0)["status"] == 2  # still Submitted
+    bounty.finalizePlace(micro, 0, {"from": workers[1]})
+    assert bounty.withdrawable(micro, workers[0]) == net_of(PAY)
 
 
 def test_a_recipient_refusing_eth_leaves_the_credit_in_place(bounty, attacker, won_by_attacker, workers):

@@ -1,17 +1,30 @@
-"""The reputation ledger's world: a Reputation, an account registered as a module, a mock rating source,
-an attester with a known key; and helpers to turn receipts into crowdledger.reputation's event records."""
+"""The reputation ledger's world: a Reputation with ETH registered as an asset (unit 1 ETH, minimum 0.01 ETH),
+an account registered as a module, a mock rating source, an attester with a known key; and helpers to turn
+receipts into crowdledger.reputation's event records."""
 
 import pytest
 from brownie import MockRatingSource, Reputation, accounts, chain, web3
 from eth_account import Account as EthAccount
 from eth_account.messages import encode_typed_data
 
-from crowdledger.reputation import HalfLifeChanged, ReputationEvent, Role, ScoreChanged
+from crowdledger.reputation import (
+    DealRecorded,
+    HalfLifeChanged,
+    LedgerEvent,
+    Rated,
+    Role,
+    ScoreChanged,
+    ValueRecorded,
+)
 
 DAY = 86400
 WAD = 10**18
 HALF_LIFE = 90 * DAY
 RATING_POINTS = 10 * WAD
+ETH = "0x" + "00" * 20
+ETH_UNIT = WAD  # V(1 ETH) = 1e18
+ETH_MINIMUM = WAD // 100  # below 0.01 ETH a deal is worth nothing
+UNREGISTERED = "0x" + "ee" * 20  # an asset the ledger does not know
 
 
 def reason(error, *args):
@@ -40,18 +53,17 @@ def mine_at(timestamp: int) -> None:
     chain.mine()
 
 
-def reputation_events(tx) -> list[ReputationEvent]:
-    """The ScoreChanged and HalfLifeChanged events of one receipt, as crowdledger.reputation records."""
-    records: list[ReputationEvent] = []
+def reputation_events(tx) -> list[LedgerEvent]:
+    """The ledger's events of one receipt that crowdledger.reputation reads, as its records, in log order."""
+    records: list[LedgerEvent] = []
     for event in tx.events:
         log_index = tx.logs[event.pos[0]]["logIndex"]
         data = event[0]
+        at = (tx.block_number, log_index, tx.timestamp)
         if event.name == "ScoreChanged":
             records.append(
                 ScoreChanged(
-                    block_number=tx.block_number,
-                    log_index=log_index,
-                    timestamp=tx.timestamp,
+                    *at,
                     subject=data["subject"],
                     role=Role(data["role"]),
                     points=data["points"],
@@ -63,21 +75,88 @@ def reputation_events(tx) -> list[ReputationEvent]:
             )
         elif event.name == "HalfLifeChanged":
             records.append(
-                HalfLifeChanged(
-                    block_number=tx.block_number,
-                    log_index=log_index,
-                    timestamp=tx.timestamp,
-                    old_half_life=data["oldHalfLife"],
-                    new_half_life=data["newHalfLife"],
+                HalfLifeChanged(*at, old_half_life=data["oldHalfLife"], new_half_life=data["newHalfLife"])
+            )
+        elif event.name == "DealRecorded":
+            records.append(
+                DealRecorded(
+                    *at,
+                    payee=data["payee"],
+                    payer=data["payer"],
+                    module=data["module"],
+                    ref=data["ref"],
+                    token=data["token"],
+                    amount=data["amount"],
+                    payee_points=data["payeePoints"],
+                    payer_points=data["payerPoints"],
+                    earlier_deals=data["earlierDeals"],
+                    value_factor=data["valueFactor"],
+                    payer_weight_bps=data["payerWeightBps"],
+                    payee_weight_bps=data["payeeWeightBps"],
+                )
+            )
+        elif event.name == "ValueRecorded":
+            records.append(
+                ValueRecorded(
+                    *at,
+                    subject=data["subject"],
+                    role=Role(data["role"]),
+                    module=data["module"],
+                    ref=data["ref"],
+                    token=data["token"],
+                    value_before=data["valueBefore"],
+                    value_after=data["valueAfter"],
+                    base_points=data["basePoints"],
+                    value_factor_before=data["valueFactorBefore"],
+                    value_factor_after=data["valueFactorAfter"],
+                )
+            )
+        elif event.name == "Rated":
+            records.append(
+                Rated(
+                    *at,
+                    rater=data["rater"],
+                    subject=data["subject"],
+                    source=data["source"],
+                    ref=data["ref"],
+                    stars=data["stars"],
+                    value_factor=data["valueFactor"],
+                    weight_bps=data["weightBps"],
+                    pair_deals=data["pairDeals"],
                 )
             )
     return records
 
 
+def credit(reputation, recorder, subject, role, points, why="test", ref=1):
+    """Write exactly `points` to `subject` in `role`: a recordValue of one whole ETH unit (V = 1e18)."""
+    return reputation.recordValue(subject, role, points, ETH, 0, ETH_UNIT, tag(why), ref, {"from": recorder})
+
+
+def deal(reputation, recorder, payee, payer, amount, payee_points=WAD, payer_points=WAD, token=ETH, ref=1):
+    """A deal `recorder` (a module) reports: `payee` (Worker) paid `amount` by `payer` (Requester)."""
+    return reputation.recordDeal(
+        (
+            payee,
+            Role.WORKER,
+            payee_points,
+            payer,
+            Role.REQUESTER,
+            payer_points,
+            token,
+            amount,
+            tag("deal"),
+            ref,
+        ),
+        {"from": recorder},
+    )
+
+
 def sign_attest(
     reputation, key: str, attester: str, account: str, level: int, expires_at: int, deadline: int
 ):
-    """`key` signs an Attest message for `attester` with the attester's next nonce (65 bytes, r‖s‖v).
+    """`key` signs an Attest message for `attester` with the attester's current nonce for `account` (65 bytes,
+    r‖s‖v).
 
     For an EOA attester `key` is its own key; for a contract attester, the key the contract trusts."""
     message = encode_typed_data(
@@ -108,7 +187,7 @@ def sign_attest(
                 "account": account,
                 "level": level,
                 "expiresAt": expires_at,
-                "nonce": reputation.nonces(attester),
+                "nonce": reputation.nonces(attester, account),
                 "deadline": deadline,
             },
         }
@@ -118,7 +197,7 @@ def sign_attest(
 
 @pytest.fixture(scope="module")
 def recorder():
-    """A plain account the tests register as a module, to call `record` directly."""
+    """A plain account the tests register as a module, to call `recordDeal` and `recordValue` directly."""
     return accounts[8]
 
 
@@ -126,12 +205,13 @@ def recorder():
 def reputation(owner, recorder):
     ledger = Reputation.deploy(owner, {"from": owner})
     ledger.setModule(recorder, True, {"from": owner})
+    ledger.setAsset(ETH, ETH_UNIT, ETH_MINIMUM, {"from": owner})
     return ledger
 
 
 @pytest.fixture(scope="module")
 def source(owner, reputation):
-    """A registered rating source whose relationships the tests set with setWeight."""
+    """A registered rating source whose relationships the tests set with setRelationship."""
     mock = MockRatingSource.deploy({"from": owner})
     reputation.setModule(mock, True, {"from": owner})
     return mock

@@ -1,5 +1,6 @@
 """Identity attestations: by a registered attester directly or by its EIP-712 signature, replaced, revoked,
-expired, and voided when the attester is deregistered."""
+expired, and voided when the attester is deregistered; revoking (or voiding) also voids the attester's
+signatures for that account that nobody submitted yet."""
 
 import brownie
 import pytest
@@ -113,7 +114,8 @@ def test_the_issuing_attester_revokes(reputation, attester, account, expires_at)
     reputation.attest(account, 2, expires_at, {"from": attester})
     tx = reputation.revoke(account, {"from": attester})
     event = tx.events["AttestationRevoked"]
-    assert (event["account"], event["attester"]) == (account, attester)
+    assert (event["account"], event["attester"], event["nextNonce"]) == (account, attester, 1)
+    assert reputation.nonces(attester, account) == 1
     assert plain(reputation.attestationOf(account)) == (ZERO, 0, 0)
     assert not reputation.isVerified(account, 0)
 
@@ -140,7 +142,8 @@ def test_anyone_submits_an_attesters_signature(reputation, attester, account, ex
     tx = reputation.attestBySig(account, 2, expires_at, attester, deadline, signature, {"from": accounts[7]})
     assert tx.events["Attested"]["attester"] == attester
     assert plain(reputation.attestationOf(account)) == (attester.address, 2, expires_at)
-    assert reputation.nonces(attester) == 1
+    assert reputation.nonces(attester, account) == 1
+    assert reputation.nonces(attester, accounts[4]) == 0  # one nonce per (attester, account)
     assert reputation.isVerified(account, 2)
 
 
@@ -190,4 +193,49 @@ def test_a_contract_attester_signs_through_erc1271(reputation, owner, account, e
     tx = reputation.attestBySig(account, 2, expires_at, wallet, deadline, signature, {"from": accounts[7]})
     assert tx.events["Attested"]["attester"] == wallet
     assert reputation.isVerified(account, 2)
-    assert reputation.nonces(wallet) == 1
+    assert reputation.nonces(wallet, account) == 1
+
+
+# --------------------------------------------------------------------------- voiding outstanding signatures
+
+
+def test_a_revoked_attestations_outstanding_signature_cannot_be_replayed(
+    reputation, attester, account, expires_at
+):
+    """The attester signed twice (to renew later), submitted one, then revoked: the second must be dead."""
+    deadline = chain.time() + DAY
+    first = signed(reputation, attester, account, 2, expires_at, deadline)
+    reputation.attestBySig(account, 2, expires_at, attester, deadline, first, {"from": accounts[7]})
+    renewal = signed(reputation, attester, account, 2, expires_at + DAY, deadline)  # signed with nonce 1
+    reputation.revoke(account, {"from": attester})
+    with brownie.reverts(reason("InvalidSignature", attester)):
+        reputation.attestBySig(
+            account, 2, expires_at + DAY, attester, deadline, renewal, {"from": accounts[7]}
+        )
+    assert not reputation.isVerified(account, 0)
+
+
+def test_an_attester_voids_outstanding_signatures_without_an_attestation_to_revoke(
+    reputation, attester, account, expires_at
+):
+    deadline = chain.time() + DAY
+    outstanding = signed(reputation, attester, account, 1, expires_at, deadline)
+    tx = reputation.voidOutstandingSignatures(account, {"from": attester})
+    event = tx.events["SignaturesVoided"]
+    assert (event["attester"], event["account"], event["nextNonce"]) == (attester, account, 1)
+    with brownie.reverts(reason("InvalidSignature", attester)):
+        reputation.attestBySig(account, 1, expires_at, attester, deadline, outstanding, {"from": accounts[7]})
+    fresh = signed(reputation, attester, account, 1, expires_at, deadline)  # signed with the new nonce
+    reputation.attestBySig(account, 1, expires_at, attester, deadline, fresh, {"from": accounts[7]})
+    assert reputation.isVerified(account, 1)
+
+
+def test_voiding_one_accounts_signatures_leaves_other_accounts_signatures_valid(
+    reputation, attester, account, expires_at
+):
+    other = accounts[4]
+    deadline = chain.time() + DAY
+    for_other = signed(reputation, attester, other, 1, expires_at, deadline)
+    reputation.voidOutstandingSignatures(account, {"from": attester})
+    reputation.attestBySig(other, 1, expires_at, attester, deadline, for_other, {"from": accounts[7]})
+    assert reputation.isVerified(other, 1)

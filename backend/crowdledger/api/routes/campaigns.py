@@ -67,6 +67,9 @@ def campaign(db: Db, campaign_id: CampaignId) -> schemas.CampaignDetail:
     return schemas.CampaignDetail(
         **campaign_summary(row).model_dump(),
         quorum_bps=c.quorum_bps,
+        vote_mode=c.vote_mode,
+        min_attestation_level=c.min_attestation_level,
+        delivery_date=c.delivery_date,
         milestones_approved=c.milestones_approved,
         refund_pool=str(c.refund_pool),
         tiers=[tier_out(t) for t in queries.tiers(db, campaign_id)],
