@@ -20,7 +20,6 @@ import time
 
 import httpx
 import psycopg
-from sqlalchemy import text
 
 from crowdledger.store.db import make_engine, migrate
 
@@ -37,11 +36,27 @@ ETH = "0x" + "00" * 20
 NOW = 1_800_000_000
 
 
-def fill(url: str, campaigns: int, pledges: int) -> None:
+def in_schema(url: str, schema: str) -> str:
+    """`url` with its tables in `schema`, so the benchmark never touches what others keep in the database."""
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+def loaded(url: str, campaigns: int, pledges: int) -> bool:
+    """Whether the schema already holds exactly the data `fill` would write (then --reuse skips it)."""
+    try:
+        with psycopg.connect(url) as conn:
+            counts = conn.execute("SELECT (SELECT count(*) FROM campaigns), (SELECT count(*) FROM pledges)")
+            return counts.fetchone() == (campaigns, pledges // campaigns * campaigns)
+    except psycopg.Error:
+        return False
+
+
+def fill(base_url: str, schema: str, campaigns: int, pledges: int) -> None:
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    url = in_schema(base_url, schema)
     engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
     migrate(engine)
     engine.dispose()
     rng = random.Random(7)
@@ -124,12 +139,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--port", type=int, default=8765, help="where the API under test listens")
+    parser.add_argument("--schema", default="bench_api", help="the PostgreSQL schema the data goes into")
+    parser.add_argument("--reuse", action="store_true", help="keep the data if the schema already holds it")
     args = parser.parse_args()
-    url = os.environ["CROWDLEDGER_BENCH_POSTGRES_URL"]
-    started = time.perf_counter()
-    fill(url, args.campaigns, args.pledges)
-    took = time.perf_counter() - started
-    print(f"Loaded {args.campaigns:,} campaigns and {args.pledges:,} pledges in {took:.0f} s")
+    base_url = os.environ["CROWDLEDGER_BENCH_POSTGRES_URL"]
+    url = in_schema(base_url, args.schema)
+    if args.reuse and loaded(url, args.campaigns, args.pledges):
+        print(f"Reusing {args.campaigns:,} campaigns and {args.pledges:,} pledges in schema {args.schema}")
+    else:
+        started = time.perf_counter()
+        fill(base_url, args.schema, args.campaigns, args.pledges)
+        took = time.perf_counter() - started
+        print(f"Loaded {args.campaigns:,} campaigns and {args.pledges:,} pledges in {took:.0f} s")
 
     print(f"\n{args.connections} connections, {args.seconds} s each, {args.workers} API workers\n")
     print("| listing page cache | endpoint | requests/s | p50 ms | p95 ms | p99 ms | share of /health |")
@@ -139,7 +161,7 @@ def main() -> None:
 
 
 def serve_and_load(url: str, args: argparse.Namespace, cache_seconds: str) -> None:
-    port = 8765
+    port = args.port
     env = {
         **os.environ,
         "CROWDLEDGER_DATABASE_URL": url,
