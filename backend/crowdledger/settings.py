@@ -27,6 +27,11 @@ class Settings:
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     page_cache_seconds: float = 1.0  # how long a listing page is reused; 0 turns the cache off
+    metadata_allow_private: bool = False  # fetch metadata from private/loopback addresses (local development)
+    metadata_deadline: float = 10.0  # seconds per metadata fetch, everything included
+    metadata_attempts: int = 8  # before a metadata document is called unreachable
+    metadata_retry_seconds: float = 30.0  # the first retry's wait; it doubles after each failure
+    metadata_workers: int = 4  # fetches at once
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -37,7 +42,7 @@ class Settings:
                 continue
             kind = type(getattr(cls, f.name))
             try:
-                values[f.name] = kind(raw)
+                values[f.name] = _boolean(raw) if kind is bool else kind(raw)
             except ValueError:
                 raise ConfigError(
                     f"{PREFIX}{f.name.upper()}={raw!r} is not a valid {kind.__name__}"
@@ -47,4 +52,23 @@ class Settings:
             raise ConfigError(
                 f"{PREFIX}CONFIRMATIONS must be >= 0, {PREFIX}BATCH_BLOCKS and {PREFIX}RPC_ATTEMPTS >= 1"
             )
+        positive = (
+            settings.metadata_attempts,
+            settings.metadata_workers,
+            settings.metadata_deadline,
+            settings.metadata_retry_seconds,
+        )
+        if not all(value > 0 for value in positive):  # written so that NaN fails too
+            raise ConfigError(
+                f"{PREFIX}METADATA_ATTEMPTS, _WORKERS, _DEADLINE and _RETRY_SECONDS must be positive"
+            )
         return settings
+
+
+def _boolean(raw: str) -> bool:
+    words = {"1": True, "true": True, "yes": True, "on": True}
+    words |= {"0": False, "false": False, "no": False, "off": False}
+    try:
+        return words[raw.strip().lower()]
+    except KeyError:
+        raise ValueError(raw) from None

@@ -41,11 +41,36 @@ def _indexer(settings: Settings) -> Any:
     return Indexer(engine, rpc, deployment, settings.confirmations, settings.batch_blocks)
 
 
+def _fetcher(settings: Settings, engine: Any) -> Any:
+    from crowdledger.indexer.metadata import FetchPolicy, MetadataFetcher
+
+    policy = FetchPolicy(
+        allow_private=settings.metadata_allow_private,
+        deadline=settings.metadata_deadline,
+        attempts=settings.metadata_attempts,
+        retry_seconds=settings.metadata_retry_seconds,
+    )
+    return MetadataFetcher(engine, policy, settings.metadata_workers, settings.poll_seconds)
+
+
 def _follow(settings: Settings, follow: bool, stop: threading.Event | None = None) -> None:
-    from crowdledger.indexer.metadata import resolve_pending
+    indexer = _indexer(settings)
+    # Metadata is fetched in the fetcher's own threads, so that no document host can slow indexing.
+    fetcher = _fetcher(settings, indexer.engine)
+    fetcher.start()
+    try:
+        _index_with(settings, indexer, fetcher, follow, stop)
+    finally:
+        fetcher.stop()
+    if not follow:  # what was launched last is fetched before the command returns
+        fetcher.run_once()
+
+
+def _index_with(
+    settings: Settings, indexer: Any, fetcher: Any, follow: bool, stop: threading.Event | None
+) -> None:
     from crowdledger.indexer.sync import Progress
 
-    indexer = _indexer(settings)
     indexer.check_chain()
     first = indexer.step()
     if sys.stderr.isatty() and not follow:
@@ -64,6 +89,7 @@ def _follow(settings: Settings, follow: bool, stop: threading.Event | None = Non
             def show(p: Progress) -> None:
                 bar.update(task, completed=p.next_block, total=p.target, advance=0)
                 bar.update(task, events=bar.tasks[task].fields["events"] + p.events)
+                fetcher.wake()
 
             indexer.run(follow=False, on_progress=show)
     else:
@@ -73,7 +99,8 @@ def _follow(settings: Settings, follow: bool, stop: threading.Event | None = Non
             if p.events and time.monotonic() - last_log[0] > 5:
                 last_log[0] = time.monotonic()
                 log.info("indexed to block %d of %d", p.next_block - 1, p.target)
-            resolve_pending(indexer.engine)
+            if p.events:
+                fetcher.wake()
 
         indexer.run(
             follow=follow,
@@ -81,7 +108,6 @@ def _follow(settings: Settings, follow: bool, stop: threading.Event | None = Non
             on_progress=report,
             should_stop=(stop.is_set if stop else lambda: False),
         )
-    resolve_pending(indexer.engine)
 
 
 def _index(settings: Settings, args: argparse.Namespace) -> int:
