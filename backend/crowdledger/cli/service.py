@@ -84,10 +84,13 @@ def _index_with(
             TextColumn("block {task.completed:,.0f}/{task.total:,.0f}"),
             TimeRemainingColumn(),
         ) as bar:
-            task = bar.add_task("index", total=first.target, completed=first.next_block, events=first.events)
+            # next_block is the first block not yet indexed: the bar shows the last one indexed
+            task = bar.add_task(
+                "index", total=first.target, completed=first.next_block - 1, events=first.events
+            )
 
             def show(p: Progress) -> None:
-                bar.update(task, completed=p.next_block, total=p.target, advance=0)
+                bar.update(task, completed=p.next_block - 1, total=p.target, advance=0)
                 bar.update(task, events=bar.tasks[task].fields["events"] + p.events)
                 fetcher.wake()
 
