@@ -142,6 +142,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765, help="where the API under test listens")
     parser.add_argument("--schema", default="bench_api", help="the PostgreSQL schema the data goes into")
     parser.add_argument("--reuse", action="store_true", help="keep the data if the schema already holds it")
+    parser.add_argument(
+        "--cache", default="1.0,0", help="page cache lifetimes to run, comma-separated (0: cache off)"
+    )
     args = parser.parse_args()
     base_url = os.environ["CROWDLEDGER_BENCH_POSTGRES_URL"]
     url = in_schema(base_url, args.schema)
@@ -156,8 +159,8 @@ def main() -> None:
     print(f"\n{args.connections} connections, {args.seconds} s each, {args.workers} API workers\n")
     print("| listing page cache | endpoint | requests/s | p50 ms | p95 ms | p99 ms | share of /health |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for cache_seconds in ("1.0", "0"):
-        serve_and_load(url, args, cache_seconds)
+    for cache_seconds in args.cache.split(","):
+        serve_and_load(url, args, cache_seconds.strip())
 
 
 def serve_and_load(url: str, args: argparse.Namespace, cache_seconds: str) -> None:

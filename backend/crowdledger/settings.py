@@ -27,6 +27,7 @@ class Settings:
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     page_cache_seconds: float = 1.0  # how long a listing page is reused; 0 turns the cache off
+    page_cache_bytes: int = 32 * 1024 * 1024  # per API process, bodies counted
     metadata_allow_private: bool = False  # fetch metadata from private/loopback addresses (local development)
     metadata_deadline: float = 10.0  # seconds per metadata fetch, everything included
     metadata_attempts: int = 8  # before a metadata document is called unreachable
@@ -57,10 +58,12 @@ class Settings:
             settings.metadata_workers,
             settings.metadata_deadline,
             settings.metadata_retry_seconds,
+            settings.page_cache_bytes,
         )
         if not all(value > 0 for value in positive):  # written so that NaN fails too
             raise ConfigError(
-                f"{PREFIX}METADATA_ATTEMPTS, _WORKERS, _DEADLINE and _RETRY_SECONDS must be positive"
+                f"{PREFIX}METADATA_ATTEMPTS, _WORKERS, _DEADLINE, _RETRY_SECONDS and "
+                f"{PREFIX}PAGE_CACHE_BYTES must be positive"
             )
         return settings
 

@@ -233,6 +233,19 @@ def test_every_listed_campaign_matches_the_chain(world):
         assert item["percent_funded"] == c["raised"] * 10_000 // c["goal"] / 100
 
 
+def test_every_listed_campaign_equals_its_detail_in_every_sort_and_filter(world):
+    """The listing is written by its own fast path; each item must say exactly what the detail says."""
+    summary_fields = set(world.client.get("/campaigns", params={"limit": 1}).json()["items"][0])
+    details = {}
+    for params in [{"sort": sort} for sort in SORTS] + [{"state": state} for state in STATES]:
+        for item in walk(world.client, {**params, "limit": 3}):
+            if item["id"] not in details:
+                detail = world.client.get(f"/campaigns/{item['id']}").json()
+                details[item["id"]] = {name: detail[name] for name in summary_fields}
+            assert item == details[item["id"]], params
+    assert len(details) == world.crowdfund.campaignCount()
+
+
 def test_creator_filter_takes_any_letter_case_and_returns_only_their_campaigns(world):
     w = world
     newest_first = range(w.crowdfund.campaignCount(), 0, -1)

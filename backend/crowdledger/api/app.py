@@ -4,6 +4,8 @@ Routes are thin: they validate, call one query function (crowdledger.api.queries
 (crowdledger.api.convert turns rows into them)."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from crowdledger.api import pages, schemas
 from crowdledger.api.cache import PageCache
 from crowdledger.api.queries import BadCursor
+from crowdledger.api.reader import Reader
 from crowdledger.api.routes import accounts, campaigns, service, stats, tasks
 
 log = logging.getLogger(__name__)
@@ -27,8 +30,18 @@ def _error(status: int, code: str, message: str, details: list[dict[str, Any]] |
     return JSONResponse(status_code=status, content=body.model_dump())
 
 
-def create_app(engine: Engine, page_cache_seconds: float = 1.0) -> FastAPI:
+def create_app(
+    engine: Engine, page_cache_seconds: float = 1.0, page_cache_bytes: int = 32 * 1024 * 1024
+) -> FastAPI:
+    reader = Reader(engine)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await reader.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="CrowdLedger",
         summary="Campaigns, pledges and accounts indexed from the CrowdLedger contracts",
         responses={
@@ -38,7 +51,8 @@ def create_app(engine: Engine, page_cache_seconds: float = 1.0) -> FastAPI:
         },
     )
     app.state.engine = engine
-    app.state.page_cache = PageCache(seconds=page_cache_seconds)
+    app.state.page_cache = PageCache(seconds=page_cache_seconds, max_bytes=page_cache_bytes)
+    app.state.reader = reader
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,15 +2,31 @@
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    case,
+    distinct,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
+from crowdledger.api.reader import Reader
 from crowdledger.reputation import (
     DEFAULT_HALF_LIFE,
     HalfLifeChanged,
@@ -20,6 +36,9 @@ from crowdledger.reputation import (
     fade,
 )
 from crowdledger.store.models import (
+    MAX_DESCRIPTION,
+    MAX_IMAGE,
+    MAX_TITLE,
     Attestation,
     Attester,
     Campaign,
@@ -58,6 +77,9 @@ class BadCursor(ValueError):
     pass
 
 
+Cursor = tuple[int, int]  # (the sort column's value, the id) of the last row of the previous page
+
+
 # Each sort is a keyset: (column, descending?); ties are broken by the primary key in the same direction, so a
 # cursor (last value, last id) marks a place that rows arriving later cannot shift.
 _SORTS: dict[CampaignSort, tuple[Any, bool]] = {
@@ -73,7 +95,7 @@ def encode_cursor(sort: CampaignSort, value: Any, row_id: int) -> str:
     return base64.urlsafe_b64encode(json.dumps([sort.value, value, row_id]).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: CampaignSort) -> tuple[int, int]:
+def decode_cursor(cursor: str, sort: CampaignSort) -> Cursor:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         name, value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -91,7 +113,7 @@ def decode_cursor(cursor: str, sort: CampaignSort) -> tuple[int, int]:
     return value, row_id
 
 
-def now(conn: Session) -> int:
+def now(conn: Session | Connection) -> int:
     """The index's clock: the time of the newest indexed block (the chain's time, not the server's)."""
     return conn.execute(select(SyncState.indexed_timestamp)).scalar() or 0
 
@@ -99,6 +121,9 @@ def now(conn: Session) -> int:
 def clock() -> ColumnElement[int]:
     """The index's clock as a subquery, so that a listing needs one round trip to the database, not two."""
     return select(func.coalesce(func.max(SyncState.indexed_timestamp), 0)).scalar_subquery()
+
+
+_CLOCK = select(clock())  # the clock on its own, for an empty page
 
 
 def state_of(at: int | ColumnElement[int]) -> ColumnElement[str]:
@@ -136,38 +161,153 @@ class CampaignFilter:
 def list_campaigns(
     conn: Session, where: CampaignFilter, sort: CampaignSort, limit: int, cursor: str | None
 ) -> tuple[Sequence[Any], str | None, int]:
-    """A page of campaigns, the cursor of the next page (None at the end), and the chain time used."""
-    at = clock()
-    column, descending = _SORTS[sort]
-    query = select(Campaign, state_of(at).label("state"), at.label("chain_time"))
-    if where.state is not None:
-        query = query.where(_state_filter(where.state, at))
-    if where.creator is not None:
-        query = query.where(Campaign.creator == where.creator)
-    if where.token is not None:
-        query = query.where(Campaign.token == where.token)
-    if where.text:
-        pattern = "%" + where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(Campaign.title.ilike(pattern, escape="\\"), Campaign.description.ilike(pattern, escape="\\"))
-        )
-    if sort is CampaignSort.ending_soon:
-        query = query.where(Campaign.deadline > at)
-    if cursor is not None:
-        value, row_id = decode_cursor(cursor, sort)
-        if descending:
-            query = query.where(or_(column < value, and_(column == value, Campaign.id < row_id)))
-        else:
-            query = query.where(or_(column > value, and_(column == value, Campaign.id > row_id)))
-    order = (column.desc(), Campaign.id.desc()) if descending else (column.asc(), Campaign.id.asc())
-    rows = conn.execute(query.order_by(*order).limit(limit + 1)).all()
+    """A page of campaigns as whole rows (row.Campaign, row.state), the cursor of the next page (None at the
+    end), and the chain time used."""
+    after = decode_cursor(cursor, sort) if cursor is not None else None
+    query = _listing(_Shape.of(where, sort, after), summaries=False)
+    rows = conn.execute(query, _listing_values(where, limit, after)).all()
     chain_time = rows[0].chain_time if rows else now(conn)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1].Campaign
-        next_cursor = encode_cursor(sort, getattr(last, column.key), last.id)
+        next_cursor = encode_cursor(sort, getattr(last, _SORTS[sort][0].key), last.id)
     return rows, next_cursor, chain_time
+
+
+async def campaign_summaries(
+    reader: Reader, where: CampaignFilter, sort: CampaignSort, limit: int, after: Cursor | None
+) -> tuple[Sequence[Sequence[Any]], str | None, int]:
+    """The same page as list_campaigns, as plain rows of SUMMARY_FIELDS (metadata cut to its bounds): the
+    listing endpoint's hot path, read through `reader` without building ORM objects."""
+    query = _listing(_Shape.of(where, sort, after), summaries=True)
+    rows = await reader.rows(query, _listing_values(where, limit, after))
+    chain_time = rows[0][_CHAIN_TIME] if rows else (await reader.rows(_CLOCK, {}))[0][0]
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(sort, rows[-1][_SORT_VALUE], rows[-1][0])
+    return rows, next_cursor, chain_time
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a listing statement's SQL depends on; the values go in as bound parameters (_listing_values)."""
+
+    state: CampaignState | None
+    creator: bool
+    token: bool
+    text: bool
+    sort: CampaignSort
+    after: bool
+
+    @classmethod
+    def of(cls, where: CampaignFilter, sort: CampaignSort, after: Cursor | None) -> "_Shape":
+        return cls(
+            where.state,
+            where.creator is not None,
+            where.token is not None,
+            bool(where.text),
+            sort,
+            after is not None,
+        )
+
+
+def _listing_values(where: CampaignFilter, limit: int, after: Cursor | None) -> dict[str, Any]:
+    values: dict[str, Any] = {"creator": where.creator, "token": where.token, "rows": limit + 1}
+    if where.text:
+        escaped = where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values["pattern"] = f"%{escaped}%"
+    if after is not None:
+        values["after_value"], values["after_id"] = after
+    return values
+
+
+@functools.lru_cache(maxsize=512)
+def _listing(shape: _Shape, summaries: bool) -> Select[Any]:
+    """The listing statement for `shape`, built once: building a statement and its cache key cost more than
+    running it. Filtered, then ordered by the sort's keyset from just after the cursor's (value, id)."""
+    at = clock()
+    column, descending = _SORTS[shape.sort]
+    query: Select[Any] = (
+        select(*_summary_columns(at), column.label("sort_value"))
+        if summaries
+        else select(Campaign, state_of(at).label("state"), at.label("chain_time"))
+    )
+    if shape.state is not None:
+        query = query.where(_state_filter(shape.state, at))
+    if shape.creator:
+        query = query.where(Campaign.creator == bindparam("creator"))
+    if shape.token:
+        query = query.where(Campaign.token == bindparam("token"))
+    if shape.text:
+        pattern = bindparam("pattern", type_=Text)
+        query = query.where(
+            or_(Campaign.title.ilike(pattern, escape="\\"), Campaign.description.ilike(pattern, escape="\\"))
+        )
+    if shape.sort is CampaignSort.ending_soon:
+        query = query.where(Campaign.deadline > at)
+    if shape.after:
+        value, row_id = bindparam("after_value", type_=column.type), bindparam("after_id", type_=BigInteger)
+        if descending:
+            query = query.where(or_(column < value, and_(column == value, Campaign.id < row_id)))
+        else:
+            query = query.where(or_(column > value, and_(column == value, Campaign.id > row_id)))
+    order = (column.desc(), Campaign.id.desc()) if descending else (column.asc(), Campaign.id.asc())
+    return query.order_by(*order).limit(bindparam("rows", type_=Integer))
+
+
+# The columns of campaign_summaries' rows, in order (crowdledger.api.convert.campaign_page_json reads so).
+SUMMARY_FIELDS = (
+    "id",
+    "state",
+    "creator",
+    "token",
+    "goal",
+    "raised",
+    "released",
+    "funded_bps",
+    "backer_count",
+    "starts_at",
+    "deadline",
+    "fee_bps",
+    "launched_at",
+    "metadata_uri",
+    "metadata_hash",
+    "metadata_status",
+    "title",
+    "description",
+    "image",
+    "chain_time",
+    "sort_value",
+)
+_CHAIN_TIME, _SORT_VALUE = SUMMARY_FIELDS.index("chain_time"), SUMMARY_FIELDS.index("sort_value")
+
+
+def _summary_columns(at: ColumnElement[int]) -> list[Any]:
+    c = Campaign
+    return [
+        c.id,
+        state_of(at).label("state"),
+        c.creator,
+        c.token,
+        c.goal,
+        c.raised,
+        c.released,
+        c.funded_bps,
+        c.backer_count,
+        c.starts_at,
+        c.deadline,
+        c.fee_bps,
+        c.launched_at,
+        c.metadata_uri,
+        c.metadata_hash,
+        c.metadata_status,
+        func.substr(c.title, 1, MAX_TITLE).label("title"),
+        func.substr(c.description, 1, MAX_DESCRIPTION).label("description"),
+        func.substr(c.image, 1, MAX_IMAGE).label("image"),
+        at.label("chain_time"),
+    ]
 
 
 def campaign(conn: Session, campaign_id: int) -> Any | None:
@@ -248,7 +388,7 @@ def sync_state(conn: Session) -> SyncState | None:
 # ----------------------------------------------------------------------------- reputation
 
 
-def half_life(conn: Session) -> int:
+def half_life(conn: Session | Connection) -> int:
     """The half-life in force at the index's head (the constructor's default until an event says)."""
     latest = conn.execute(
         select(RawEvent.args)

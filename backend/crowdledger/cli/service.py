@@ -123,7 +123,11 @@ def _app(settings: Settings) -> Any:
     from crowdledger.store.db import make_engine, migrate
 
     migrate(make_engine(settings.database_url))
-    return create_app(make_engine(settings.database_url, read_only=True), settings.page_cache_seconds)
+    return create_app(
+        make_engine(settings.database_url, read_only=True),
+        settings.page_cache_seconds,
+        settings.page_cache_bytes,
+    )
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
