@@ -23,10 +23,12 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy.orm import Session
 
 from crowdledger.api.reader import Reader
+from crowdledger.ranking import upper_bound
 from crowdledger.reputation import (
     DEFAULT_HALF_LIFE,
     HalfLifeChanged,
@@ -404,18 +406,30 @@ def account_scores(conn: Session, address: str) -> Sequence[ReputationScore]:
     return conn.execute(query).scalars().all()
 
 
-def leaderboard(conn: Session, role: Role, limit: int) -> list[tuple[str, int]]:
-    """The accounts with the highest scores in `role`, faded to the index's time. Scores fade from different
-    moments, so the order is computed on the faded values, not on the stored ones."""
+def leaderboard(conn: Session | Connection, role: Role, limit: int) -> list[tuple[str, int]]:
+    """The accounts with the highest scores in `role`, faded exactly to the index's time, highest first (ties
+    by address). Rows are read in rank_key order, which is the faded order up to crowdledger.ranking's
+    FADE_BOUND; reading stops once no unread row can reach the page (usually after one short read)."""
     at, period = now(conn), half_life(conn)
-    rows = conn.execute(
-        select(ReputationScore.account, ReputationScore.value, ReputationScore.updated_at).where(
-            ReputationScore.role == int(role)
-        )
-    ).all()
-    faded = [(account, fade(value, at - updated_at, period)) for account, value, updated_at in rows]
-    faded.sort(key=lambda entry: (-entry[1], entry[0]))
-    return faded[:limit]
+    s = ReputationScore
+    query = (
+        select(s.account, s.value, s.updated_at, s.rank_key)
+        .where(s.role == int(role))
+        .order_by(s.rank_key.desc(), s.account.desc())
+    )
+    entries: list[tuple[str, int]] = []
+    batch, after = limit + 16, None
+    while True:
+        page = query if after is None else query.where(tuple_(s.rank_key, s.account) < after)
+        rows = conn.execute(page.limit(batch)).all()
+        entries += [(r.account, fade(r.value, max(0, at - r.updated_at), period)) for r in rows]
+        entries.sort(key=lambda entry: (-entry[1], entry[0]))
+        del entries[limit:]
+        if len(rows) < batch:
+            return entries  # every score was read
+        if len(entries) == limit and entries[-1][1] > upper_bound(rows[-1].rank_key, at, period):
+            return entries  # nothing unread can reach the page, not even to tie with its last entry
+        after, batch = (rows[-1].rank_key, rows[-1].account), batch * 2
 
 
 def ratings_received(conn: Session, address: str) -> Sequence[Rating]:

@@ -7,7 +7,7 @@ rebuilds the derived ones. Addresses are stored lower-case; amounts in their tok
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from crowdledger.store.types import Int256, Uint256
@@ -170,7 +170,10 @@ class ReputationScore(Base):
     value: Mapped[int] = mapped_column(Int256)
     updated_at: Mapped[int] = mapped_column(BigInteger)
     changes: Mapped[int] = mapped_column(Integer)
-    __table_args__ = (Index("ix_reputation_scores_role", "role", "value"),)
+    # crowdledger.ranking.rank_key of (value, updated_at) under the half-life in force: leaderboards read
+    # scores in this order, so a page costs an index range, not a pass over every score
+    rank_key: Mapped[float] = mapped_column(Float)
+    __table_args__ = (Index("ix_reputation_scores_rank", "role", "rank_key", "account"),)
 
 
 class Rating(Base):
