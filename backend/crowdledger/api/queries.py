@@ -250,11 +250,11 @@ def _listing(shape: _Shape, summaries: bool) -> Select[Any]:
     if shape.sort is CampaignSort.ending_soon:
         query = query.where(Campaign.deadline > at)
     if shape.after:
+        # A row comparison, not "column < value OR (column = value AND id < row_id)": PostgreSQL starts an
+        # index scan on (column, id) at a row value, but runs an OR as a filter from the top of the index.
         value, row_id = bindparam("after_value", type_=column.type), bindparam("after_id", type_=BigInteger)
-        if descending:
-            query = query.where(or_(column < value, and_(column == value, Campaign.id < row_id)))
-        else:
-            query = query.where(or_(column > value, and_(column == value, Campaign.id > row_id)))
+        keyset, cursor = tuple_(column, Campaign.id), tuple_(value, row_id)
+        query = query.where(keyset < cursor if descending else keyset > cursor)
     order = (column.desc(), Campaign.id.desc()) if descending else (column.asc(), Campaign.id.asc())
     return query.order_by(*order).limit(bindparam("rows", type_=Integer))
 
