@@ -127,7 +127,7 @@ def fill(base_url: str, schema: str, campaigns: int, pledges: int) -> None:
 
 def run_wrk(url: str, seconds: int, connections: int, script: str) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
         capture_output=True,
         text=True,
         check=True,
@@ -159,7 +159,10 @@ def main() -> None:
         took = time.perf_counter() - started
         print(f"Loaded {args.campaigns:,} campaigns and {args.pledges:,} pledges in {took:.0f} s")
 
-    print(f"\n{args.connections} connections, {args.seconds} s each, {args.workers} API workers\n")
+    print(
+        f"\n{args.connections} connections, {args.seconds} s each, {args.workers} API workers; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n"
+    )
     print(
         "| listing page cache | endpoint | requests/s | p50 ms | p95 ms | p99 ms | /health requests/s "
         "| /health p95 ms | share of /health | p95 / /health's |"

@@ -80,7 +80,7 @@ def exact_board(scores: list[tuple[int, int]], at: int, half_life: int, limit: i
 
 def board(engine: Engine, limit: int) -> list[tuple[str, int]]:
     with engine.connect() as conn:
-        return queries.leaderboard(conn, Role.CREATOR, limit)
+        return queries.leaderboard(conn, Role.CREATOR, limit).entries
 
 
 # Values around the same faded size, which the piecewise-linear fade can reorder relative to an exponential,
@@ -140,7 +140,7 @@ def test_a_page_reads_a_bounded_number_of_rows_not_every_score(engine):
     store_scores(engine, scores, DEFAULT_HALF_LIFE)
     with engine.connect() as conn:
         counting = CountingConnection(conn)
-        page = queries.leaderboard(counting, Role.CREATOR, 20)  # type: ignore[arg-type]
+        page = queries.leaderboard(counting, Role.CREATOR, 20).entries  # type: ignore[arg-type]
     assert page == exact_board(scores, NOW, DEFAULT_HALF_LIFE, 20)
     assert counting.score_rows <= 100, counting.score_rows
 

@@ -392,13 +392,22 @@ def sync_state(conn: Session) -> SyncState | None:
 
 def half_life(conn: Session | Connection) -> int:
     """The half-life in force at the index's head (the constructor's default until an event says)."""
-    latest = conn.execute(
+    return _half_life_of(conn.execute(select(_half_life_change())).scalar())
+
+
+def _half_life_change() -> Any:
+    """The newest HalfLifeChanged's arguments, as a subquery."""
+    return (
         select(RawEvent.args)
         .where(RawEvent.contract == "Reputation", RawEvent.name == "HalfLifeChanged")
         .order_by(RawEvent.block_number.desc(), RawEvent.log_index.desc())
         .limit(1)
-    ).scalar()
-    return int(latest["newHalfLife"]) if latest else DEFAULT_HALF_LIFE
+        .scalar_subquery()
+    )
+
+
+def _half_life_of(change: dict[str, Any] | None) -> int:
+    return int(change["newHalfLife"]) if change else DEFAULT_HALF_LIFE
 
 
 def account_scores(conn: Session, address: str) -> Sequence[ReputationScore]:
@@ -406,29 +415,43 @@ def account_scores(conn: Session, address: str) -> Sequence[ReputationScore]:
     return conn.execute(query).scalars().all()
 
 
-def leaderboard(conn: Session | Connection, role: Role, limit: int) -> list[tuple[str, int]]:
-    """The accounts with the highest scores in `role`, faded exactly to the index's time, highest first (ties
-    by address). Rows are read in rank_key order, which is the faded order up to crowdledger.ranking's
-    FADE_BOUND; reading stops once no unread row can reach the page (usually after one short read)."""
-    at, period = now(conn), half_life(conn)
+@dataclass(frozen=True)
+class Leaderboard:
+    entries: list[tuple[str, int]]  # (account, score faded to chain_time), highest first, ties by address
+    chain_time: int
+    half_life: int
+
+
+def leaderboard(conn: Session | Connection, role: Role, limit: int) -> Leaderboard:
+    """The accounts with the highest scores in `role`, faded exactly to the index's time. Rows are read in
+    rank_key order, which is the faded order up to crowdledger.ranking's FADE_BOUND; reading stops once no
+    unread row can reach the page (usually after one short read). The first read also brings the clock and
+    the half-life: a page is usually one round trip, faded to the moment its rows were read at."""
     s = ReputationScore
     query = (
         select(s.account, s.value, s.updated_at, s.rank_key)
         .where(s.role == int(role))
         .order_by(s.rank_key.desc(), s.account.desc())
     )
+    first = query.add_columns(clock().label("at"), _half_life_change().label("half_life_change"))
     entries: list[tuple[str, int]] = []
     batch, after = limit + 16, None
     while True:
-        page = query if after is None else query.where(tuple_(s.rank_key, s.account) < after)
-        rows = conn.execute(page.limit(batch)).all()
+        if after is None:
+            rows = conn.execute(first.limit(batch)).all()
+            if rows:
+                at, period = rows[0].at, _half_life_of(rows[0].half_life_change)
+            else:
+                at, period = now(conn), half_life(conn)
+        else:
+            rows = conn.execute(query.where(tuple_(s.rank_key, s.account) < after).limit(batch)).all()
         entries += [(r.account, fade(r.value, max(0, at - r.updated_at), period)) for r in rows]
         entries.sort(key=lambda entry: (-entry[1], entry[0]))
         del entries[limit:]
-        if len(rows) < batch:
-            return entries  # every score was read
+        if len(rows) < batch:  # every score was read
+            return Leaderboard(entries, at, period)
         if len(entries) == limit and entries[-1][1] > upper_bound(rows[-1].rank_key, at, period):
-            return entries  # nothing unread can reach the page, not even to tie with its last entry
+            return Leaderboard(entries, at, period)  # nothing unread can reach the page, nor tie with it
         after, batch = (rows[-1].rank_key, rows[-1].account), batch * 2
 
 

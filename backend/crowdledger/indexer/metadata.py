@@ -59,7 +59,7 @@ MAX_DOCUMENT_BYTES = 64 * 1024
 IPFS_GATEWAY = "https://ipfs.io/ipfs/"
 MAX_RETRY_SECONDS = 6 * 3600.0  # the longest wait between two attempts
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_USER_AGENT = b"CrowdLedger-metadata/1 (+https://github.com/crowdledger)"
+_USER_AGENT = b"CrowdLedger-metadata/1"
 # 64:ff9b::/96 (NAT64) carries an IPv4 address in its last 32 bits, as ::ffff:0:0/96 does.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
@@ -107,6 +107,9 @@ def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
+_RESOLVER = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="metadata-dns")
+
+
 def _resolve(host: str, port: int, timeout: float) -> list[str]:
     """The addresses `host` resolves to, within `timeout` seconds (getaddrinfo itself has no timeout, so it
     runs in a thread that is left behind if it overruns)."""
@@ -118,9 +121,6 @@ def _resolve(host: str, port: int, timeout: float) -> list[str]:
     except OSError as failure:
         raise MetadataUnavailable(f"cannot resolve {host}: {failure}") from None
     return list(dict.fromkeys(str(answer[4][0]) for answer in answers))
-
-
-_RESOLVER = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="metadata-dns")
 
 
 class _Deadline:
