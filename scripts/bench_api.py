@@ -8,8 +8,9 @@ Each listing is loaded right after a load of /health, and compared with that one
 other work the floor moves from minute to minute, and a listing compared with a /health measured minutes
 earlier says more about the neighbours than about the API. Prints one Markdown table row per listing:
 requests per second, p50, p95 and p99 latency, its /health's rate and p95, the share of that rate and the
-ratio of the p95s; then the worst share and ratio against the targets (>= 25 %, <= 1.5x, cache off). The
-data is written straight into the database (COPY): this measures the API, not the indexer.
+ratio of the p95s, and the CPU time per request of the API's processes and their PostgreSQL sessions for
+both (which the neighbours do not move); then the worst of each against the targets (>= 25 %, <= 1.5x,
+cache off). The data is written straight into the database (COPY): this measures the API, not the indexer.
 """
 
 import argparse
@@ -29,8 +30,8 @@ from crowdledger.store.db import make_engine, migrate
 SORTS = ("newest", "ending_soon", "most_funded", "most_backers", "percent_funded")
 WRK_REPORT = """
 done = function(summary, latency, requests)
-  io.write(string.format('{"rps": %f, "p50": %f, "p95": %f, "p99": %f, "errors": %d}\\n',
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+  io.write(string.format('{"requests": %d, "rps": %f, "p50": %f, "p95": %f, "p99": %f, "errors": %d}\\n',
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
     latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
 end
@@ -125,6 +126,38 @@ def fill(base_url: str, schema: str, campaigns: int, pledges: int) -> None:
         cur.execute("ANALYZE")
 
 
+APPLICATION = "crowdledger-bench-api"  # how the API's PostgreSQL sessions are told from anyone else's
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server: int, postgres_url: str) -> float:
+    """CPU time used so far by the server's processes and by the PostgreSQL sessions they opened: unlike a
+    rate, it does not move with whatever else the machine runs."""
+    pids = {server}
+    for stat in os.listdir("/proc"):
+        if stat.isdigit():
+            try:
+                fields = open(f"/proc/{stat}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == server:
+                pids.add(int(stat))
+    with psycopg.connect(postgres_url, autocommit=True) as pg:
+        sessions = pg.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND pid <> pg_backend_pid()",
+            (APPLICATION,),
+        )
+        pids.update(pid for (pid,) in sessions)
+    used = 0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:  # gone (a session closed)
+            continue
+        used += int(fields[11]) + int(fields[12])
+    return used / TICK
+
+
 def run_wrk(url: str, seconds: int, connections: int, script: str) -> dict[str, float]:
     out = subprocess.run(
         ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
@@ -150,7 +183,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     base_url = os.environ["CROWDLEDGER_BENCH_POSTGRES_URL"]
-    url = in_schema(base_url, args.schema)
+    url = in_schema(base_url, args.schema) + f"&application_name={APPLICATION}"
     if args.reuse and loaded(url, args.campaigns, args.pledges):
         print(f"Reusing {args.campaigns:,} campaigns and {args.pledges:,} pledges in schema {args.schema}")
     else:
@@ -165,17 +198,19 @@ def main() -> None:
     )
     print(
         "| listing page cache | endpoint | requests/s | p50 ms | p95 ms | p99 ms | /health requests/s "
-        "| /health p95 ms | share of /health | p95 / /health's |"
+        "| /health p95 ms | share of /health | p95 / /health's | CPU ms/request | /health's | CPU share |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for cache_seconds in args.cache.split(","):
         results = serve_and_load(url, args, cache_seconds.strip())
         if cache_seconds.strip() in ("0", "0.0"):
             share = min(r["rps"] / h["rps"] for r, h in results)
             ratio = max(r["p95"] / h["p95"] for r, h in results)
+            cpu = min(h["cpu_ms"] / r["cpu_ms"] for r, h in results)
             print(
                 f"\nUncached, worst of {len(results)} listings: {share:.0%} of /health's rate "
-                f"(target >= 25%), p95 {ratio:.2f}x /health's (target <= 1.5x)"
+                f"(target >= 25%), p95 {ratio:.2f}x /health's (target <= 1.5x); CPU per request (API "
+                f"and its PostgreSQL sessions) {cpu:.0%} of the listing's is /health's"
             )
 
 
@@ -213,14 +248,19 @@ def serve_and_load(
         paths.append("/campaigns?state=Funding&sort=most_funded")
         for path in paths:
             assert httpx.get(base + path).status_code == 200, path
+            used = cpu_seconds(server.pid, url)
             h = run_wrk(base + "/health", args.seconds, args.connections, script.name)
+            between = cpu_seconds(server.pid, url)
             r = run_wrk(base + path, args.seconds, args.connections, script.name)
+            h["cpu_ms"] = (between - used) * 1000 / h["requests"]
+            r["cpu_ms"] = (cpu_seconds(server.pid, url) - between) * 1000 / r["requests"]
             results.append((r, h))
             errors = f" ({r['errors'] + h['errors']} errors)" if r["errors"] + h["errors"] else ""
             share, ratio = r["rps"] / h["rps"], r["p95"] / h["p95"]
             print(
                 f"| {label} | `{path}` | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
-                f"| {h['rps']:,.0f} | {h['p95']:.1f} | {share:.0%} | {ratio:.2f} |" + errors,
+                f"| {h['rps']:,.0f} | {h['p95']:.1f} | {share:.0%} | {ratio:.2f} "
+                f"| {r['cpu_ms']:.2f} | {h['cpu_ms']:.2f} | {h['cpu_ms'] / r['cpu_ms']:.0%} |" + errors,
                 flush=True,
             )
     finally:

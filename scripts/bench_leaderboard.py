@@ -102,8 +102,9 @@ def exact(rows: list[dict[str, object]], limit: int) -> list[tuple[str, int]]:
     return sorted(faded, key=lambda entry: (-entry[1], entry[0]))[:limit]
 
 
-def served(url: str, port: int, seconds: int) -> dict[str, float]:
-    """wrk's figures for GET /leaderboards/creator, one connection, from `crowdledger serve` on `url`."""
+def served(url: str, port: int, seconds: int) -> tuple[dict[str, float], dict[str, float]]:
+    """wrk's figures for GET /leaderboards/creator, one connection, from `crowdledger serve` on `url`, and for
+    /health just before it (the floor of the same server on the same machine at that moment)."""
     env = {**os.environ, "CROWDLEDGER_DATABASE_URL": url, "CROWDLEDGER_API_PORT": str(port)}
     server = subprocess.Popen(
         [sys.executable, "-m", "crowdledger.cli", "serve"],
@@ -122,7 +123,8 @@ def served(url: str, port: int, seconds: int) -> dict[str, float]:
             time.sleep(0.1)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_REPORT)
-        return run_wrk(base + "/leaderboards/creator", seconds, 1, script.name)
+        health = run_wrk(base + "/health", seconds, 1, script.name)
+        return run_wrk(base + "/leaderboards/creator", seconds, 1, script.name), health
     finally:
         server.terminate()
         server.wait()
@@ -133,7 +135,7 @@ def bench(store: str, url: str, rows: list[dict[str, object]], args: argparse.Na
     started = time.perf_counter()
     fill(engine, rows, url if store == "PostgreSQL" else None)
     loaded = time.perf_counter() - started
-    http = served(url, args.port, args.seconds)
+    http, health = served(url, args.port, args.seconds)
     with engine.connect() as conn:
         query = timed(lambda: queries.leaderboard(conn, Role.CREATOR, 20), args.requests)
         page = queries.leaderboard(conn, Role.CREATOR, 100).entries
@@ -141,6 +143,7 @@ def bench(store: str, url: str, rows: list[dict[str, object]], args: argparse.Na
     engine.dispose()
     print(
         f"| {store} | {len(rows):,} | {http['p50']:.1f} / {http['p95']:.1f} / {http['p99']:.1f} "
+        f"| {health['p50']:.1f} / {health['p95']:.1f} / {health['p99']:.1f} "
         f"| {query[0]:.2f} / {query[1]:.2f} / {query[2]:.2f} | {query[3]:.2f} | {verdict} | {loaded:.0f} s |",
         flush=True,
     )
@@ -157,10 +160,10 @@ def main() -> None:
     base = os.environ.get("CROWDLEDGER_BENCH_POSTGRES_URL")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print(
-        "| store | scores | GET /leaderboards/creator ms p50 / p95 / p99 "
+        "| store | scores | GET /leaderboards/creator ms p50 / p95 / p99 | /health ms p50 / p95 / p99 "
         "| query ms p50 / p95 / max | query CPU ms | top 100 | load |"
     )
-    print("|---|---:|---:|---:|---:|---|---:|")
+    print("|---|---:|---:|---:|---:|---:|---|---:|")
     for size in (int(s) for s in args.scores.split(",")):
         rows = scores(size)
         with tempfile.TemporaryDirectory() as folder:
