@@ -2,6 +2,7 @@
 how it is spelled), it stays bounded in entries and in bytes, and no campaign's metadata can make a page
 large. The API tests run on both stores, with campaign rows written straight into the index."""
 
+import asyncio
 import time
 
 import pytest
@@ -47,6 +48,45 @@ def test_a_page_replaced_under_the_same_key_is_counted_once():
     for _ in range(100):
         cache.put("same", bytes(10_000))
     assert cache.bytes < 11_000
+
+
+def made_concurrently(cache: PageCache, requests: int) -> tuple[list[bytes], int]:
+    """`requests` requests missing the same page at once: what each got, and how many times it was made."""
+    made = [0]
+
+    async def make() -> bytes:
+        made[0] += 1
+        await asyncio.sleep(0.05)  # the query's round trip, during which the others arrive
+        return b"page"
+
+    async def together() -> list[bytes]:
+        return await asyncio.gather(*(cache.page("key", make) for _ in range(requests)))
+
+    return asyncio.run(together()), made[0]
+
+
+def test_requests_missing_the_same_page_at_once_wait_for_one_query():
+    bodies, made = made_concurrently(PageCache(seconds=1.0), 25)
+    assert bodies == [b"page"] * 25 and made == 1
+
+
+def test_with_the_cache_off_every_request_runs_its_own_query():
+    bodies, made = made_concurrently(PageCache(seconds=0), 25)
+    assert bodies == [b"page"] * 25 and made == 25
+
+
+def test_a_failed_page_is_not_kept_and_the_next_request_tries_again():
+    cache = PageCache(seconds=60)
+
+    async def fail() -> bytes:
+        raise RuntimeError("the database went away")
+
+    async def works() -> bytes:
+        return b"page"
+
+    with pytest.raises(RuntimeError):
+        asyncio.run(cache.page("key", fail))
+    assert asyncio.run(cache.page("key", works)) == b"page"
 
 
 # ----------------------------------------------------------------------------- through the API

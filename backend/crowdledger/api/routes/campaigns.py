@@ -38,14 +38,13 @@ async def list_campaigns(
     after = queries.decode_cursor(cursor, sort) if cursor is not None else None
     # The cache key is what the query depends on, after validation: no spelling of the request makes a miss.
     key = (where, sort, limit, after)
-    cache = request.app.state.page_cache
-    body = cache.get(key)
-    if body is None:
-        reader = request.app.state.reader
+    reader = request.app.state.reader
+
+    async def page() -> bytes:
         rows, next_cursor, at = await queries.campaign_summaries(reader, where, sort, limit, after)
-        body = campaign_page_json(rows, next_cursor, at)
-        cache.put(key, body)
-    return Response(body, media_type="application/json")
+        return campaign_page_json(rows, next_cursor, at)
+
+    return Response(await request.app.state.page_cache.page(key, page), media_type="application/json")
 
 
 @router.get("/campaigns/{campaign_id}", response_model=schemas.CampaignDetail)
