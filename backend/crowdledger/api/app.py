@@ -3,6 +3,7 @@
 Routes are thin: they validate, call one query function (crowdledger.api.queries) and return a response model
 (crowdledger.api.convert turns rows into them)."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +38,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # What exists once the app is built lives as long as the process; left to the collector, every full
+        # collection walks it all again, and those walks were the slowest requests' wait (/health's p95 under
+        # load 100-300 ms with them, about 20 ms without). Frozen, collections walk only what requests make.
+        gc.collect()
+        gc.freeze()
         yield
         await reader.close()
 
