@@ -41,6 +41,12 @@ class Settings:
     # ...or when the indexer has not shown a sign of life (a heartbeat) for this long.
     stall_seconds: float = 120.0
     indexer_restarts: int = 5  # under `run`: restarts of a crashed indexer thread before the process exits
+    page_cache_bytes: int = 32 * 1024 * 1024  # per API process, bodies counted
+    metadata_allow_private: bool = False  # fetch metadata from private/loopback addresses (local development)
+    metadata_deadline: float = 10.0  # seconds per metadata fetch, everything included
+    metadata_attempts: int = 8  # before a metadata document is called unreachable
+    metadata_retry_seconds: float = 30.0  # the first retry's wait; it doubles after each failure
+    metadata_workers: int = 4  # fetches at once
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -51,7 +57,7 @@ class Settings:
                 continue
             kind = type(getattr(cls, f.name))
             try:
-                values[f.name] = kind(raw)
+                values[f.name] = _boolean(raw) if kind is bool else kind(raw)
             except ValueError:
                 raise ConfigError(
                     f"{PREFIX}{f.name.upper()}={raw!r} is not a valid {kind.__name__}"
@@ -100,4 +106,18 @@ _RULES: list[tuple[str, Callable[..., bool], str]] = [
     ("ready_max_blocks_behind", lambda v: v >= 0, "must be 0 or more blocks"),
     ("stall_seconds", _finite(0, above=True), "must be a number of seconds above 0"),
     ("indexer_restarts", lambda v: v >= 0, "must be 0 or more"),
+    ("page_cache_bytes", lambda v: v >= 1, "must be at least 1 byte"),
+    ("metadata_deadline", _finite(0, above=True), "must be a number of seconds above 0"),
+    ("metadata_attempts", lambda v: v >= 1, "must be at least 1"),
+    ("metadata_retry_seconds", _finite(0, above=True), "must be a number of seconds above 0"),
+    ("metadata_workers", lambda v: v >= 1, "must be at least 1"),
 ]
+
+
+def _boolean(raw: str) -> bool:
+    words = {"1": True, "true": True, "yes": True, "on": True}
+    words |= {"0": False, "false": False, "no": False, "off": False}
+    try:
+        return words[raw.strip().lower()]
+    except KeyError:
+        raise ValueError(raw) from None

@@ -31,12 +31,14 @@ BOOKKEEPING = {"reorg_journal", "journal_block"}
 
 def dump(engine: Engine) -> dict[str, list[tuple]]:
     """Every row of every table but the cursor's wall-clock fields and the bookkeeping, in a stable order,
-    once the campaign metadata is resolved (as the indexer's command does after each range)."""
+    once the campaign metadata is resolved (as the indexer's command does after each range). Left out too:
+    metadata_documents, what the fetcher learned off chain (it keeps documents of campaigns a reorg removed,
+    on purpose)."""
     resolve_pending(engine)
     tables = {}
     with engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
-            if table.name in BOOKKEEPING:
+            if table.name in BOOKKEEPING or table.name == "metadata_documents":
                 continue
             rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
             if table.name == "sync_state":

@@ -2,19 +2,36 @@
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    case,
+    distinct,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
+from crowdledger.api.reader import Reader
+from crowdledger.indexer.reputation import half_life_periods
+from crowdledger.ranking import upper_bound
 from crowdledger.reputation import (
-    DEFAULT_HALF_LIFE,
     HalfLifeChanged,
-    HalfLifePeriod,
     ReputationEvent,
     Role,
     Score,
@@ -22,6 +39,9 @@ from crowdledger.reputation import (
     score_at,
 )
 from crowdledger.store.models import (
+    MAX_DESCRIPTION,
+    MAX_IMAGE,
+    MAX_TITLE,
     Attestation,
     Attester,
     Campaign,
@@ -60,6 +80,9 @@ class BadCursor(ValueError):
     pass
 
 
+Cursor = tuple[int, int]  # (the sort column's value, the id) of the last row of the previous page
+
+
 # Each sort is a keyset: (column, descending?); ties are broken by the primary key in the same direction, so a
 # cursor (last value, last id) marks a place that rows arriving later cannot shift.
 _SORTS: dict[CampaignSort, tuple[Any, bool]] = {
@@ -75,7 +98,7 @@ def encode_cursor(sort: CampaignSort, value: Any, row_id: int) -> str:
     return base64.urlsafe_b64encode(json.dumps([sort.value, value, row_id]).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: CampaignSort) -> tuple[int, int]:
+def decode_cursor(cursor: str, sort: CampaignSort) -> Cursor:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         name, value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -93,7 +116,7 @@ def decode_cursor(cursor: str, sort: CampaignSort) -> tuple[int, int]:
     return value, row_id
 
 
-def now(conn: Session) -> int:
+def now(conn: Session | Connection) -> int:
     """The index's clock: the time of the newest indexed block (the chain's time, not the server's)."""
     return conn.execute(select(SyncState.indexed_timestamp)).scalar() or 0
 
@@ -101,6 +124,9 @@ def now(conn: Session) -> int:
 def clock() -> ColumnElement[int]:
     """The index's clock as a subquery, so that a listing needs one round trip to the database, not two."""
     return select(func.coalesce(func.max(SyncState.indexed_timestamp), 0)).scalar_subquery()
+
+
+_CLOCK = select(clock())  # the clock on its own, for an empty page
 
 
 def state_of(at: int | ColumnElement[int]) -> ColumnElement[str]:
@@ -138,38 +164,153 @@ class CampaignFilter:
 def list_campaigns(
     conn: Session, where: CampaignFilter, sort: CampaignSort, limit: int, cursor: str | None
 ) -> tuple[Sequence[Any], str | None, int]:
-    """A page of campaigns, the cursor of the next page (None at the end), and the chain time used."""
-    at = clock()
-    column, descending = _SORTS[sort]
-    query = select(Campaign, state_of(at).label("state"), at.label("chain_time"))
-    if where.state is not None:
-        query = query.where(_state_filter(where.state, at))
-    if where.creator is not None:
-        query = query.where(Campaign.creator == where.creator)
-    if where.token is not None:
-        query = query.where(Campaign.token == where.token)
-    if where.text:
-        pattern = "%" + where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(Campaign.title.ilike(pattern, escape="\\"), Campaign.description.ilike(pattern, escape="\\"))
-        )
-    if sort is CampaignSort.ending_soon:
-        query = query.where(Campaign.deadline > at)
-    if cursor is not None:
-        value, row_id = decode_cursor(cursor, sort)
-        if descending:
-            query = query.where(or_(column < value, and_(column == value, Campaign.id < row_id)))
-        else:
-            query = query.where(or_(column > value, and_(column == value, Campaign.id > row_id)))
-    order = (column.desc(), Campaign.id.desc()) if descending else (column.asc(), Campaign.id.asc())
-    rows = conn.execute(query.order_by(*order).limit(limit + 1)).all()
+    """A page of campaigns as whole rows (row.Campaign, row.state), the cursor of the next page (None at the
+    end), and the chain time used."""
+    after = decode_cursor(cursor, sort) if cursor is not None else None
+    query = _listing(_Shape.of(where, sort, after), summaries=False)
+    rows = conn.execute(query, _listing_values(where, limit, after)).all()
     chain_time = rows[0].chain_time if rows else now(conn)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1].Campaign
-        next_cursor = encode_cursor(sort, getattr(last, column.key), last.id)
+        next_cursor = encode_cursor(sort, getattr(last, _SORTS[sort][0].key), last.id)
     return rows, next_cursor, chain_time
+
+
+async def campaign_summaries(
+    reader: Reader, where: CampaignFilter, sort: CampaignSort, limit: int, after: Cursor | None
+) -> tuple[Sequence[Sequence[Any]], str | None, int]:
+    """The same page as list_campaigns, as plain rows of SUMMARY_FIELDS (metadata cut to its bounds): the
+    listing endpoint's hot path, read through `reader` without building ORM objects."""
+    query = _listing(_Shape.of(where, sort, after), summaries=True)
+    rows = await reader.rows(query, _listing_values(where, limit, after))
+    chain_time = rows[0][_CHAIN_TIME] if rows else (await reader.rows(_CLOCK, {}))[0][0]
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(sort, rows[-1][_SORT_VALUE], rows[-1][0])
+    return rows, next_cursor, chain_time
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a listing statement's SQL depends on; the values go in as bound parameters (_listing_values)."""
+
+    state: CampaignState | None
+    creator: bool
+    token: bool
+    text: bool
+    sort: CampaignSort
+    after: bool
+
+    @classmethod
+    def of(cls, where: CampaignFilter, sort: CampaignSort, after: Cursor | None) -> "_Shape":
+        return cls(
+            where.state,
+            where.creator is not None,
+            where.token is not None,
+            bool(where.text),
+            sort,
+            after is not None,
+        )
+
+
+def _listing_values(where: CampaignFilter, limit: int, after: Cursor | None) -> dict[str, Any]:
+    values: dict[str, Any] = {"creator": where.creator, "token": where.token, "rows": limit + 1}
+    if where.text:
+        escaped = where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values["pattern"] = f"%{escaped}%"
+    if after is not None:
+        values["after_value"], values["after_id"] = after
+    return values
+
+
+@functools.lru_cache(maxsize=512)
+def _listing(shape: _Shape, summaries: bool) -> Select[Any]:
+    """The listing statement for `shape`, built once: building a statement and its cache key cost more than
+    running it. Filtered, then ordered by the sort's keyset from just after the cursor's (value, id)."""
+    at = clock()
+    column, descending = _SORTS[shape.sort]
+    query: Select[Any] = (
+        select(*_summary_columns(at), column.label("sort_value"))
+        if summaries
+        else select(Campaign, state_of(at).label("state"), at.label("chain_time"))
+    )
+    if shape.state is not None:
+        query = query.where(_state_filter(shape.state, at))
+    if shape.creator:
+        query = query.where(Campaign.creator == bindparam("creator"))
+    if shape.token:
+        query = query.where(Campaign.token == bindparam("token"))
+    if shape.text:
+        pattern = bindparam("pattern", type_=Text)
+        query = query.where(
+            or_(Campaign.title.ilike(pattern, escape="\\"), Campaign.description.ilike(pattern, escape="\\"))
+        )
+    if shape.sort is CampaignSort.ending_soon:
+        query = query.where(Campaign.deadline > at)
+    if shape.after:
+        # A row comparison, not "column < value OR (column = value AND id < row_id)": PostgreSQL starts an
+        # index scan on (column, id) at a row value, but runs an OR as a filter from the top of the index.
+        value, row_id = bindparam("after_value", type_=column.type), bindparam("after_id", type_=BigInteger)
+        keyset, cursor = tuple_(column, Campaign.id), tuple_(value, row_id)
+        query = query.where(keyset < cursor if descending else keyset > cursor)
+    order = (column.desc(), Campaign.id.desc()) if descending else (column.asc(), Campaign.id.asc())
+    return query.order_by(*order).limit(bindparam("rows", type_=Integer))
+
+
+# The columns of campaign_summaries' rows, in order (crowdledger.api.convert.campaign_page_json reads so).
+SUMMARY_FIELDS = (
+    "id",
+    "state",
+    "creator",
+    "token",
+    "goal",
+    "raised",
+    "released",
+    "funded_bps",
+    "backer_count",
+    "starts_at",
+    "deadline",
+    "fee_bps",
+    "launched_at",
+    "metadata_uri",
+    "metadata_hash",
+    "metadata_status",
+    "title",
+    "description",
+    "image",
+    "chain_time",
+    "sort_value",
+)
+_CHAIN_TIME, _SORT_VALUE = SUMMARY_FIELDS.index("chain_time"), SUMMARY_FIELDS.index("sort_value")
+
+
+def _summary_columns(at: ColumnElement[int]) -> list[Any]:
+    c = Campaign
+    return [
+        c.id,
+        state_of(at).label("state"),
+        c.creator,
+        c.token,
+        c.goal,
+        c.raised,
+        c.released,
+        c.funded_bps,
+        c.backer_count,
+        c.starts_at,
+        c.deadline,
+        c.fee_bps,
+        c.launched_at,
+        c.metadata_uri,
+        c.metadata_hash,
+        c.metadata_status,
+        func.substr(c.title, 1, MAX_TITLE).label("title"),
+        func.substr(c.description, 1, MAX_DESCRIPTION).label("description"),
+        func.substr(c.image, 1, MAX_IMAGE).label("image"),
+        at.label("chain_time"),
+    ]
 
 
 def campaign(conn: Session, campaign_id: int) -> Any | None:
@@ -250,19 +391,7 @@ def sync_state(conn: Session) -> SyncState | None:
 # ----------------------------------------------------------------------------- reputation
 
 
-def half_life_periods(conn: Session) -> list[HalfLifePeriod]:
-    """Every half-life period the ledger began, oldest first (at most 16, the contract's bound); the
-    constructor's default from time 0 until an event says."""
-    rows = conn.execute(
-        select(RawEvent.timestamp, RawEvent.args)
-        .where(RawEvent.contract == "Reputation", RawEvent.name == "HalfLifeChanged")
-        .order_by(RawEvent.block_number, RawEvent.log_index)
-    ).all()
-    periods = [HalfLifePeriod(row.timestamp, int(row.args["newHalfLife"])) for row in rows]
-    return periods or [HalfLifePeriod(0, DEFAULT_HALF_LIFE)]
-
-
-def half_life(conn: Session) -> int:
+def half_life(conn: Session | Connection) -> int:
     """The half-life in force at the index's head."""
     return half_life_periods(conn)[-1].half_life
 
@@ -272,20 +401,43 @@ def account_scores(conn: Session, address: str) -> Sequence[ReputationScore]:
     return conn.execute(query).scalars().all()
 
 
-def leaderboard(conn: Session, role: Role, limit: int) -> list[tuple[str, int]]:
-    """The accounts with the highest scores in `role`, faded to the index's time. Scores fade from different
-    moments, so the order is computed on the faded values, not on the stored ones."""
-    at, periods = now(conn), half_life_periods(conn)
-    rows = conn.execute(
-        select(ReputationScore.account, ReputationScore.value, ReputationScore.updated_at).where(
-            ReputationScore.role == int(role)
-        )
-    ).all()
-    faded = [
-        (account, score_at(Score(value, updated_at), at, periods)) for account, value, updated_at in rows
-    ]
-    faded.sort(key=lambda entry: (-entry[1], entry[0]))
-    return faded[:limit]
+@dataclass(frozen=True)
+class Leaderboard:
+    entries: list[tuple[str, int]]  # (account, score faded to chain_time), highest first, ties by address
+    chain_time: int
+    half_life: int  # in force at chain_time
+
+
+def leaderboard(conn: Session | Connection, role: Role, limit: int) -> Leaderboard:
+    """The accounts with the highest scores in `role`, faded exactly to the index's time. Rows are read in
+    rank_key order, which is the faded order up to crowdledger.ranking's FADE_BOUND; reading stops once no
+    unread row can reach the page (usually after one short read). The first read also brings the clock, so
+    a page is faded to the moment its rows were read at."""
+    s = ReputationScore
+    query = (
+        select(s.account, s.value, s.updated_at, s.rank_key)
+        .where(s.role == int(role))
+        .order_by(s.rank_key.desc(), s.account.desc())
+    )
+    first = query.add_columns(clock().label("at"))
+    periods = half_life_periods(conn)
+    entries: list[tuple[str, int]] = []
+    batch, after = limit + 16, None
+    while True:
+        if after is None:
+            rows = conn.execute(first.limit(batch)).all()
+            at = rows[0].at if rows else now(conn)
+        else:
+            rows = conn.execute(query.where(tuple_(s.rank_key, s.account) < after).limit(batch)).all()
+        entries += [(r.account, score_at(Score(r.value, min(r.updated_at, at)), at, periods)) for r in rows]
+        entries.sort(key=lambda entry: (-entry[1], entry[0]))
+        del entries[limit:]
+        if len(rows) < batch:  # every score was read
+            return Leaderboard(entries, at, periods[-1].half_life)
+        if len(entries) == limit and entries[-1][1] > upper_bound(rows[-1].rank_key, at, periods):
+            # nothing unread can reach the page, nor tie with it
+            return Leaderboard(entries, at, periods[-1].half_life)
+        after, batch = (rows[-1].rank_key, rows[-1].account), batch * 2
 
 
 def ratings_received(conn: Session, address: str) -> Sequence[Rating]:

@@ -1,9 +1,11 @@
 """Response models. Amounts are decimal strings in the token's smallest unit: JSON numbers lose precision
 above 2**53, and a wallet needs them exact."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from crowdledger.store.models import MAX_DESCRIPTION, MAX_IMAGE, MAX_TITLE
 
 
 class ErrorBody(BaseModel):
@@ -22,10 +24,12 @@ class ErrorResponse(BaseModel):
 class Metadata(BaseModel):
     uri: str
     hash: str
-    status: str  # pending | verified | mismatch | unreachable; fields are null unless verified
-    title: str | None
-    description: str | None
-    image: str | None
+    # pending (not yet decided, or a retry is due) | verified | mismatch | unreachable | refused (the fetcher
+    # will not read it: scheme, address or size); fields are null unless verified
+    status: str
+    title: Annotated[str, Field(max_length=MAX_TITLE)] | None
+    description: Annotated[str, Field(max_length=MAX_DESCRIPTION)] | None
+    image: Annotated[str, Field(max_length=MAX_IMAGE)] | None
 
 
 class CampaignSummary(BaseModel):

@@ -47,13 +47,32 @@ def _indexer(settings: Settings) -> Any:
     )
 
 
+def _fetch_policy(settings: Settings) -> Any:
+    from crowdledger.indexer.metadata import FetchPolicy
+
+    return FetchPolicy(
+        allow_private=settings.metadata_allow_private,
+        deadline=settings.metadata_deadline,
+        attempts=settings.metadata_attempts,
+        retry_seconds=settings.metadata_retry_seconds,
+    )
+
+
+def _fetcher(settings: Settings, engine: Any) -> Any:
+    from crowdledger.indexer.metadata import MetadataFetcher
+
+    return MetadataFetcher(engine, _fetch_policy(settings), settings.metadata_workers, settings.poll_seconds)
+
+
 def _follow(settings: Settings, follow: bool, stop: threading.Event | None = None) -> None:
     """Index to the head (and with `follow` keep following until `stop`). The node being down, at start-up
-    too, is waited out; a failure that needs a person is raised."""
-    from crowdledger.indexer.metadata import resolve_pending
+    too, is waited out; a failure that needs a person is raised. Metadata is fetched in the fetcher's own
+    threads, so that no document host can slow indexing."""
     from crowdledger.indexer.sync import Progress
 
     indexer = _indexer(settings)
+    fetcher = _fetcher(settings, indexer.engine)
+    fetcher.start()
     try:
         if sys.stderr.isatty() and not follow:
             from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
@@ -69,8 +88,10 @@ def _follow(settings: Settings, follow: bool, stop: threading.Event | None = Non
                 task = bar.add_task("index", total=None, completed=0, events=0)
 
                 def show(p: Progress) -> None:
-                    bar.update(task, completed=p.next_block, total=p.target, advance=0)
+                    # next_block is the first block not yet indexed: the bar shows the last one indexed
+                    bar.update(task, completed=p.next_block - 1, total=p.target, advance=0)
                     bar.update(task, events=bar.tasks[task].fields["events"] + p.events)
+                    fetcher.wake()
 
                 indexer.run(follow=False, poll_seconds=settings.poll_seconds, on_progress=show)
         else:
@@ -80,7 +101,8 @@ def _follow(settings: Settings, follow: bool, stop: threading.Event | None = Non
                 if p.events and time.monotonic() - last_log[0] > 5:
                     last_log[0] = time.monotonic()
                     log.info("indexed to block %d of %d", p.next_block - 1, p.target)
-                resolve_pending(indexer.engine)
+                if p.events:
+                    fetcher.wake()
 
             indexer.run(
                 follow=follow,
@@ -88,8 +110,11 @@ def _follow(settings: Settings, follow: bool, stop: threading.Event | None = Non
                 on_progress=report,
                 should_stop=(stop.is_set if stop else lambda: False),
             )
-        resolve_pending(indexer.engine)
+        fetcher.stop()
+        if not follow:  # what was launched last is fetched before the command returns
+            fetcher.run_once()
     finally:
+        fetcher.stop()
         indexer.engine.dispose()
 
 
@@ -110,8 +135,14 @@ def _app(settings: Settings, migrate: bool = True) -> Any:
     engine = db.make_engine(settings.database_url, read_only=True)
     if not migrate:
         db.require_current(engine)
-    web = WebConfig.load(settings.deployment, settings.rpc_url, settings.public_rpc_url, settings.artifacts)
-    app = create_app(engine, settings.page_cache_seconds, web)
+    web = WebConfig.load(
+        settings.deployment,
+        settings.rpc_url,
+        settings.public_rpc_url,
+        settings.artifacts,
+        _fetch_policy(settings),
+    )
+    app = create_app(engine, settings.page_cache_seconds, settings.page_cache_bytes, web)
     probe = HeadProbe(settings.rpc_url, timeout=min(2.0, settings.rpc_timeout))
     configure(app, Readiness(probe, settings.ready_max_blocks_behind, settings.stall_seconds))
     return app

@@ -2,17 +2,21 @@
 
 Scores are stored as the contract stores them (value as of the last write); the fade to any later time is
 crowdledger.reputation.score_at over the half-life periods, the same integer arithmetic as the contract's,
-applied by the reader. A rating keeps the inputs of its price and the points they give.
+applied by the reader. Beside each score goes its leaderboard key (crowdledger.ranking), from the decay clock
+of every half-life period so far; a period applies from its block forward, so no key ever needs recomputing.
+A rating keeps the inputs of its price and the points they give.
 """
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
 from crowdledger.chain.decode import Event
-from crowdledger.reputation import rating_points
-from crowdledger.store.models import Attestation, Attester, Rating, ReputationScore
+from crowdledger.ranking import rank_key
+from crowdledger.reputation import DEFAULT_HALF_LIFE, HalfLifePeriod, rating_points
+from crowdledger.store.models import Attestation, Attester, Rating, RawEvent, ReputationScore
 from crowdledger.store.rows import Rows
 
 
@@ -20,6 +24,7 @@ def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int])
     events = [e for e in events if e.contract == "Reputation"]
     if not events:
         return
+    periods = half_life_periods(conn) if any(e.name == "ScoreChanged" for e in events) else []
     scores = Rows(ReputationScore.__table__, ("account", "role"))  # type: ignore[arg-type]
     ratings = Rows(Rating.__table__, ("source", "ref", "rater", "subject"))  # type: ignore[arg-type]
     attestations = Rows(Attestation.__table__, ("account",))  # type: ignore[arg-type]
@@ -35,10 +40,22 @@ def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int])
             row = scores.get((a["subject"], a["role"]))
             if row is None:
                 row = scores.add(
-                    {"account": a["subject"], "role": a["role"], "value": 0, "updated_at": 0, "changes": 0}
+                    {
+                        "account": a["subject"],
+                        "role": a["role"],
+                        "value": 0,
+                        "updated_at": 0,
+                        "changes": 0,
+                        "rank_key": 0.0,
+                    }
                 )
             scores.changed(row)
-            row.update(value=a["newScore"], updated_at=at, changes=row["changes"] + 1)
+            row.update(
+                value=a["newScore"],
+                updated_at=at,
+                changes=row["changes"] + 1,
+                rank_key=rank_key(a["newScore"], at, periods),
+            )
         elif e.name == "Rated":
             ratings.add(
                 {
@@ -82,3 +99,17 @@ def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int])
                 attesters.changed(row)
     for rows in (scores, ratings, attestations, attesters):
         rows.flush(conn)
+
+
+def half_life_periods(conn: Connection | Session) -> list[HalfLifePeriod]:
+    """Every half-life period the ledger began, oldest first (at most 16, the contract's bound), from the
+    stored raw events; the constructor's default from time 0 until an event says. (The projection reads
+    them after the range's raw events are stored; periods that begin after a score's write add nothing to
+    its key.)"""
+    rows = conn.execute(
+        select(RawEvent.timestamp, RawEvent.args)
+        .where(RawEvent.contract == "Reputation", RawEvent.name == "HalfLifeChanged")
+        .order_by(RawEvent.block_number, RawEvent.log_index)
+    ).all()
+    periods = [HalfLifePeriod(row.timestamp, int(row.args["newHalfLife"])) for row in rows]
+    return periods or [HalfLifePeriod(0, DEFAULT_HALF_LIFE)]

@@ -10,7 +10,7 @@ would allow.
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Float, Index, Integer, String, Text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -18,6 +18,11 @@ from crowdledger.store.types import Int256, Uint256
 
 Address = String(42)
 Hash = String(66)
+# The most a verified metadata document can show, in characters: the fetcher cuts longer fields, and listings
+# cut them again, so a page of 100 campaigns stays under half a megabyte whatever creators publish.
+MAX_TITLE = 200
+MAX_DESCRIPTION = 2000
+MAX_IMAGE = 2048
 
 
 class Base(DeclarativeBase):
@@ -140,8 +145,8 @@ class Campaign(Base):
     refund_pool: Mapped[int] = mapped_column(Uint256)
     launched_block: Mapped[int] = mapped_column(BigInteger)
     launched_at: Mapped[int] = mapped_column(BigInteger)
-    # From the metadata document, only once its keccak256 matches metadata_hash:
-    metadata_status: Mapped[str] = mapped_column(String(16))  # pending | verified | mismatch | unreachable
+    # From the metadata document, once its keccak256 matches metadata_hash (crowdledger.indexer.metadata):
+    metadata_status: Mapped[str] = mapped_column(String(16))  # pending|verified|mismatch|unreachable|refused
     title: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     image: Mapped[str | None] = mapped_column(Text)
@@ -150,6 +155,7 @@ class Campaign(Base):
         Index("ix_campaigns_raised", "raised", "id"),
         Index("ix_campaigns_backers", "backer_count", "id"),
         Index("ix_campaigns_funded", "funded_bps", "id"),
+        Index("ix_campaigns_metadata_status", "metadata_status", "metadata_hash"),  # the fetcher's work list
     )
 
 
@@ -220,7 +226,10 @@ class ReputationScore(Base):
     value: Mapped[int] = mapped_column(Int256)
     updated_at: Mapped[int] = mapped_column(BigInteger)
     changes: Mapped[int] = mapped_column(Integer)
-    __table_args__ = (Index("ix_reputation_scores_role", "role", "value"),)
+    # crowdledger.ranking.rank_key of (value, updated_at) under the half-life in force: leaderboards read
+    # scores in this order, so a page costs an index range, not a pass over every score
+    rank_key: Mapped[float] = mapped_column(Float)
+    __table_args__ = (Index("ix_reputation_scores_rank", "role", "rank_key", "account"),)
 
 
 class Rating(Base):
@@ -315,6 +324,29 @@ class Place(Base):
     expires_at: Mapped[int | None] = mapped_column(Uint256)  # taken: the work window's end
     deliverable_hash: Mapped[str | None] = mapped_column(Hash)
     review_ends_at: Mapped[int | None] = mapped_column(Uint256)
+
+
+# ----------------------------------------------------------------------------- off-chain: what was fetched
+
+
+class MetadataDocument(Base):
+    """What the metadata fetcher learned about one (URI, hash) pair. Not derived from the chain and not
+    rebuilt on a reorg: a campaign whose document did not change gets its status back from here without a
+    request."""
+
+    __tablename__ = "metadata_documents"
+    hash: Mapped[str] = mapped_column(Hash, primary_key=True)  # the keccak256 committed on chain
+    uri_digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the URI (URIs are long)
+    uri: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # pending (a retry is due) | verified | mismatch | ...
+    title: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    image: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[float | None] = mapped_column()  # wall-clock time of the next try, while pending
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    checked_at: Mapped[float] = mapped_column()  # wall-clock time of the last attempt
+    __table_args__ = (Index("ix_metadata_documents_retry", "status", "next_attempt_at"),)
 
 
 DERIVED_TABLES = [

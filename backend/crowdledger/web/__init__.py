@@ -40,7 +40,7 @@ def install(app: FastAPI, engine: Engine, config: WebConfig, live_seconds: float
     app.state.web = WebState(
         config=config,
         tokens=TokenBook(config.rpc),
-        documents=Documents(),
+        documents=Documents(config.fetch_policy),
         watcher=IndexWatcher(newest_block, interval=live_seconds),
     )
     for resource in (campaigns, tasks, accounts, platform, docs, wallet):

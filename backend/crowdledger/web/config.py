@@ -11,6 +11,7 @@ from typing import Any
 from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import Deployment
 from crowdledger.errors import DeploymentError
+from crowdledger.indexer.metadata import DEFAULT_POLICY, FetchPolicy
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ class WebConfig:
     rpc: Rpc | None = None  # the server's own RPC, for reading token symbols and decimals once
     artifacts: Path = Path("build/contracts")
     token_abi: list[dict[str, Any]] = field(default_factory=list)
+    fetch_policy: FetchPolicy = DEFAULT_POLICY  # for the documents pages read (tier names, task titles)
 
     @property
     def wallet_ready(self) -> bool:
@@ -51,7 +53,14 @@ class WebConfig:
         }
 
     @classmethod
-    def load(cls, deployment_path: Path, rpc_url: str, public_rpc_url: str, artifacts: Path) -> "WebConfig":
+    def load(
+        cls,
+        deployment_path: Path,
+        rpc_url: str,
+        public_rpc_url: str,
+        artifacts: Path,
+        fetch_policy: FetchPolicy = DEFAULT_POLICY,
+    ) -> "WebConfig":
         """The config for a running app; without a deployment record the pages still work, read-only."""
         try:
             deployment: Deployment | None = Deployment.load(deployment_path)
@@ -64,6 +73,7 @@ class WebConfig:
             rpc=Rpc(rpc_url, timeout=3.0, attempts=2),
             artifacts=artifacts,
             token_abi=load_token_abi(artifacts),
+            fetch_policy=fetch_policy,
         )
 
 

@@ -7,13 +7,13 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import httpx
 from eth_utils.crypto import keccak
 
-from crowdledger.indexer.metadata import Unreachable, fetch
+from crowdledger.errors import CrowdLedgerError
+from crowdledger.indexer.metadata import DEFAULT_POLICY, FetchPolicy, fetch
 
 MAX_TEXT = 2_000
 
@@ -52,13 +52,21 @@ def parse(raw: bytes, expected_hash: str) -> Document:
 
 
 class Documents:
-    """A document that could not be fetched is asked for again only after `retry_seconds`, so a dead host
-    costs one page one timeout, not every page every time."""
+    """Documents fetched by the indexer's guarded fetcher (public addresses only unless the policy allows
+    private ones, 64 KiB, one deadline), with at most `timeout` seconds per page. A document that could not
+    be fetched is asked for again only after `retry_seconds`, so a dead host costs one page one timeout, not
+    every page every time."""
 
-    def __init__(self, size: int = 2_048, timeout: float = 2.0, retry_seconds: float = 300.0) -> None:
+    def __init__(
+        self,
+        policy: FetchPolicy = DEFAULT_POLICY,
+        size: int = 2_048,
+        timeout: float = 2.0,
+        retry_seconds: float = 300.0,
+    ) -> None:
         self._cache: OrderedDict[str, tuple[Document, float]] = OrderedDict()  # and when to ask again
         self._size = size
-        self._timeout = timeout
+        self._policy = replace(policy, deadline=min(policy.deadline, timeout))
         self._retry_seconds = retry_seconds
         self._lock = threading.Lock()
 
@@ -69,9 +77,8 @@ class Documents:
         if hit is not None and time.monotonic() < hit[1]:
             return hit[0]
         try:
-            with httpx.Client(timeout=self._timeout, follow_redirects=True) as client:
-                document, expires = parse(fetch(uri, client), expected_hash), math.inf
-        except Unreachable:
+            document, expires = parse(fetch(uri, self._policy), expected_hash), math.inf
+        except CrowdLedgerError:  # refused, unreadable or unavailable: unverified, asked again later
             document, expires = UNVERIFIED, time.monotonic() + self._retry_seconds
         with self._lock:
             self._cache[key] = (document, expires)

@@ -40,14 +40,14 @@ def account(db: Db, address: AddressParam) -> schemas.Account:
 @router.get("/leaderboards/{role}", response_model=schemas.Leaderboard, tags=["reputation"])
 def leaderboard(db: Db, role: RoleName, limit: Limit = 20) -> schemas.Leaderboard:
     """The highest scores in one role, faded to the index's chain time."""
-    entries = queries.leaderboard(db, Role[role.name.upper()], limit)
+    board = queries.leaderboard(db, Role[role.name.upper()], limit)
     return schemas.Leaderboard(
         role=role.value,
-        chain_time=queries.now(db),
-        half_life=queries.half_life(db),
+        chain_time=board.chain_time,
+        half_life=board.half_life,
         entries=[
             schemas.LeaderboardEntry(rank=i + 1, account=account, score=str(score))
-            for i, (account, score) in enumerate(entries)
+            for i, (account, score) in enumerate(board.entries)
         ],
     )
 

@@ -4,11 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from crowdledger.api import queries, schemas
-from crowdledger.api.convert import campaign_summary, milestones_out, pledge_out, tier_out
+from crowdledger.api.convert import campaign_page_json, campaign_summary, milestones_out, pledge_out, tier_out
 from crowdledger.api.deps import ADDRESS, CampaignId, Db, Limit, lower
 from crowdledger.api.queries import CampaignFilter, CampaignSort, CampaignState
 
@@ -36,26 +34,17 @@ async def list_campaigns(
 ) -> Response:
     """Campaigns, filtered and sorted, a page at a time. Pages may be up to a second old: the index
     itself moves on at most once per poll of the chain."""
-    cache = request.app.state.page_cache
-    body = cache.get(request.url.query)
-    if body is None:
-        engine = request.app.state.engine
+    where = CampaignFilter(state, lower(creator), lower(token), q)
+    after = queries.decode_cursor(cursor, sort) if cursor is not None else None
+    # The cache key is what the query depends on, after validation: no spelling of the request makes a miss.
+    key = (where, sort, limit, after)
+    reader = request.app.state.reader
 
-        def page() -> bytes:
-            where = CampaignFilter(state, lower(creator), lower(token), q)
-            with Session(engine) as db:
-                rows, next_cursor, at = queries.list_campaigns(db, where, sort, limit, cursor)
-            items = [campaign_summary(r) for r in rows]
-            # Serialised once here, not validated again on the way out (the response model documents it).
-            return (
-                schemas.CampaignPage.model_construct(items=items, next_cursor=next_cursor, chain_time=at)
-                .model_dump_json()
-                .encode()
-            )
+    async def page() -> bytes:
+        rows, next_cursor, at = await queries.campaign_summaries(reader, where, sort, limit, after)
+        return campaign_page_json(rows, next_cursor, at)
 
-        body = await run_in_threadpool(page)
-        cache.put(request.url.query, body)
-    return Response(body, media_type="application/json")
+    return Response(await request.app.state.page_cache.page(key, page), media_type="application/json")
 
 
 @router.get("/campaigns/{campaign_id}", response_model=schemas.CampaignDetail)
