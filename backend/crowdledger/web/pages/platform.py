@@ -20,7 +20,9 @@ def statistics(request: Request, db: Db) -> HTMLResponse:
 
 @router.get("/leaderboards", response_class=HTMLResponse)
 def leaderboards(request: Request, db: Db) -> HTMLResponse:
-    boards = {role.value: queries.leaderboard(db, Role[role.name.upper()], LEADERS) for role in RoleName}
+    boards = {
+        role.value: queries.leaderboard(db, Role[role.name.upper()], LEADERS).entries for role in RoleName
+    }
     return render(
         request,
         "leaderboards.html",
