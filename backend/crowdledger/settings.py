@@ -16,7 +16,8 @@ PREFIX = "CROWDLEDGER_"
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite:///crowdledger.db"
+    # ./dev up indexes into this file too, so `crowdledger status` and the commands find the same index
+    database_url: str = "sqlite:///.data/index.db"
     rpc_url: str = "http://127.0.0.1:8545"
     deployment: Path = Path("deployments/development.json")
     confirmations: int = 0  # blocks behind the head the indexer stays, for chains that reorganise

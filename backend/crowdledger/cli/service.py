@@ -143,9 +143,13 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 def _status(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from crowdledger.store.db import make_engine, migrate
+    from crowdledger.store.db import make_engine, migrate, sqlite_file
     from crowdledger.store.models import SyncState
 
+    file = sqlite_file(settings.database_url)
+    if file is not None and not file.exists():  # asking must not leave an empty database behind
+        print(f"No index at {file}: run `./dev up` or `crowdledger index` (or set CROWDLEDGER_DATABASE_URL).")
+        return 1
     engine = make_engine(settings.database_url)
     migrate(engine)
     with engine.connect() as conn:

@@ -5,7 +5,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -19,6 +19,8 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
 
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        if file := sqlite_file(url):
+            file.parent.mkdir(parents=True, exist_ok=True)  # the default lives in .data/, made on first use
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -33,6 +35,15 @@ def _engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (sqlite:///relative/path, sqlite:////absolute/path), or None for other URLs
+    and in-memory databases."""
+    if not url.startswith("sqlite"):
+        return None
+    path = make_url(url).database
+    return Path(path) if path and path != ":memory:" else None
 
 
 def alembic_config(engine: Engine) -> Config:
