@@ -6,7 +6,7 @@ the few settings are parsed here by hand, with the same promise: a clear message
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from crowdledger.errors import ConfigError
@@ -28,6 +28,12 @@ class Settings:
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     page_cache_seconds: float = 1.0  # how long a listing page is reused; 0 turns the cache off
+    # the commands that sign: brownie's keystores, the password (prompted for when empty), and where a contest
+    # entry's secret is kept between `enter` and `reveal`
+    keystore_dir: Path = Path("~/.brownie/accounts")
+    account_password: str = field(default="", repr=False)
+    entries_dir: Path = Path("~/.crowdledger/entries")
+    receipt_timeout: float = 120.0  # seconds to wait for a sent transaction to be mined
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
