@@ -7,6 +7,7 @@ from typing import Any
 from crowdledger.cli.common import (
     Session,
     address,
+    check_all_but_allowance,
     command,
     open_session,
     positive_int,
@@ -123,6 +124,8 @@ def pledge_call(session: Session, about: About, campaign: int, tier: int, amount
         session.send(Call(crowdfund, "pledge", [campaign, tier, amount], value=amount), about)
     elif permit:
         deadline = session.chain.now() + PERMIT_SECONDS
+        unsigned = [campaign, tier, amount, deadline, 27, b"\0" * 32, b"\0" * 32]
+        check_all_but_allowance(session, Call(crowdfund, "pledgeWithPermit", unsigned), about)
         v, r, s = sign_permit(
             session.chain, session.account(), about.token, crowdfund.address, amount, deadline
         )
@@ -154,9 +157,8 @@ def _change_tier(settings: Settings, args: argparse.Namespace) -> int:
     if args.add is not None:
         amount = about.token.parse(args.add, "--add")
     else:
-        price = (
-            session.chain.read(session.crowdfund, "tiers", args.campaign, args.tier)[0] if args.tier else 0
-        )
+        tier = session.chain.read(session.crowdfund, "tiers", args.campaign, args.tier) if args.tier else None
+        price = tier["price"] if tier else 0
         amount = max(price - pledged, 1)
         print(f"Adding {about.token.format(amount)} to the pledge to move it to tier {args.tier}")
     pledge_call(session, about, args.campaign, args.tier, amount, args.permit)

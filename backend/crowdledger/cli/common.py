@@ -12,13 +12,13 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.address import is_address, to_checksum_address
 from web3.contract import Contract
 
-from crowdledger.errors import ConfigError
+from crowdledger.errors import InsufficientFunds
 from crowdledger.settings import Settings
 from crowdledger.wallet.chain import Chain, resolve
 from crowdledger.wallet.describe import describe
 from crowdledger.wallet.explain import About
 from crowdledger.wallet.keystore import Keystore
-from crowdledger.wallet.send import Call, Sent, send, simulate
+from crowdledger.wallet.send import Call, Sent, WouldRevert, send, simulate
 from crowdledger.wallet.units import ETH
 
 Handler = Callable[[Settings, argparse.Namespace], int]
@@ -141,7 +141,7 @@ class Session:
                 f"(at most {ETH.format(quote.max_gas_cost)}); nothing was sent (--dry-run)"
             )
             return None
-        sent = send(self.chain, self.account(), call, about, self.settings.receipt_timeout)
+        sent = send(self.chain, self.sender, self.account, call, about, self.settings.receipt_timeout)
         for event in sent.events:
             if event.name != "ScoreChanged":  # a ledger detail; `show account` has the scores
                 print(describe(event, about))
@@ -167,18 +167,10 @@ def recipient(session: Session, to: str | None) -> str:
     return to or session.sender
 
 
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ConfigError(message)
-
-
 def send_paying_token(session: Session, call: Call, about: About, amount: int, spender: str) -> Sent | None:
     """Send a call that takes `amount` of the about-token from the sender (a token pledge, a task's escrow):
     check it first, letting only a missing allowance pass; approve exactly `amount`; then send it. Nothing is
     approved when the call would fail for any other reason."""
-    from crowdledger.errors import InsufficientFunds
-    from crowdledger.wallet.send import WouldRevert
-
     token, chain = about.token, session.chain
     if token.is_eth:
         return session.send(call, about)
@@ -191,17 +183,23 @@ def send_paying_token(session: Session, call: Call, about: About, amount: int, s
     erc20 = chain.erc20(token.address)
     if int(chain.read(erc20, "allowance", session.sender, spender)) >= amount:
         return session.send(call, about)
-    try:
-        simulate(chain, session.sender, call, about)
-    except WouldRevert as refused:
-        if refused.revert is None or refused.revert.name not in _ALLOWANCE_ERRORS:
-            raise
+    check_all_but_allowance(session, call, about)
     print(f"Approving {spender} to take {token.format(amount)} (the {token.symbol} token asks first)")
     session.send(Call(erc20, "approve", [spender, amount]), about)
     if session.dry_run:
         print(f"Then {call.function} would follow; it was checked up to the missing approval")
         return None
     return session.send(call, about)
+
+
+def check_all_but_allowance(session: Session, call: Call, about: About) -> None:
+    """Simulate a call that takes a token: every refusal but a missing allowance (which the approval or the
+    permit about to be made will give) is raised, so nothing is approved or signed for a doomed call."""
+    try:
+        simulate(session.chain, session.sender, call, about)
+    except WouldRevert as refused:
+        if refused.revert is None or refused.revert.name not in _ALLOWANCE_ERRORS:
+            raise
 
 
 _ALLOWANCE_ERRORS = ("ERC20InsufficientAllowance", "SafeERC20FailedOperation")

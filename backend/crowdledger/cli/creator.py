@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from crowdledger.cli.common import command, open_session, positive_int, recipient, signer_options
+from crowdledger.cli.common import address, command, open_session, positive_int, recipient, signer_options
 from crowdledger.errors import TransactionFailed
 from crowdledger.settings import Settings
 from crowdledger.wallet import specs
@@ -83,7 +83,7 @@ def register(commands: Any) -> None:
         ],
     )
     claim.add_argument("campaign", metavar="CAMPAIGN", type=positive_int)
-    claim.add_argument("--to", help="send it to this address instead of yours")
+    claim.add_argument("--to", type=address, help="send it to this address instead of yours")
     signer_options(claim)
 
 

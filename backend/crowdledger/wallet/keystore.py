@@ -9,6 +9,7 @@ import getpass
 import json
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,10 @@ class Keystore:
 
 
 def _prompt(question: str) -> str:
+    if not sys.stdin.isatty():
+        raise KeystoreError(
+            "a password is needed and there is no terminal to ask on: set CROWDLEDGER_ACCOUNT_PASSWORD"
+        )
     try:
         return getpass.getpass(question)
     except EOFError:

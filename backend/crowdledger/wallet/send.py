@@ -4,6 +4,7 @@ keystore's key, sent, and waited for; what it did is read back from its events.
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,9 +98,20 @@ def simulate(chain: Chain, sender: str, call: Call, about: About) -> Quote:
     return quote
 
 
-def send(chain: Chain, account: LocalAccount, call: Call, about: About, timeout: float = 120.0) -> Sent:
-    """Simulate, sign, send and wait; the receipt's events decoded with the deployment's ABIs."""
-    quote = simulate(chain, account.address, call, about)
+def send(
+    chain: Chain,
+    sender: str,
+    unlock: Callable[[], LocalAccount],
+    call: Call,
+    about: About,
+    timeout: float = 120.0,
+) -> Sent:
+    """Simulate, then unlock the key (so a refusal never asks for a password), sign, send and wait; the
+    receipt's events decoded with the deployment's ABIs."""
+    quote = simulate(chain, sender, call, about)
+    account = unlock()
+    if account.address != sender:
+        raise Refused(f"the keystore holds {account.address}, not {sender}; the file is corrupt")
     data = _encode(chain, call)
     transaction: dict[str, Any] = {
         "type": 2,
