@@ -273,3 +273,27 @@ def post_contest(
     )
     world.transact(bounty, "postContest", params, reward, sender="creator", value=reward)
     return int(bounty.functions.taskCount().call())
+
+
+def enter_directly(world: World, task: int, worker: str, deliverable: bytes = b"\x05" * 32) -> bytes:
+    """A contest entry committed without the command line; returns the salt to reveal it with."""
+    from crowdledger.wallet.entries import commitment_of
+
+    salt = bytes([len(worker)]) * 32
+    commitment = commitment_of(deliverable, world.addresses[worker], salt)
+    world.transact(world.contracts["Bounty"], "submit", task, commitment, [], sender=worker)
+    return salt
+
+
+def reveal_directly(
+    world: World, task: int, worker: str, salt: bytes, deliverable: bytes = b"\x05" * 32
+) -> None:
+    world.transact(
+        world.contracts["Bounty"], "reveal", task, deliverable, f"ipfs://{worker}", salt, sender=worker
+    )
+
+
+def pledge_directly(world: World, campaign: int, amount: int, backer: str = "backer", tier: int = 0) -> None:
+    world.transact(
+        world.contracts["Crowdfund"], "pledge", campaign, tier, amount, sender=backer, value=amount
+    )

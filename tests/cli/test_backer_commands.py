@@ -3,7 +3,7 @@ refund, vote, record a failure; and each refusal as one line with nothing sent."
 
 import pytest
 
-from tests.cli.conftest import DAY, WAD, launch
+from tests.cli.conftest import DAY, WAD, launch, pledge_directly
 
 TIER_PRICE = WAD // 2
 
@@ -54,7 +54,7 @@ def test_a_permit_for_an_eth_campaign_is_refused(world, campaign):
 
 
 def test_change_tier_tops_the_pledge_up_to_the_new_tiers_price(world, campaign):
-    world.ok("pledge", campaign, "0.5", "--tier", 1, "--account", "backer")
+    pledge_directly(world, campaign, WAD // 2, tier=1)
     out = world.ok("change-tier", campaign, 2, "--account", "backer")
     assert "Adding 0.5 ETH to the pledge to move it to tier 2" in out
     assert pledge_of(world, campaign, "backer") == (WAD, 2)
@@ -65,7 +65,7 @@ def test_change_tier_without_a_pledge_says_to_pledge(world, campaign):
 
 
 def test_unpledge_sends_the_whole_pledge_to_the_named_recipient(world, campaign):
-    world.ok("pledge", campaign, "1", "--account", "backer")
+    pledge_directly(world, campaign, WAD)
     before = world.balance("reviewer")
     out = world.ok("unpledge", campaign, "--to", world.addresses["reviewer"], "--account", "backer")
     assert f"Unpledged 1 ETH from campaign {campaign} to {world.addresses['reviewer']}" in out
@@ -74,7 +74,7 @@ def test_unpledge_sends_the_whole_pledge_to_the_named_recipient(world, campaign)
 
 
 def test_refund_after_a_failed_campaign_goes_to_the_named_recipient(world, campaign):
-    world.ok("pledge", campaign, "0.5", "--account", "backer")
+    pledge_directly(world, campaign, WAD // 2)
     world.travel(11 * DAY)  # the goal of 2 ETH was missed
     before = world.balance("reviewer")
     out = world.ok("refund", campaign, "--to", world.addresses["reviewer"], "--account", "backer")
@@ -94,7 +94,7 @@ def test_record_failure_records_a_failed_campaign_once(world, campaign):
 
 def test_vote_counts_the_backers_pledge_on_the_open_milestone(world):
     staged = launch(world, goal=WAD, milestones=(5000, 5000))
-    world.ok("pledge", staged, "1", "--account", "backer")
+    pledge_directly(world, staged, WAD)
     world.travel(11 * DAY)
     crowdfund = world.contracts["Crowdfund"]
     world.transact(crowdfund, "openVote", staged, sender="creator")

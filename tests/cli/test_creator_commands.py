@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.cli.conftest import DAY, ROOT, WAD, launch
+from tests.cli.conftest import DAY, ROOT, WAD, launch, pledge_directly
 
 
 @pytest.fixture
@@ -89,17 +89,23 @@ def test_only_the_creator_may_add_a_tier(world):
 
 def test_cancel_lets_backers_refund(world):
     campaign = launch(world)
-    world.ok("pledge", campaign, "0.3", "--account", "backer")
+    pledge_directly(world, campaign, 3 * WAD // 10)
     assert f"Cancelled campaign {campaign}; its backers can refund" in world.ok(
         "cancel", campaign, "--account", "creator"
     )
-    assert "Refunded 0.3 ETH" in world.ok("refund", campaign, "--account", "backer")
+    crowdfund = world.contracts["Crowdfund"]
+    assert crowdfund.functions.refundable(campaign, world.addresses["backer"]).call() == 3 * WAD // 10
+
+
+def test_claim_before_the_campaign_succeeded_is_refused_with_its_state(world):
+    campaign = launch(world)
+    line = world.refused("claim", campaign, "--account", "creator")
+    assert f"NotClaimable: campaign {campaign} is still funding until " in line
 
 
 def test_claim_pays_the_creator_less_the_fee_and_the_milestones_unlock_by_vote(world):
     campaign = launch(world, goal=WAD, milestones=(4000, 6000))
-    world.ok("pledge", campaign, "2", "--account", "backer")
-    assert "NotClaimable: " in world.refused("claim", campaign, "--account", "creator")
+    pledge_directly(world, campaign, 2 * WAD)
     world.travel(11 * DAY)
     out = world.ok("claim", campaign, "--to", world.addresses["reviewer"], "--account", "creator")
     assert (
@@ -110,7 +116,7 @@ def test_claim_pays_the_creator_less_the_fee_and_the_milestones_unlock_by_vote(w
     assert f"Opened the vote on milestone 1 of campaign {campaign}" in world.ok(
         "open-vote", campaign, "--account", "creator"
     )
-    world.ok("vote", campaign, "approve", "--account", "backer")
+    world.transact(world.contracts["Crowdfund"], "vote", campaign, True, sender="backer")
     assert "VoteStillRunning: the milestone vote of campaign" in world.refused(
         "close-vote", campaign, "--account", "backer"
     )

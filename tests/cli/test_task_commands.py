@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from crowdledger.wallet.merkle import InviteTree
-from tests.cli.conftest import DAY, ROOT, WAD, post_contest
+from tests.cli.conftest import DAY, ROOT, WAD, enter_directly, post_contest, reveal_directly
 
 
 @pytest.fixture
@@ -25,6 +25,16 @@ def micro_task_file(world):
 def micro_task(world, micro_task_file):
     out = world.ok("post", micro_task_file, "--account", "creator")
     return int(out.split("Posted task ")[1].split(",")[0])
+
+
+def submit_directly(world, task, place, worker="worker"):
+    """Take `place` and submit work for it without the command line (both are tested on their own)."""
+    bounty = world.contracts["Bounty"]
+    proof = InviteTree.of([world.addresses["worker"], world.addresses["worker2"]]).proof(
+        world.addresses[worker]
+    )
+    world.transact(bounty, "take", task, place, proof, sender=worker)
+    world.transact(bounty, "submitWork", task, place, b"\x09" * 32, sender=worker)
 
 
 def deliverable(world, name="work.txt", text="the work"):
@@ -66,9 +76,15 @@ def test_an_invited_worker_takes_a_place_with_the_list_and_others_are_refused(wo
     )
 
 
+def test_submitted_work_records_the_deliverables_hash(world, micro_task):
+    world.ok("take", micro_task, 2, "--invites", world.home / "invites.txt", "--account", "worker")
+    out = world.ok("submit-work", micro_task, 2, deliverable(world), "--account", "worker")
+    assert f"Submitted work for place 2 of task {micro_task}; the review ends " in out
+    assert world.contracts["Bounty"].functions.placeOf(micro_task, 2).call()[2] == 2  # Submitted
+
+
 def test_approved_work_pays_the_worker_less_the_fee(world, micro_task):
-    world.ok("take", micro_task, 3, "--invites", world.home / "invites.txt", "--account", "worker")
-    world.ok("submit-work", micro_task, 3, deliverable(world), "--account", "worker")
+    submit_directly(world, micro_task, 3)
     out = world.ok("approve", micro_task, 3, "--account", "creator")
     assert f"Approved place 3 of task {micro_task}: 0.04875 ETH to {world.addresses['worker']}" in out
     before = world.balance("worker2")
@@ -83,8 +99,7 @@ def test_approved_work_pays_the_worker_less_the_fee(world, micro_task):
 
 
 def test_rejected_work_reopens_the_place(world, micro_task):
-    world.ok("take", micro_task, 0, "--invites", world.home / "invites.txt", "--account", "worker")
-    world.ok("submit-work", micro_task, 0, deliverable(world), "--account", "worker")
+    submit_directly(world, micro_task, 0)
     assert "the place is open again" in world.ok("reject", micro_task, 0, "--account", "creator")
     assert "PlaceNotSubmitted: place 0 of task" in world.refused(
         "approve", micro_task, 0, "--account", "creator"
@@ -92,8 +107,7 @@ def test_rejected_work_reopens_the_place(world, micro_task):
 
 
 def test_work_left_unreviewed_is_approved_by_default_after_the_review_period(world, micro_task):
-    world.ok("take", micro_task, 1, "--invites", world.home / "invites.txt", "--account", "worker")
-    world.ok("submit-work", micro_task, 1, deliverable(world), "--account", "worker")
+    submit_directly(world, micro_task, 1)
     assert "ReviewStillRunning: " in world.refused("approve-by-default", micro_task, 1, "--account", "backer")
     world.travel(3 * DAY)
     assert "Approved place 1" in world.ok("approve-by-default", micro_task, 1, "--account", "backer")
@@ -148,18 +162,18 @@ def test_with_a_co_reviewer_the_second_identical_award_executes(world):
 
 def test_an_award_whose_shares_miss_100_percent_is_refused(world):
     contest = post_contest(world)
-    world.ok("enter", contest, deliverable(world), "--uri", "ipfs://e", "--account", "worker")
+    salt = enter_directly(world, contest, "worker")
     world.travel(3 * DAY + 60)
-    world.ok("reveal", contest, "--account", "worker")
+    reveal_directly(world, contest, "worker", salt)
     line = world.refused("award", contest, f"{world.addresses['worker']}=90", "--account", "creator")
     assert "SharesMustSumTo100Percent: the shares add up to 90%" in line
 
 
 def test_a_contest_nobody_awarded_is_split_by_default(world):
     contest = post_contest(world)
-    world.ok("enter", contest, deliverable(world), "--uri", "ipfs://e", "--account", "worker")
+    salt = enter_directly(world, contest, "worker")
     world.travel(3 * DAY + 60)
-    world.ok("reveal", contest, "--account", "worker")
+    reveal_directly(world, contest, "worker", salt)
     world.travel(2 * DAY)
     assert "Split task" in world.ok("split-by-default", contest, "--account", "backer")
     assert "Withdrew 0.975 ETH" in world.ok("withdraw", contest, "--account", "worker")

@@ -14,16 +14,18 @@ is sent. Settings come from CROWDLEDGER_* environment variables (crowdledger/set
 
 exit status: 0 done; 1 refused or failed before anything was sent (bad input, the contract would revert, no
 funds, wrong password, wrong chain, no deployment); 2 bad command line; 3 the chain (RPC) cannot be reached;
-4 a transaction was sent but reverted or was not mined in time (look before retrying); 130 interrupted.
+4 a transaction was sent but reverted or was not mined in time (look before retrying); 70 a bug (its
+traceback is kept in ~/.crowdledger/crash.log); 130 interrupted.
 """
 
 import argparse
 import logging
 import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable
-
-from sqlalchemy.exc import SQLAlchemyError
+from pathlib import Path
 
 from crowdledger.cli import accounts, backer, creator, ratings, service, show, tasks
 from crowdledger.errors import CrowdLedgerError, RetryableError, TransactionFailed
@@ -31,7 +33,14 @@ from crowdledger.settings import Settings
 
 Handler = Callable[[Settings, argparse.Namespace], int]
 
-EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_SENT_BUT_FAILED, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
+EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_SENT_BUT_FAILED, EXIT_BUG, EXIT_INTERRUPTED = (
+    1,
+    2,
+    3,
+    4,
+    70,
+    130,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,12 +68,43 @@ def main(argv: list[str] | None = None) -> int:
     except CrowdLedgerError as failure:
         print(f"crowdledger: {failure}", file=sys.stderr)
         return EXIT_REFUSED
-    except SQLAlchemyError as failure:
-        reason = getattr(failure, "orig", None) or failure
-        print(f"crowdledger: the database failed ({reason}); check CROWDLEDGER_DATABASE_URL", file=sys.stderr)
-        return EXIT_REFUSED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `crowdledger show ... | head` closed the pipe: not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as bug:  # noqa: BLE001 - a bug still gets one line; its traceback goes to a file
+        if _is_database_error(bug):
+            reason = getattr(bug, "orig", None) or bug
+            print(
+                f"crowdledger: the database failed ({reason}); check CROWDLEDGER_DATABASE_URL",
+                file=sys.stderr,
+            )
+            return EXIT_REFUSED
+        crash = _keep_traceback()
+        print(
+            f"crowdledger: unexpected {type(bug).__name__}: {bug}. This is a bug; the details are in "
+            f"{crash}, please report them with the command you ran",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def _is_database_error(failure: Exception) -> bool:
+    """A SQLAlchemy error, found without importing SQLAlchemy: the commands that sign never load it, and
+    importing it would add a second to their start."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(failure, errors.SQLAlchemyError)
+
+
+def _keep_traceback() -> Path:
+    """The current exception's traceback, written to ~/.crowdledger/crash.log (or a temporary file)."""
+    text = f"crowdledger {' '.join(sys.argv[1:])}\n{traceback.format_exc()}"
+    for folder in (Path("~/.crowdledger").expanduser(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "crash.log").write_text(text)
+            return folder / "crash.log"
+        except OSError:
+            continue
+    return Path("(nowhere: no writable folder)")

@@ -5,15 +5,17 @@ import argparse
 from typing import Any
 
 from crowdledger.cli.common import (
+    TO,
     Session,
-    address,
+    arg,
     check_all_but_allowance,
     command,
+    contract_command,
     open_session,
     positive_int,
-    recipient,
     send_paying_token,
     signer_options,
+    to_recipient,
 )
 from crowdledger.errors import ConfigError
 from crowdledger.settings import Settings
@@ -22,6 +24,7 @@ from crowdledger.wallet.permit import sign_permit
 from crowdledger.wallet.send import Call
 
 PERMIT_SECONDS = 3_600  # a permit signed now is good for an hour
+ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # for examples
 
 
 def register(commands: Any) -> None:
@@ -64,53 +67,52 @@ def register(commands: Any) -> None:
     change.add_argument("--permit", action="store_true", help="sign an EIP-2612 permit instead of approving")
     signer_options(change)
 
-    unpledge = command(
+    contract_command(
         commands,
         "unpledge",
         "take your whole pledge back while the campaign is funding",
-        _unpledge,
         [
             "crowdledger unpledge 3 --account alice",
-            "crowdledger unpledge 3 --to 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --account alice",
+            f"crowdledger unpledge 3 --to {ADDRESS} --account alice",
         ],
+        "unpledge",
+        "campaign",
+        (TO,),
+        to_recipient,
         details="Refused in the campaign's last 24 hours when it would drop a campaign that reached its goal "
         "below it.",
     )
-    refund = command(
+    contract_command(
         commands,
         "refund",
         "take your pledge back from a failed or cancelled campaign (your share after a rejected milestone)",
-        _refund,
         [
             "crowdledger refund 2 --account alice",
-            "crowdledger refund 2 --to 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --account alice",
+            f"crowdledger refund 2 --to {ADDRESS} --account alice",
         ],
+        "refund",
+        "campaign",
+        (TO,),
+        to_recipient,
     )
-    for parser in (unpledge, refund):
-        parser.add_argument("campaign", metavar="CAMPAIGN", type=positive_int)
-        parser.add_argument("--to", type=address, help="send the money to this address instead of yours")
-        signer_options(parser)
-
-    vote = command(
+    contract_command(
         commands,
         "vote",
         "approve or reject the milestone under vote, weighted by your pledge",
-        _vote,
         ["crowdledger vote 3 approve --account alice", "crowdledger vote 3 reject --account bob"],
+        "vote",
+        "campaign",
+        (arg("choice", choices=("approve", "reject")),),
+        lambda session, parsed, about: [parsed.campaign, parsed.choice == "approve"],
     )
-    vote.add_argument("campaign", metavar="CAMPAIGN", type=positive_int)
-    vote.add_argument("choice", choices=("approve", "reject"))
-    signer_options(vote)
-
-    failure = command(
+    contract_command(
         commands,
         "record-failure",
         "record a failed campaign against its creator's reputation (anyone may, once)",
-        _record_failure,
         ["crowdledger record-failure 2 --account alice"],
+        "recordFailure",
+        "campaign",
     )
-    failure.add_argument("campaign", metavar="CAMPAIGN", type=positive_int)
-    signer_options(failure)
 
 
 def pledge_call(session: Session, about: About, campaign: int, tier: int, amount: int, permit: bool) -> None:
@@ -162,33 +164,4 @@ def _change_tier(settings: Settings, args: argparse.Namespace) -> int:
         amount = max(price - pledged, 1)
         print(f"Adding {about.token.format(amount)} to the pledge to move it to tier {args.tier}")
     pledge_call(session, about, args.campaign, args.tier, amount, args.permit)
-    return 0
-
-
-def _unpledge(settings: Settings, args: argparse.Namespace) -> int:
-    session = open_session(settings, args)
-    about = session.about_campaign(args.campaign)
-    session.send(Call(session.crowdfund, "unpledge", [args.campaign, recipient(session, args.to)]), about)
-    return 0
-
-
-def _refund(settings: Settings, args: argparse.Namespace) -> int:
-    session = open_session(settings, args)
-    about = session.about_campaign(args.campaign)
-    session.send(Call(session.crowdfund, "refund", [args.campaign, recipient(session, args.to)]), about)
-    return 0
-
-
-def _vote(settings: Settings, args: argparse.Namespace) -> int:
-    session = open_session(settings, args)
-    about = session.about_campaign(args.campaign)
-    session.send(Call(session.crowdfund, "vote", [args.campaign, args.choice == "approve"]), about)
-    return 0
-
-
-def _record_failure(settings: Settings, args: argparse.Namespace) -> int:
-    session = open_session(settings, args)
-    session.send(
-        Call(session.crowdfund, "recordFailure", [args.campaign]), session.about_campaign(args.campaign)
-    )
     return 0

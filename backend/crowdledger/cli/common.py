@@ -10,11 +10,10 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_utils.address import is_address, to_checksum_address
-from web3.contract import Contract
 
 from crowdledger.errors import InsufficientFunds
 from crowdledger.settings import Settings
-from crowdledger.wallet.chain import Chain, resolve
+from crowdledger.wallet.chain import Chain, Contract, resolve
 from crowdledger.wallet.describe import describe
 from crowdledger.wallet.explain import About
 from crowdledger.wallet.keystore import Keystore
@@ -203,3 +202,65 @@ def check_all_but_allowance(session: Session, call: Call, about: About) -> None:
 
 
 _ALLOWANCE_ERRORS = ("ERC20InsufficientAllowance", "SafeERC20FailedOperation")
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An argument of a contract command after the campaign or task id: argparse's flags and options."""
+
+    flags: tuple[str, ...]
+    options: dict[str, Any]
+
+
+def arg(*flags: str, **options: Any) -> Arg:
+    return Arg(flags, options)
+
+
+TO = arg("--to", type=address, help="send it to this address instead of yours")
+Values = Callable[[Session, argparse.Namespace, About], list[Any]]
+
+
+def contract_command(
+    commands: Any,
+    name: str,
+    summary: str,
+    examples: list[str],
+    function: str,
+    about: str,
+    args: tuple[Arg, ...] = (),
+    values: Values | None = None,
+    details: str = "",
+) -> argparse.ArgumentParser:
+    """`crowdledger NAME ID [ARGS]`: one call of `function` on Crowdfund (about="campaign") or Bounty
+    (about="task") about campaign or task ID, signed by --account. The call's arguments are the id and the
+    parsed ARGS in order, or what `values(session, args, about)` builds (an amount in the subject's token, a
+    recipient defaulting to the sender). A new contract function is one such entry."""
+
+    def handler(settings: Settings, parsed: argparse.Namespace) -> int:
+        session = open_session(settings, parsed)
+        subject = getattr(parsed, about)
+        context = session.about_campaign(subject) if about == "campaign" else session.about_task(subject)
+        if values is not None:
+            call_args = values(session, parsed, context)
+        else:
+            call_args = [subject, *(getattr(parsed, _dest(a)) for a in args)]
+        contract = session.crowdfund if about == "campaign" else session.bounty
+        session.send(Call(contract, function, call_args), context)
+        return 0
+
+    parser = command(commands, name, summary, handler, examples, details)
+    parser.add_argument(about, metavar=about.upper(), type=positive_int)
+    for extra in args:
+        parser.add_argument(*extra.flags, **extra.options)
+    signer_options(parser)
+    return parser
+
+
+def _dest(extra: Arg) -> str:
+    return str(extra.options.get("dest", extra.flags[0].lstrip("-").replace("-", "_")))
+
+
+def to_recipient(session: Session, parsed: argparse.Namespace, about: About) -> list[Any]:
+    """(id, --to or the sender): the arguments of refund, unpledge, claim, withdraw and reclaim."""
+    subject = parsed.campaign if "campaign" in parsed else parsed.task
+    return [subject, recipient(session, parsed.to)]

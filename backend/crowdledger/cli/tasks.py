@@ -9,14 +9,17 @@ from typing import Any
 from eth_utils.crypto import keccak
 
 from crowdledger.cli.common import (
+    TO,
     Session,
     address,
+    arg,
     command,
+    contract_command,
     open_session,
     positive_int,
-    recipient,
     send_paying_token,
     signer_options,
+    to_recipient,
 )
 from crowdledger.errors import ConfigError
 from crowdledger.settings import Settings
@@ -79,20 +82,25 @@ def register(commands: Any) -> None:
     take.add_argument("--invites", type=Path, help="the task's invite list (for an invite-only task)")
     signer_options(take)
 
-    work = command(
+    contract_command(
         commands,
         "submit-work",
         "submit the work for a micro-task place you hold: the deliverable's keccak256",
-        _submit_work,
         ["crowdledger submit-work 5 2 translation.pdf --account carol"],
+        "submitWork",
+        "task",
+        (
+            arg("place", metavar="PLACE", type=positive_int),
+            arg(
+                "deliverable",
+                metavar="DELIVERABLE",
+                type=Path,
+                help="the file you deliver (its hash is sent)",
+            ),
+        ),
+        lambda session, parsed, about: [parsed.task, parsed.place, _hash_file(parsed.deliverable)],
         details="Hand the deliverable itself to the requester; the hash on chain proves what you handed in.",
     )
-    work.add_argument("task", metavar="TASK", type=positive_int)
-    work.add_argument("place", metavar="PLACE", type=positive_int)
-    work.add_argument(
-        "deliverable", metavar="DELIVERABLE", type=Path, help="the file you deliver (only its hash is sent)"
-    )
-    signer_options(work)
 
     enter = command(
         commands,
@@ -145,46 +153,40 @@ def register(commands: Any) -> None:
     award.add_argument("winners", nargs="+", metavar="WINNER[=PERCENT]")
     signer_options(award)
 
-    for name, summary, handler in (
+    for name, summary, function in (
         (
             "approve",
             "approve submitted work: its pay goes to the worker (four eyes: both reviewers)",
-            _approve,
+            "approve",
         ),
-        ("reject", "reject submitted work: the place reopens (four eyes: both reviewers)", _reject),
+        ("reject", "reject submitted work: the place reopens (four eyes: both reviewers)", "reject"),
         (
             "approve-by-default",
-            "approve work whose review period ended without a decision (anyone)",
-            _by_default,
+            "approve work whose review ended without a decision (anyone)",
+            "approveByDefault",
         ),
     ):
-        parser = command(commands, name, summary, handler, [f"crowdledger {name} 5 2 --account bob"])
-        parser.add_argument("task", metavar="TASK", type=positive_int)
-        parser.add_argument("place", metavar="PLACE", type=positive_int)
-        signer_options(parser)
-
-    split = command(
+        example = [f"crowdledger {name} 5 2 --account bob"]
+        place = arg("place", metavar="PLACE", type=positive_int)
+        contract_command(commands, name, summary, example, function, "task", (place,))
+    contract_command(
         commands,
         "split-by-default",
         "split a contest nobody awarded equally among its revealed entries (anyone, after the review)",
-        _split,
         ["crowdledger split-by-default 4 --account carol"],
+        "splitByDefault",
+        "task",
     )
-    split.add_argument("task", metavar="TASK", type=positive_int)
-    signer_options(split)
-
-    for name, summary, handler in (
+    for name, summary, function in (
         (
             "withdraw",
             "withdraw what you earned in a task (awards, approved places, a default share)",
-            _withdraw,
+            "withdraw",
         ),
-        ("reclaim", "take back a task's reward that no work can claim any more (requester)", _reclaim),
+        ("reclaim", "take back a task's reward that no work can claim any more (requester)", "reclaim"),
     ):
-        parser = command(commands, name, summary, handler, [f"crowdledger {name} 4 --account carol"])
-        parser.add_argument("task", metavar="TASK", type=positive_int)
-        parser.add_argument("--to", type=address, help="send it to this address instead of yours")
-        signer_options(parser)
+        example = [f"crowdledger {name} 4 --account carol"]
+        contract_command(commands, name, summary, example, function, "task", (TO,), to_recipient)
 
 
 def _post(settings: Settings, args: argparse.Namespace) -> int:
@@ -243,14 +245,6 @@ def _hash_file(path: Path) -> bytes:
         return keccak(path.read_bytes())
     except OSError as bad:
         raise ConfigError(f"cannot read the deliverable {path}: {bad.strerror or bad}") from None
-
-
-def _submit_work(settings: Settings, args: argparse.Namespace) -> int:
-    digest = _hash_file(args.deliverable)
-    session = open_session(settings, args)
-    about = session.about_task(args.task)
-    session.send(Call(session.bounty, "submitWork", [args.task, args.place, digest]), about)
-    return 0
 
 
 def _entry_path(session: Session, task: int) -> Path:
@@ -319,43 +313,4 @@ def _award(settings: Settings, args: argparse.Namespace) -> int:
     session = open_session(settings, args)
     about = session.about_task(args.task)
     session.send(Call(session.bounty, "award", [args.task, winners, shares]), about)
-    return 0
-
-
-def _place_call(settings: Settings, args: argparse.Namespace, function: str) -> int:
-    session = open_session(settings, args)
-    about = session.about_task(args.task)
-    session.send(Call(session.bounty, function, [args.task, args.place]), about)
-    return 0
-
-
-def _approve(settings: Settings, args: argparse.Namespace) -> int:
-    return _place_call(settings, args, "approve")
-
-
-def _reject(settings: Settings, args: argparse.Namespace) -> int:
-    return _place_call(settings, args, "reject")
-
-
-def _by_default(settings: Settings, args: argparse.Namespace) -> int:
-    return _place_call(settings, args, "approveByDefault")
-
-
-def _split(settings: Settings, args: argparse.Namespace) -> int:
-    session = open_session(settings, args)
-    session.send(Call(session.bounty, "splitByDefault", [args.task]), session.about_task(args.task))
-    return 0
-
-
-def _withdraw(settings: Settings, args: argparse.Namespace) -> int:
-    session = open_session(settings, args)
-    about = session.about_task(args.task)
-    session.send(Call(session.bounty, "withdraw", [args.task, recipient(session, args.to)]), about)
-    return 0
-
-
-def _reclaim(settings: Settings, args: argparse.Namespace) -> int:
-    session = open_session(settings, args)
-    about = session.about_task(args.task)
-    session.send(Call(session.bounty, "reclaim", [args.task, recipient(session, args.to)]), about)
     return 0

@@ -1,33 +1,35 @@
 """The chain as the commands see it: one JSON-RPC endpoint, checked against the deployment record before
 anything is read or signed, and the contracts in that record.
 
-Calls go out as raw JSON-RPC requests (through web3.py's HTTP provider) so that a revert keeps its data for
-crowdledger.wallet.explain to decode; web3.py is used for ABI encoding and decoding.
+Calls go out as plain JSON-RPC over HTTP (httpx, as the indexer's), so that a revert keeps its data for
+crowdledger.wallet.explain to decode; calls are encoded and results decoded with eth_abi from the ABIs in the
+deployment record. web3.py is not imported: it would double each command's start-up time for nothing.
 """
 
+import itertools
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml  # type: ignore[import-untyped]  # (brownie pins PyYAML; its stubs are not worth a dependency)
 from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
+from eth_abi.exceptions import DecodingError, EncodingError
 from eth_utils.address import is_address, to_checksum_address
-from requests.exceptions import ConnectionError as RequestsConnectionError
-from requests.exceptions import RequestException
-from web3 import Web3
-from web3.contract import Contract
-from web3.providers.rpc import HTTPProvider
-from web3.providers.rpc.utils import ExceptionRetryConfiguration
+from eth_utils.crypto import keccak
 
 from crowdledger.deployment import Deployment
 from crowdledger.errors import ConfigError, DeploymentError, RpcError, RpcUnavailable
 from crowdledger.settings import Settings
-from crowdledger.wallet.abi import canonical, named, topic
+from crowdledger.wallet.abi import canonical, named, signature, topic
 from crowdledger.wallet.erc20 import ERC20_ABI
 from crowdledger.wallet.units import ETH, Token
 
 BROWNIE_NETWORKS = Path("~/.brownie/network-config.yaml")
+_ids = itertools.count(1)
 DEPLOYMENTS = Path("deployments")
 
 
@@ -84,27 +86,44 @@ def _brownie_host(network: str, config: Path) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Contract:
+    """A deployed contract: where it is and its ABI, enough to encode a call to any of its functions."""
+
+    name: str
+    address: str  # checksummed
+    abi: list[dict[str, Any]]
+
+    def function(self, name: str) -> dict[str, Any] | None:
+        return next((e for e in self.abi if e.get("type") == "function" and e.get("name") == name), None)
+
+    def encode(self, function: str, args: list[Any]) -> str:
+        """The call data of `function(args)` as 0x-hex (structs as tuples, addresses as strings)."""
+        entries = [e for e in self.abi if e.get("type") == "function" and e.get("name") == function]
+        entry = next((e for e in entries if len(e["inputs"]) == len(args)), None)
+        if entry is None:
+            raise ConfigError(f"{self.name}.{function} takes other arguments than {len(args)}")
+        try:
+            data = abi_encode([canonical(i) for i in entry["inputs"]], args)
+        except (EncodingError, TypeError, ValueError, OverflowError) as bad:
+            raise ConfigError(f"{function}: the arguments do not fit the contract ({bad})") from None
+        return "0x" + (keccak(text=signature(entry))[:4] + data).hex()
+
+
 @dataclass
 class Chain:
     """A connection checked against its deployment record: same chain id, and our contracts are there."""
 
     endpoint: Endpoint
     deployment: Deployment
-    w3: Web3
+    client: httpx.Client
     _contracts: dict[str, Contract] = field(default_factory=dict)
     _tokens: dict[str, Token] = field(default_factory=dict)
 
     @classmethod
     def connect(cls, endpoint: Endpoint, timeout: float = 10.0) -> "Chain":
         deployment = Deployment.load(endpoint.record)
-        provider = HTTPProvider(
-            endpoint.rpc_url,
-            request_kwargs={"timeout": timeout},
-            exception_retry_configuration=ExceptionRetryConfiguration(
-                errors=(RequestsConnectionError,), retries=2, backoff_factor=0.2
-            ),
-        )
-        chain = cls(endpoint, deployment, Web3(provider))
+        chain = cls(endpoint, deployment, httpx.Client(timeout=timeout))
         chain_id = int(chain.request("eth_chainId", []), 16)
         if chain_id != deployment.chain_id:
             raise DeploymentError(
@@ -120,15 +139,23 @@ class Chain:
         return chain
 
     def request(self, method: str, params: list[Any]) -> Any:
-        """One JSON-RPC call; a revert raises Reverted, an unreachable endpoint RpcUnavailable."""
-        try:
-            answer = self.w3.provider.make_request(method, params)  # type: ignore[arg-type]
-        except (RequestException, OSError) as failure:
-            raise RpcUnavailable(
-                f"cannot reach the chain at {self.endpoint.rpc_url} ({type(failure).__name__}): "
-                "is it running? "
-                "(./dev up starts one; --rpc-url or CROWDLEDGER_RPC_URL names another)"
-            ) from None
+        """One JSON-RPC call; a revert raises Reverted, an unreachable endpoint RpcUnavailable (after two
+        quick retries: a command should fail fast, unlike the indexer)."""
+        body = {"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": params}
+        for attempt in range(3):
+            try:
+                response = self.client.post(self.endpoint.rpc_url, json=body)
+                if response.status_code == 429 or response.status_code >= 500:
+                    raise httpx.HTTPStatusError("busy", request=response.request, response=response)
+                answer: dict[str, Any] = response.json()
+                break
+            except (httpx.TransportError, httpx.HTTPStatusError, httpx.InvalidURL, ValueError) as failure:
+                if attempt == 2:
+                    raise RpcUnavailable(
+                        f"cannot reach the chain at {self.endpoint.rpc_url} ({type(failure).__name__}): is "
+                        "it running? (./dev up starts one; --rpc-url or CROWDLEDGER_RPC_URL names another)"
+                    ) from None
+                time.sleep(0.2 * (attempt + 1))
         error = answer.get("error")
         if error is None:
             return answer.get("result")
@@ -152,19 +179,17 @@ class Chain:
                 raise DeploymentError(
                     f"{self.endpoint.record} has no {name} contract: it predates {name}; deploy again"
                 )
-            self._contracts[name] = self.w3.eth.contract(
-                address=to_checksum_address(deployed.address), abi=deployed.abi
-            )
+            self._contracts[name] = Contract(name, to_checksum_address(deployed.address), deployed.abi)
         return self._contracts[name]
 
     def erc20(self, address: str) -> Contract:
-        return self.w3.eth.contract(address=to_checksum_address(address), abi=ERC20_ABI)
+        return Contract("ERC20", to_checksum_address(address), ERC20_ABI)
 
     def require_function(self, contract: Contract, function: str) -> dict[str, Any]:
         """The ABI entry of `function`, or a message that the deployed contract is older than this command."""
-        for entry in contract.abi:
-            if entry.get("type") == "function" and entry.get("name") == function:
-                return dict(entry)
+        entry = contract.function(function)
+        if entry is not None:
+            return entry
         raise DeploymentError(
             f"the contract at {contract.address} has no function {function}: the deployment in "
             f"{self.endpoint.record} is older than this command; deploy the current contracts"
@@ -188,9 +213,15 @@ class Chain:
         a dict by name (or a tuple when they are unnamed)."""
         target = self.contract(contract) if isinstance(contract, str) else contract
         entry = self.require_function(target, function)
-        raw = self.call(target.address, target.encode_abi(function, args=list(args)))
+        raw = self.call(target.address, target.encode(function, list(args)))
         outputs = entry["outputs"]
-        values = abi_decode([canonical(o) for o in outputs], raw)
+        try:
+            values = abi_decode([canonical(o) for o in outputs], raw)
+        except DecodingError:
+            raise RpcError(
+                f"the contract at {target.address} did not answer {function}() as its ABI says: is it the "
+                "contract the deployment record (or the token address) names?"
+            ) from None
         decoded = [named(o, v) for o, v in zip(outputs, values, strict=True)]
         if len(outputs) == 1:
             return decoded[0]
@@ -208,11 +239,11 @@ class Chain:
             contract = self.erc20(key)
             try:
                 decimals = int(self.read(contract, "decimals"))
-            except (Reverted, RpcError, ValueError):
+            except (Reverted, RpcError):
                 raise ConfigError(f"{key} does not answer decimals(): it is not an ERC-20 token") from None
             try:
                 symbol = str(self.read(contract, "symbol")) or key[:10]
-            except (Reverted, RpcError, ValueError):
+            except (Reverted, RpcError):
                 symbol = key[:10]
             self._tokens[key] = Token(key, symbol, decimals)
         return self._tokens[key]
@@ -239,10 +270,8 @@ class Chain:
 
     def logs(self, contract: Contract, event: str, **topics: Any) -> list[dict[str, Any]]:
         """`event` logs of `contract` since the deployment, filtered by indexed arguments."""
-        abi: list[dict[str, Any]] = [dict(e) for e in contract.abi]
-        entry = next(e for e in abi if e.get("type") == "event" and e["name"] == event)
-        signature = f"{event}({','.join(canonical(i) for i in entry['inputs'])})"
-        filters: list[str | None] = ["0x" + Web3.keccak(text=signature).hex().removeprefix("0x")]
+        entry = next(e for e in contract.abi if e.get("type") == "event" and e["name"] == event)
+        filters: list[str | None] = ["0x" + keccak(text=signature(entry)).hex()]
         for param in (i for i in entry["inputs"] if i["indexed"]):
             value = topics.get(param["name"])
             filters.append(None if value is None else topic(value))

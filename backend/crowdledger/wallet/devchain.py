@@ -38,7 +38,8 @@ def ready_block(deployment: Deployment, rpc_url: str, app_url: str, accounts: ra
         key = dev_key(index)
         lines.append(f"  {Account.from_key(key).address}  key {key}")
     lines.append(
-        f"Import one: crowdledger account import NAME --dev {accounts.start}  (or paste a key into MetaMask)"
+        f"Import one: .venv/bin/crowdledger account import NAME --dev {accounts.start}"
+        "  (or paste its key into MetaMask)"
     )
     lines.append(
         "Then, in another terminal: .venv/bin/crowdledger show campaign 1  (--help lists all; docs/CLI.md)"

@@ -9,12 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from web3.contract import Contract
-from web3.exceptions import Web3Exception
 
 from crowdledger.chain.decode import Decoder, Event
-from crowdledger.errors import ConfigError, InsufficientFunds, Refused, RpcError, TransactionFailed
-from crowdledger.wallet.chain import Chain, Reverted
+from crowdledger.errors import InsufficientFunds, Refused, RpcError, TransactionFailed
+from crowdledger.wallet.chain import Chain, Contract, Reverted
 from crowdledger.wallet.erc20 import ERC20_ABI
 from crowdledger.wallet.explain import About, ErrorTable, Revert, explain
 from crowdledger.wallet.units import ETH
@@ -153,10 +151,7 @@ def _refusal(chain: Chain, reverted: Reverted, about: About) -> str:
 
 def _encode(chain: Chain, call: Call) -> str:
     chain.require_function(call.contract, call.function)
-    try:
-        return str(call.contract.encode_abi(call.function, args=call.args))
-    except (Web3Exception, TypeError, ValueError, OverflowError) as bad:
-        raise ConfigError(f"{call.function}: the arguments do not fit the contract ({bad})") from None
+    return call.contract.encode(call.function, call.args)
 
 
 def _price(chain: Chain, gas: int) -> Quote:
