@@ -49,5 +49,22 @@ class DeploymentError(NotRetryableError):
     """The deployment record is missing, malformed, or for another chain."""
 
 
+class Refused(NotRetryableError):
+    """A command that signs was refused before anything was sent: the chain would revert it (a call said so),
+    the account cannot pay for it, or its keystore cannot be opened."""
+
+
+class KeystoreError(Refused):
+    """The account's keystore is missing, unreadable, or the password is wrong."""
+
+
+class InsufficientFunds(Refused):
+    """The account cannot pay the value plus gas."""
+
+
+class TransactionFailed(NotRetryableError):
+    """A transaction was sent and then reverted, or was not mined in time: look before sending it again."""
+
+
 class ReplayMismatch(NotRetryableError):
     """State rebuilt from events disagrees with what the chain says: the index or the contract is wrong."""

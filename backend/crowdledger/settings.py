@@ -9,7 +9,7 @@ import math
 import os
 import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from crowdledger.errors import ConfigError
@@ -20,7 +20,8 @@ DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite:///crowdledger.db"
+    # ./dev up indexes into this file too, so `crowdledger status` and the commands find the same index
+    database_url: str = "sqlite:///.data/index.db"
     rpc_url: str = "http://127.0.0.1:8545"
     deployment: Path = Path("deployments/development.json")
     confirmations: int = 0  # blocks behind the head the indexer stays, for chains that reorganise
@@ -47,6 +48,12 @@ class Settings:
     metadata_attempts: int = 8  # before a metadata document is called unreachable
     metadata_retry_seconds: float = 30.0  # the first retry's wait; it doubles after each failure
     metadata_workers: int = 4  # fetches at once
+    # the commands that sign: brownie's keystores, the password (prompted for when empty), and where a contest
+    # entry's secret is kept between `enter` and `reveal`
+    keystore_dir: Path = Path("~/.brownie/accounts")
+    account_password: str = field(default="", repr=False)
+    entries_dir: Path = Path("~/.crowdledger/entries")
+    receipt_timeout: float = 120.0  # seconds to wait for a sent transaction to be mined
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -111,6 +118,7 @@ _RULES: list[tuple[str, Callable[..., bool], str]] = [
     ("metadata_attempts", lambda v: v >= 1, "must be at least 1"),
     ("metadata_retry_seconds", _finite(0, above=True), "must be a number of seconds above 0"),
     ("metadata_workers", lambda v: v >= 1, "must be at least 1"),
+    ("receipt_timeout", _finite(0, above=True), "must be a number of seconds above 0"),
 ]
 
 

@@ -4,12 +4,14 @@
 import base64
 import json
 import os
+import warnings
 from collections.abc import Iterator
 
 import pytest
 from brownie import Reputation, chain, web3
 from eth_utils.crypto import keccak
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import DeployedContract, Deployment
@@ -19,6 +21,46 @@ from tests.conftest import DAY, ETH
 
 POSTGRES_URL = os.environ.get("CROWDLEDGER_TEST_POSTGRES_URL")
 DELIVERY_DAYS = 20  # rewards are due this long after a campaign's deadline
+SCHEMA = f"test_{os.getpid()}"  # this process's own schema in the shared test database
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_schemas() -> Iterator[None]:
+    """Drop this process's schema when the session ends, and first sweep the schemas of test processes that no
+    longer run (a killed run leaves its schema behind); a schema whose process still runs is left alone."""
+    if not POSTGRES_URL:
+        yield
+        return
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        names = conn.execute(
+            text("SELECT nspname FROM pg_namespace WHERE nspname ~ '^test_[0-9]+$'")
+        ).scalars()
+        stale = [name for name in names if name != SCHEMA and not _running(int(name.removeprefix("test_")))]
+    for name in stale:
+        _drop(engine, name)
+    yield
+    _drop(engine, SCHEMA)
+    engine.dispose()
+
+
+def _drop(engine: Engine, schema: str) -> None:
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '10s'"))  # never hang a run on another's lock
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    except OperationalError as busy:
+        warnings.warn(f"could not drop schema {schema}: {busy.orig}", stacklevel=1)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -29,11 +71,10 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
         if not POSTGRES_URL:
             pytest.skip("CROWDLEDGER_TEST_POSTGRES_URL is not set (./dev test starts PostgreSQL and sets it)")
         # A schema of this process's own, so that test runs sharing the server cannot touch each other's rows.
-        schema = f"test_{os.getpid()}"
         with make_engine(POSTGRES_URL).begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+        url = f"{POSTGRES_URL}?options=-csearch_path%3D{SCHEMA}"
     engine = make_engine(url)
     migrate(engine)
     yield engine

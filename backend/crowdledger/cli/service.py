@@ -288,8 +288,12 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 def _status(settings: Settings, args: argparse.Namespace) -> int:
     from crowdledger.chain.rpc import HeadProbe
     from crowdledger.indexer.health import assess
-    from crowdledger.store.db import make_engine, require_current
+    from crowdledger.store.db import make_engine, require_current, sqlite_file
 
+    file = sqlite_file(settings.database_url)
+    if file is not None and not file.exists():  # asking must not leave an empty database behind
+        print(f"No index at {file}: run `./dev up` or `crowdledger index` (or set CROWDLEDGER_DATABASE_URL).")
+        return 1
     engine = make_engine(settings.database_url, read_only=True)
     require_current(engine)
     probe = HeadProbe(settings.rpc_url, timeout=min(2.0, settings.rpc_timeout))

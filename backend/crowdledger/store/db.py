@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from crowdledger.errors import StoreError
@@ -36,6 +36,8 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
 
 
 def _sqlite(url: str, read_only: bool) -> Engine:
+    if file := sqlite_file(url):
+        file.parent.mkdir(parents=True, exist_ok=True)  # the default lives in .data/, made on first use
     engine = create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -56,6 +58,15 @@ def _sqlite(url: str, read_only: bool) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (sqlite:///relative/path, sqlite:////absolute/path), or None for other URLs
+    and in-memory databases."""
+    if not url.startswith("sqlite"):
+        return None
+    path = make_url(url).database
+    return Path(path) if path and path != ":memory:" else None
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -1,0 +1,275 @@
+"""Everyone: balances, and a campaign, task or account as the chain has it now (read from the contracts and
+their logs, not from the index)."""
+
+import argparse
+import base64
+import json
+from typing import Any
+
+from eth_utils.address import is_address, to_checksum_address
+from eth_utils.crypto import keccak
+
+from crowdledger.chain.decode import Decoder
+from crowdledger.cli.common import chain_options, command, open_chain
+from crowdledger.errors import ConfigError, Refused
+from crowdledger.settings import Settings
+from crowdledger.wallet.chain import Chain, Reverted
+from crowdledger.wallet.explain import (
+    CAMPAIGN_STATES,
+    PLACE_STATUSES,
+    ROLES,
+    TASK_STATUSES,
+    About,
+    explain,
+)
+from crowdledger.wallet.keystore import Keystore
+from crowdledger.wallet.send import error_table
+from crowdledger.wallet.units import (
+    ETH,
+    Token,
+    format_duration,
+    format_percent,
+    format_points,
+    format_time,
+)
+
+MAX_PLACES_SHOWN = 50
+
+
+def register(commands: Any) -> None:
+    balance = command(
+        commands,
+        "balance",
+        "ETH and token balances of an address or a keystore account",
+        _balance,
+        [
+            "crowdledger balance alice",
+            "crowdledger balance 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 "
+            "--token 0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        ],
+    )
+    balance.add_argument("who", metavar="ADDRESS|ACCOUNT")
+    balance.add_argument("--token", action="append", default=[], help="an ERC-20 address (repeatable)")
+    chain_options(balance)
+
+    show = command(
+        commands,
+        "show",
+        "a campaign, a task or an account as the chain has it now",
+        _show,
+        [
+            "crowdledger show campaign 3",
+            "crowdledger show campaign 3 --as alice          # with alice's pledge and refund",
+            "crowdledger show task 4 --as carol              # with carol's entry and earnings",
+            "crowdledger show account alice",
+        ],
+    )
+    show.add_argument("kind", choices=("campaign", "task", "account"))
+    show.add_argument("id", metavar="ID|ADDRESS|ACCOUNT")
+    show.add_argument("--as", dest="viewer", metavar="ADDRESS|ACCOUNT", help="also show this account's part")
+    chain_options(show)
+
+
+def _who(settings: Settings, text: str) -> tuple[str, str]:
+    """An address, or a keystore account id: (address, label)."""
+    if is_address(text):
+        return to_checksum_address(text), to_checksum_address(text)
+    found = Keystore.at(settings.keystore_dir).address(text)
+    return found, f"{found} ({text})"
+
+
+def _balance(settings: Settings, args: argparse.Namespace) -> int:
+    who, label = _who(settings, args.who)
+    chain = open_chain(settings, args)
+    print(label)
+    for token in [ETH, *(chain.token_named(t) for t in args.token)]:
+        print(f"  {token.format(chain.balance(who, token))}")
+    return 0
+
+
+def _show(settings: Settings, args: argparse.Namespace) -> int:
+    viewer = _who(settings, args.viewer)[0] if args.viewer else None
+    if args.kind == "account":
+        who, label = _who(settings, args.id)
+        _show_account(open_chain(settings, args), who, label)
+        return 0
+    try:
+        number = int(args.id)
+    except ValueError:
+        raise ConfigError(f"a {args.kind} is shown by its number, got {args.id!r}") from None
+    chain = open_chain(settings, args)
+    try:
+        if args.kind == "campaign":
+            _show_campaign(chain, number, viewer)
+        else:
+            _show_task(chain, number, viewer)
+    except Reverted as reverted:
+        about = About(campaign=number) if args.kind == "campaign" else About(task=number)
+        raise Refused(explain(error_table(chain).decode(reverted.data), about, reverted.message)) from None
+    return 0
+
+
+def _title(chain: Chain, contract: str, event: str, key: str, number: int) -> str:
+    """The title in the metadata document the launch or post named, when inline and matching its hash."""
+    target = chain.contract(contract)
+    logs = chain.logs(target, event, **{key: number})
+    events = Decoder(chain.deployment).decode(logs)
+    if not events:
+        return ""
+    uri, digest = str(events[0].args["metadataURI"]), str(events[0].args["metadataHash"])
+    prefix = "data:application/json;base64,"
+    if not uri.startswith(prefix):
+        return f"(metadata at {uri})"
+    try:
+        document = base64.b64decode(uri[len(prefix) :])
+        title = str(json.loads(document).get("title", ""))
+    except ValueError:
+        return "(metadata unreadable)"
+    if "0x" + keccak(document).hex() != digest:
+        return f"{title!r} (metadata does not match its hash!)"
+    return repr(title)
+
+
+def _line(label: str, text: str) -> None:
+    print(f"  {label:<12} {text}")
+
+
+def _show_campaign(chain: Chain, number: int, viewer: str | None) -> None:
+    crowdfund = chain.contract("Crowdfund")
+    state = CAMPAIGN_STATES[chain.read(crowdfund, "stateOf", number)]  # reverts CampaignNotFound
+    c = chain.read(crowdfund, "campaign", number)
+    token: Token = chain.token(c["token"])
+    print(
+        f"Campaign {number}: {state}  {_title(chain, 'Crowdfund', 'CampaignLaunched', 'campaignId', number)}"
+    )
+    _line("creator", c["creator"])
+    _line("token", "ETH" if token.is_eth else f"{token.symbol} ({token.address})")
+    share = f" ({format_percent(c['raised'] * 10_000 // c['goal'])})" if c["goal"] else ""
+    _line("raised", f"{token.format(c['raised'])} of {token.format(c['goal'])}{share}")
+    _line("funding", f"{format_time(c['startsAt'])} to {format_time(c['deadline'])}")
+    _line("fee, quorum", f"{format_percent(c['feeBps'])}, {format_percent(c['quorumBps'])}")
+    schedule = chain.read(crowdfund, "milestoneSchedule", number)
+    if len(schedule) > 1:
+        shares = " / ".join(format_percent(s) for s in schedule)
+        _line("milestones", f"{shares}; {c['milestonesApproved']} approved after the first")
+        tally = chain.read(crowdfund, "tallies", number)
+        if c["voteOpen"]:
+            _line(
+                "vote",
+                f"open until {format_time(c['voteEndsAt'])}: approve {token.format(tally['approveWeight'])}, "
+                f"reject {token.format(tally['rejectWeight'])}",
+            )
+        elif c["voteEndsAt"]:
+            _line("vote", f"last closed {format_time(c['voteEndsAt'])}")
+    _line(
+        "released",
+        f"{token.format(c['released'])}; claimable now "
+        f"{token.format(chain.read(crowdfund, 'claimable', number))}",
+    )
+    for tier_id in range(1, c["tierCount"] + 1):
+        tier = chain.read(crowdfund, "tiers", number, tier_id)
+        taken, supply = tier["taken"], tier["supply"]
+        places = f"{taken} of {supply} taken" if supply else f"{taken} taken, unlimited"
+        _line(f"tier {tier_id}", f"{token.format(tier['price'])}, {places}")
+    if viewer:
+        pledge = chain.read(crowdfund, "pledges", number, viewer)
+        amount, tier, last_voted = pledge["amount"], pledge["tierId"], pledge["lastVotedMilestone"]
+        refundable = chain.read(crowdfund, "refundable", number, viewer)
+        _line(
+            "pledge",
+            f"{viewer}: {token.format(amount)}, tier {tier}, refundable now {token.format(refundable)}"
+            + (f", voted on milestone {last_voted}" if last_voted else ""),
+        )
+
+
+def _show_task(chain: Chain, number: int, viewer: str | None) -> None:
+    bounty = chain.contract("Bounty")
+    t = chain.read(bounty, "task", number)
+    if not int(t["requester"], 16):
+        raise ConfigError(f"there is no task {number}")
+    token = chain.token(t["token"])
+    kind = "micro-task" if t["kind"] else "contest"
+    status = TASK_STATUSES[t["status"]]
+    print(f"Task {number}: {kind}, {status}  {_title(chain, 'Bounty', 'TaskPosted', 'taskId', number)}")
+    _line("requester", t["requester"])
+    if int(t["coReviewer"], 16):
+        _line("co-reviewer", f"{t['coReviewer']} (decisions need both)")
+    _line("token", "ETH" if token.is_eth else f"{token.symbol} ({token.address})")
+    _line("deadline", f"{format_time(t['deadline'])}; review period {format_duration(t['reviewPeriod'])}")
+    _line("fee", format_percent(t["feeBps"]))
+    rules = t["accessRules"]
+    if rules:
+        access = chain.read(bounty, "accessOf", number)
+        parts = []
+        if rules & 1:
+            parts.append(f"Worker score ≥ {format_points(access['minWorkerScore'])}")
+        if rules & 2:
+            parts.append(f"invited (root 0x{access['inviteRoot'].hex()[:12]}…)")
+        if rules & 4:
+            parts.append(f"verified at level ≥ {access['minVerifiedLevel']}")
+        _line("open to", ", ".join(parts))
+    if t["kind"] == 0:
+        c = chain.read(bounty, "contest", number)
+        _line("reward", token.format(c["reward"]))
+        _line(
+            "entries",
+            f"{c['entryCount']} entered, {c['revealedCount']} revealed; reveals and the award run "
+            f"until {format_time(t['deadline'] + t['reviewPeriod'])}",
+        )
+    else:
+        m = chain.read(bounty, "microTask", number)
+        _line(
+            "places",
+            f"{m['places']} at {token.format(m['pay'])}; {m['pending']} awaiting review, "
+            f"{m['settled']} settled; a taken place is held {format_duration(m['workWindow'])}",
+        )
+        for index in range(min(m["places"], MAX_PLACES_SHOWN)):
+            place = chain.read(bounty, "placeOf", number, index)
+            if place["status"]:
+                since = format_time(place["since"])
+                _line(
+                    f"place {index}",
+                    f"{PLACE_STATUSES[place['status']].lower()} by {place['worker']} since {since}",
+                )
+    if viewer:
+        entry = chain.read(bounty, "entryOf", number, viewer)
+        withdrawable = chain.read(bounty, "withdrawable", number, viewer)
+        state = (
+            "revealed"
+            if entry["revealed"]
+            else ("entered" if int.from_bytes(entry["commitment"], "big") else "")
+        )
+        _line("you", f"{viewer}: {state + ', ' if state else ''}withdrawable {token.format(withdrawable)}")
+
+
+def _show_account(chain: Chain, who: str, label: str) -> None:
+    print(label)
+    _line("balance", ETH.format(chain.balance(who)))
+    if "Reputation" in chain.deployment.contracts:
+        reputation = chain.contract("Reputation")
+        for role, name in enumerate(ROLES):
+            score = chain.read(reputation, "scoreOf", who, role)
+            if score:
+                _line(name, format_points(score))
+        attestation = chain.read(reputation, "attestationOf", who)
+        if int(attestation["attester"], 16):
+            valid = "valid" if chain.read(reputation, "isVerified", who, 1) else "not valid now"
+            _line(
+                "identity",
+                f"level {attestation['level']} by {attestation['attester']} until "
+                f"{format_time(attestation['expiresAt'])} ({valid})",
+            )
+    decoder = Decoder(chain.deployment)
+    crowdfund = chain.contract("Crowdfund")
+    launched = [
+        e.args["campaignId"] for e in decoder.decode(chain.logs(crowdfund, "CampaignLaunched", creator=who))
+    ]
+    backed = sorted(
+        {e.args["campaignId"] for e in decoder.decode(chain.logs(crowdfund, "Pledged", backer=who))}
+    )
+    _line("launched", ", ".join(map(str, launched)) or "no campaign")
+    _line("backed", ", ".join(map(str, backed)) or "no campaign")
+    if "Bounty" in chain.deployment.contracts:
+        bounty = chain.contract("Bounty")
+        posted = [e.args["taskId"] for e in decoder.decode(chain.logs(bounty, "TaskPosted", requester=who))]
+        _line("posted", ", ".join(map(str, posted)) or "no task")

@@ -1,0 +1,98 @@
+"""What a confirmed transaction did, in words, from the events it emitted (the same sentences and format specs
+as crowdledger.wallet.explain). An event without a sentence is shown by its name and values."""
+
+from crowdledger.chain.decode import Event
+from crowdledger.wallet.explain import About, render
+
+EVENT_SENTENCES: dict[str, str] = {
+    # Crowdfund
+    "CampaignLaunched": (
+        "Launched campaign {campaignId}: goal {goal:amount}, funding from {startsAt:date} to {deadline:date}"
+    ),
+    "TierAdded": "Tier {tierId} of campaign {campaignId}: {price:amount}, {supply:supply} places",
+    "TierSupplyRaised": "Tier {tierId} of campaign {campaignId} now has {supply:supply} places",
+    "Pledged": (
+        "Pledged {amount:amount} to campaign {campaignId} (tier {tierId}); the pledge is now "
+        "{pledgeTotal:amount} and the campaign has {raised:amount}"
+    ),
+    "Unpledged": (
+        "Unpledged {amount:amount} from campaign {campaignId} to {to}; the campaign has {raised:amount}"
+    ),
+    "CampaignCancelled": "Cancelled campaign {campaignId}; its backers can refund",
+    "Claimed": "Claimed {amount:amount} from campaign {campaignId} to {to} (platform fee {fee:amount})",
+    "VoteOpened": "Opened the vote on milestone {milestone} of campaign {campaignId}, until {endsAt:date}",
+    "Voted": (
+        "Voted to {approve:verdict} milestone {milestone} of campaign {campaignId} with {weight:amount}; so "
+        "far approve {approveWeight:amount}, reject {rejectWeight:amount}"
+    ),
+    "VoteClosed": (
+        "Closed the vote on milestone {milestone} of campaign {campaignId}: {verdict_phrase} (approve "
+        "{approveWeight:amount}, reject {rejectWeight:amount})"
+    ),
+    "Refunded": "Refunded {amount:amount} from campaign {campaignId} to {to}",
+    "FailureRecorded": "Recorded campaign {campaignId} as failed",
+    # Bounty
+    "TaskPosted": (
+        "Posted task {taskId}, a {kind:kind}: {reward:amount} escrowed, deadline {deadline:date}, review "
+        "period {reviewPeriod:duration}"
+    ),
+    "PlacesOffered": (
+        "Task {taskId} offers {places} places at {pay:amount}; a taken place is held {workWindow:duration}"
+    ),
+    "TaskRestricted": "Task {taskId} is open only to {rules_phrase}",
+    "EntrySubmitted": "Entered task {taskId} with commitment {commitment:short} ({entryCount} entries)",
+    "EntryRevealed": (
+        "Revealed the entry of {worker} in task {taskId}: {deliverableURI} ({revealedCount} revealed)"
+    ),
+    "AwardProposed": (
+        "Proposed an award for task {taskId}; it takes effect when the other reviewer awards the same"
+    ),
+    "Awarded": (
+        "Awarded {shareBps:pct} of task {taskId} to {worker}: {amount:amount} to withdraw (platform fee "
+        "{fee:amount})"
+    ),
+    "ContestSplitByDefault": (
+        "Split task {taskId} equally among {revealedCount} revealed entries, {share:amount} each before the "
+        "fee; each withdraws their share"
+    ),
+    "DefaultShareCredited": "Credited {worker} {amount:amount} from the default split of task {taskId}",
+    "RewardReclaimed": "Reclaimed {amount:amount} from task {taskId} to {to}",
+    "PlaceTaken": "Took place {placeIndex} of task {taskId}; submit the work by {expiresAt:date}",
+    "WorkSubmitted": (
+        "Submitted work for place {placeIndex} of task {taskId}; the review ends {reviewEndsAt:date}"
+    ),
+    "PlaceDecisionProposed": (
+        "Proposed to {approve:verdict} place {placeIndex} of task {taskId}; it takes effect when the other "
+        "reviewer does the same"
+    ),
+    "PlaceApproved": (
+        "Approved place {placeIndex} of task {taskId}: {amount:amount} to {worker} (platform fee "
+        "{fee:amount})"
+    ),
+    "PlaceRejected": "Rejected place {placeIndex} of task {taskId}; the place is open again",
+    "Withdrawn": "Withdrew {amount:amount} from task {taskId} to {to}",
+    # Reputation
+    "Rated": "Rated {subject} {stars} stars (the rating weighs {weightBps:pct})",
+    "ScoreChanged": "{subject}'s {role:role} score: {points:signed_points}, now {newScore:points}",
+}
+
+_ACCESS = (
+    (1, "workers with a Worker score of at least {minWorkerScore:points}"),
+    (2, "invited workers"),
+    (4, "workers verified at level {minVerifiedLevel} or more"),
+)
+
+
+def describe(event: Event, about: About) -> str:
+    values = dict(event.args)
+    if event.name == "VoteClosed":
+        values["verdict_phrase"] = (
+            "approved" if values["approved"] else "rejected; backers can refund the rest"
+        )
+    if event.name == "TaskRestricted":
+        rules = [render(text, values, about) for bit, text in _ACCESS if int(values["accessRules"]) & bit]
+        values["rules_phrase"] = ", ".join(rules)
+    sentence = EVENT_SENTENCES.get(event.name)
+    if sentence is None:
+        return f"{event.name}(" + ", ".join(f"{k}={v}" for k, v in event.args.items()) + ")"
+    return render(sentence, values, about)

@@ -1,0 +1,122 @@
+"""Amounts, times and shares as people write and read them: whole tokens with the token's decimals, dates in
+UTC, percentages; and back to the integers the contracts take."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from crowdledger.errors import ConfigError
+
+ETH_ADDRESS = "0x" + "00" * 20
+BPS = 10_000
+WAD = 10**18
+MINUTE, HOUR, DAY = 60, 3_600, 86_400
+
+
+@dataclass(frozen=True)
+class Token:
+    """ETH (address zero) or an ERC-20, with what it takes to write its amounts."""
+
+    address: str  # checksummed; ETH_ADDRESS for ETH
+    symbol: str
+    decimals: int
+
+    @property
+    def is_eth(self) -> bool:
+        return int(self.address, 16) == 0
+
+    def parse(self, text: str, what: str = "amount", allow_zero: bool = False) -> int:
+        """`text` in whole tokens ("0.5") as base units, refusing what the token cannot represent."""
+        return parse_amount(text, self.decimals, what, allow_zero)
+
+    def format(self, units: int) -> str:
+        return f"{format_units(units, self.decimals)} {self.symbol}"
+
+
+ETH = Token(ETH_ADDRESS, "ETH", 18)
+
+
+def parse_amount(text: object, decimals: int, what: str = "amount", allow_zero: bool = False) -> int:
+    try:
+        value = Decimal(str(text).strip().replace("_", "")) * (10**decimals)
+    except InvalidOperation:
+        raise ConfigError(f"{what} must be a number of whole tokens such as 0.5, got {text!r}") from None
+    if not value.is_finite() or value < 0 or (value == 0 and not allow_zero):
+        raise ConfigError(f"{what} must be more than 0, got {text!r}")
+    if value != value.to_integral_value():
+        raise ConfigError(f"{what} has more than the token's {decimals} decimals: {text!r}")
+    return int(value)
+
+
+def format_units(units: int, decimals: int) -> str:
+    """Base units as whole tokens, with thousands separators, no trailing zeros: 1234500000 (6) -> 1,234.5."""
+    sign = "-" if units < 0 else ""
+    whole, fraction = divmod(abs(units), 10**decimals)
+    text = f"{whole:,}"
+    if fraction:
+        text += "." + str(fraction).rjust(decimals, "0").rstrip("0")
+    return sign + text
+
+
+def format_time(timestamp: int) -> str:
+    """A chain timestamp as a UTC date and minute, the way errors and `show` print times."""
+    try:
+        return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return f"timestamp {timestamp}"
+
+
+def format_duration(seconds: int) -> str:
+    """Seconds as the largest whole units that say it: 90000 -> 1 day 1 hour."""
+    if seconds <= 0:
+        return "0 seconds"
+    parts = []
+    for size, name in ((DAY, "day"), (HOUR, "hour"), (MINUTE, "minute"), (1, "second")):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count} {name}{'s' if count != 1 else ''}")
+        if len(parts) == 2:
+            break
+    return " ".join(parts)
+
+
+def format_percent(bps: int) -> str:
+    """Basis points as a percentage: 2500 -> 25%, 3333 -> 33.33%."""
+    return f"{format_units(bps, 2)}%"
+
+
+def parse_percent(text: object, what: str) -> int:
+    """A percentage ("40", "12.5") as basis points, refusing more than two decimals."""
+    try:
+        value = Decimal(str(text).strip().rstrip("%")) * 100
+    except InvalidOperation:
+        raise ConfigError(f"{what} must be a percentage such as 40 or 12.5, got {text!r}") from None
+    if not value.is_finite() or value < 0 or value != value.to_integral_value():
+        raise ConfigError(f"{what} must be a percentage with at most two decimals, got {text!r}")
+    return int(value)
+
+
+def format_points(wad: int) -> str:
+    """A reputation score (WAD) in points with two decimals."""
+    return f"{Decimal(wad) / WAD:,.2f} points"
+
+
+def parse_time(text: object, now: int, what: str) -> int:
+    """An ISO 8601 date or time (UTC unless it says otherwise), or a span from now: "2026-12-01T14:00",
+    "+3d", "+12h", "+30m"."""
+    raw = str(text).strip()
+    if raw.startswith("+"):
+        units = {"d": DAY, "h": HOUR, "m": MINUTE}
+        try:
+            return now + int(Decimal(raw[1:-1]) * units[raw[-1]])
+        except (KeyError, InvalidOperation, ValueError):
+            raise ConfigError(f"{what}: write a span as +3d, +12h or +30m, got {raw!r}") from None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"{what} must be a date such as 2026-12-01T14:00 (UTC) or +3d, got {raw!r}"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())

@@ -1,0 +1,74 @@
+"""Everyone reads from the chain (not the index): balances, a campaign, a task, an account; --network finds
+the deployment record and brownie's host for a network."""
+
+import shutil
+
+import pytest
+
+from tests.cli.conftest import WAD, launch, post_contest
+
+
+@pytest.fixture(scope="module")
+def campaign(world):
+    return launch(world, goal=4 * WAD, milestones=(5000, 5000), tiers=((WAD, 3),))
+
+
+def test_show_campaign_reads_state_totals_tiers_and_the_viewers_pledge(world, campaign):
+    world.ok("pledge", campaign, "1", "--tier", 1, "--account", "backer")
+    out = world.ok("show", "campaign", campaign, "--as", "backer")
+    assert out.startswith(f"Campaign {campaign}: Funding")
+    assert "raised       1 ETH of 4 ETH (25%)" in out
+    assert "milestones   50% / 50%" in out
+    assert "tier 1       1 ETH, 1 of 3 taken" in out
+    assert f"pledge       {world.addresses['backer']}: 1 ETH, tier 1, refundable now 0 ETH" in out
+
+
+def test_show_of_a_campaign_that_does_not_exist_is_one_line(world):
+    assert world.refused("show", "campaign", 999) == (
+        "crowdledger: CampaignNotFound: there is no campaign 999; `crowdledger show account` lists yours"
+    )
+
+
+def test_show_task_reads_the_contest(world):
+    task = post_contest(world, reward=2 * WAD)
+    out = world.ok("show", "task", task)
+    assert out.startswith(f"Task {task}: contest, Open")
+    assert "reward       2 ETH" in out and "0 entered, 0 revealed" in out
+
+
+def test_show_account_lists_balances_scores_and_what_it_launched(world, campaign):
+    out = world.ok("show", "account", "creator")
+    assert out.startswith(f"{world.addresses['creator']} (creator)")
+    assert f"launched     {campaign}" in out
+
+
+def test_balance_shows_eth_and_each_token_asked_for(world):
+    out = world.ok("balance", world.addresses["backer"], "--token", world.token.address)
+    assert "10,000 DUSD" in out and " ETH" in out
+
+
+def test_network_names_the_deployment_record_and_brownies_host(world, campaign):
+    deployments = world.home / "deployments"
+    deployments.mkdir(exist_ok=True)
+    shutil.copy(world.deployment, deployments / "local-test.json")
+    config = world.home / ".brownie" / "network-config.yaml"
+    config.parent.mkdir(exist_ok=True)
+    port = world.rpc_url.rsplit(":", 1)[1]
+    entry = f"- cmd: anvil\n  cmd_settings:\n    port: {port}\n  host: http://127.0.0.1\n  id: local-test\n"
+    config.write_text("development:\n" + entry)
+    elsewhere = {"CROWDLEDGER_RPC_URL": "http://127.0.0.1:9", "CROWDLEDGER_DEPLOYMENT": "elsewhere.json"}
+    out = world.ok("show", "campaign", campaign, "--network", "local-test", HOME=str(world.home), **elsewhere)
+    assert out.startswith(f"Campaign {campaign}: Funding")
+
+
+def test_status_without_an_index_says_where_it_looked_and_creates_nothing(world, tmp_path):
+    result = world.cli("status", CROWDLEDGER_DATABASE_URL="sqlite:///.data/index.db")
+    assert result.code == 1 and "No index at .data/index.db" in result.out
+    assert not (world.home / ".data").exists() and not list(world.home.glob("*.db"))
+
+
+def test_status_finds_the_index_built_at_the_default_place(world, campaign):
+    world.ok("index")  # into .data/index.db under the working folder, as ./dev up does
+    assert (world.home / ".data" / "index.db").exists()
+    assert "indexed to block" in world.ok("status")
+    assert not list(world.home.glob("*.db")), "no stray crowdledger.db"
