@@ -42,13 +42,33 @@ class Rpc:
     def call(self, method: str, params: list[Any]) -> Any:
         self._next_id += 1
         request = {"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params}
+        return self._result(method, self._post(method, request))
+
+    def call_many(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+        """Several calls in one JSON-RPC batch request; the results in the order of `calls`. The first call
+        that failed raises, as `call` would."""
+        if not calls:
+            return []
+        first = self._next_id + 1
+        self._next_id += len(calls)
+        batch = [
+            {"jsonrpc": "2.0", "id": first + i, "method": method, "params": params}
+            for i, (method, params) in enumerate(calls)
+        ]
+        answers = self._post(calls[0][0], batch)
+        if not isinstance(answers, list):  # some providers answer a refused batch with one error object
+            return [self._result(calls[0][0], answers)]
+        by_id = {answer.get("id"): answer for answer in answers}
+        return [self._result(method, by_id.get(first + i, {})) for i, (method, _) in enumerate(calls)]
+
+    def _post(self, method: str, body: Any) -> Any:
         delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             try:
-                response = self._client.post(self.url, json=request)
+                response = self._client.post(self.url, json=body)
                 if response.status_code == 429 or response.status_code >= 500:
                     raise httpx.HTTPStatusError("busy", request=response.request, response=response)
-                answer = response.json()
+                return response.json()
             except (httpx.TransportError, httpx.HTTPStatusError, ValueError) as failure:
                 if attempt == self.attempts:
                     raise RpcUnavailable(
@@ -57,14 +77,18 @@ class Rpc:
                 log.warning("RPC %s failed (%s); retry %d in %.1fs", method, failure, attempt, delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
-                continue
-            if "error" in answer:
-                message = str(answer["error"].get("message", answer["error"]))
-                if method == "eth_getLogs" and any(phrase in message.lower() for phrase in _TOO_LARGE):
-                    raise RangeTooLarge(message)
-                raise RpcError(f"{method} failed: {message}")
-            return answer["result"]
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def _result(method: str, answer: dict[str, Any]) -> Any:
+        if "error" in answer:
+            message = str(answer["error"].get("message", answer["error"]))
+            if method == "eth_getLogs" and any(phrase in message.lower() for phrase in _TOO_LARGE):
+                raise RangeTooLarge(message)
+            raise RpcError(f"{method} failed: {message}")
+        if "result" not in answer:
+            raise RpcError(f"{method} failed: the endpoint sent no result")
+        return answer["result"]
 
     def chain_id(self) -> int:
         return int(self.call("eth_chainId", []), 16)
@@ -83,3 +107,15 @@ class Rpc:
             "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}]
         )
         return result
+
+    def balance(self, address: str, block: int) -> int:
+        """The ETH balance of `address` at `block`, in wei."""
+        return int(self.call("eth_getBalance", [address, hex(block)]), 16)
+
+    def code(self, address: str, block: int) -> str:
+        """The runtime code at `address` at `block`, 0x-hex ("0x" when there is none)."""
+        return str(self.call("eth_getCode", [address, hex(block)]))
+
+    def eth_call(self, to: str, data: str, block: int) -> str:
+        """A read-only call of `to` with calldata `data` at `block`; the returned data, 0x-hex."""
+        return str(self.call("eth_call", [{"to": to, "data": data}, hex(block)]))
