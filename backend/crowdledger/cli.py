@@ -6,6 +6,7 @@
     crowdledger status                  how far behind the chain the index is
     crowdledger launch FILE --account ID [--network NAME]
     crowdledger pledge CAMPAIGN AMOUNT [--tier N] --account ID [--network NAME]
+    crowdledger audit [...] | audit prove ADDRESS | audit verify PROOF --root ROOT   (see audit/cli.py)
 
 Settings come from CROWDLEDGER_* environment variables (see crowdledger/settings.py).
 """
@@ -20,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from crowdledger.audit import cli as audit_cli
 from crowdledger.errors import CrowdLedgerError
 from crowdledger.settings import Settings
 
@@ -46,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             "--account", required=True, help="a brownie account id (encrypted keystore)"
         )
         wallet_command.add_argument("--network", default="development", help="a brownie network id")
+    audit_cli.register(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("httpx", "alembic"):  # a line per request or per migration says nothing to an operator
@@ -59,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             "status": _status,
             "launch": _launch,
             "pledge": _pledge,
+            "audit": audit_cli.run,
         }[args.command]
         return handler(settings, args)
     except CrowdLedgerError as failure:
