@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from crowdledger.api import pages, queries, schemas
+from crowdledger.api import audit, pages, queries, schemas
 from crowdledger.api.queries import BadCursor, CampaignFilter, CampaignSort, CampaignState, TaskKind
 from crowdledger.reputation import Line, Role, explain, fade
 
@@ -307,6 +307,7 @@ def create_app(engine: Engine, page_cache_seconds: float = 1.0) -> FastAPI:
         return schemas.Statistics(**{**s, "tokens": tokens})
 
     app.include_router(pages.router(Db))
+    app.include_router(audit.router(Db))
     return app
 
 

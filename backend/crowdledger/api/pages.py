@@ -21,8 +21,8 @@ def _page(title: str, body: str) -> HTMLResponse:
     return HTMLResponse(
         f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(title)} · CrowdLedger</title>"
         f"<meta name=viewport content='width=device-width,initial-scale=1'><style>{_STYLE}</style>"
-        "<nav><a href='/'>Campaigns</a><a href='/docs'>API</a><a href='/stats'>Statistics (JSON)</a></nav>"
-        + body
+        "<nav><a href='/'>Campaigns</a><a href='/docs'>API</a><a href='/stats'>Statistics (JSON)</a>"
+        "<a href='/audit/report'>Audit</a></nav>" + body
     )
 
 
