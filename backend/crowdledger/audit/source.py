@@ -20,7 +20,7 @@ from crowdledger.errors import RangeTooLarge
 
 log = logging.getLogger(__name__)
 
-EVENTS_PER_RANGE = 20_000
+EVENTS_PER_RANGE = 5_000  # one range in memory at a time: this bounds the audit's peak beyond its state
 BLOCKS_PER_BATCH = 100  # block reads per JSON-RPC batch request
 
 
