@@ -65,7 +65,7 @@ class Finding:
 
 def amount(units: int, asset: str) -> str:
     if asset == ETH:
-        return f"{Decimal(units) / Decimal(10**18):f} ETH".replace(".000000000000000000 ", " ")
+        return f"{Decimal(units) / Decimal(10**18):f} ETH"
     return f"{units} units of token {asset}"
 
 

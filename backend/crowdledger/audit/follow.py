@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from crowdledger.audit.model import BlockInfo
 from crowdledger.audit.money import Position
 from crowdledger.audit.run import Auditor, audited_block
 from crowdledger.chain.rpc import Rpc
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 SHORTFALL_EXIT = 2
 
 
-def alert(chain_id: int, block: Any, short: list[Position]) -> dict[str, Any]:
+def alert(chain_id: int, block: BlockInfo, short: list[Position]) -> dict[str, Any]:
     return {
         "event": "shortfall" if short else "recovered",
         "chain_id": chain_id,

@@ -128,7 +128,11 @@ def held_by(rpc: Rpc, holder: str, asset: str, block: int) -> int:
     if asset == ETH:
         return rpc.balance(holder, block)
     data = BALANCE_OF + abi_encode(["address"], [holder]).hex()
-    return int(rpc.eth_call(asset, data, block), 16)
+    answer = rpc.eth_call(asset, data, block)
+    if len(answer) < 66:  # no code at the token any more, or not an ERC-20: it holds nothing we can count
+        log.warning("balanceOf(%s) on %s answered %r at block %d; counted as 0", holder, asset, answer, block)
+        return 0
+    return int(answer[:66], 16)
 
 
 def audited_block(rpc: Rpc, number: int) -> BlockInfo:
@@ -154,7 +158,7 @@ def audit(
     index_at = indexed_block(options.index) if options.index is not None else None
     if options.block is not None:
         number = options.block
-    elif index_at is not None and index_at[0] == chain_id:
+    elif index_at is not None and index_at[0] == chain_id and index_at[1] >= deployment.start_block:
         number = index_at[1]
     else:
         number = rpc.head()
