@@ -190,6 +190,24 @@ def _asset(asset: str) -> str:
     return "ETH" if asset == ETH else f"<code>{escape(asset)}</code>"
 
 
+def _masked(entry: dict[str, Any]) -> str:
+    """What the code comparison masked, one line per thing (an immutable read in several places is one line),
+    then the constructor arguments decoded."""
+    places: dict[tuple[str, str], list[str]] = {}
+    for part in ("runtime", "creation"):
+        for m in entry[part]["masked"]:
+            shown = "" if m["what"] == "constructor arguments" else m["value"]
+            places.setdefault((f"{part}: {m['what']}", shown), []).append(str(m["start"]))
+    lines = [
+        escape(f"{what} at byte {', '.join(starts)}") + (f" = <code>{escape(value)}</code>" if value else "")
+        for (what, value), starts in places.items()
+    ]
+    lines += [
+        escape(f"constructor argument {a['name']} = {a['value']}") for a in entry["constructor_arguments"]
+    ]
+    return "<br>".join(lines)
+
+
 def html(report: dict[str, Any]) -> str:
     block = report["block"]
     verdict = "passed" if report["passed"] else "failed"
@@ -217,14 +235,7 @@ def html(report: dict[str, Any]) -> str:
     code: dict[str, Any] = next((c for c in report["checks"] if c["name"] == "bytecode"), {"details": []})
     contracts = "".join(
         f"<tr><td>{escape(d['contract'])}<td><code>{escape(d['address'])}</code><td>{escape(d['runtime']['status'])}"
-        f"<td>{escape(d['creation']['status'])}<td>"
-        + "<br>".join(
-            escape(f"{m['what']} ({m['length']} bytes at {m['start']})")
-            for m in d["runtime"]["masked"] + d["creation"]["masked"]
-        )
-        + "<br>"
-        + "<br>".join(escape(f"{a['name']} = {a['value']}") for a in d["constructor_arguments"])
-        + "</tr>"
+        f"<td>{escape(d['creation']['status'])}<td>" + _masked(d) + "</tr>"
         for d in code["details"]
     )
     found = "".join(
