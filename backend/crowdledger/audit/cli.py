@@ -189,6 +189,11 @@ def _prove(settings: Settings, args: argparse.Namespace) -> int:
         options = Options(block=args.block, transfers=False, bytecode=False, command=_command(settings, args))
         result = audit(_rpc(settings), Deployment.load(settings.deployment), options)
         report, tree = result.report, result.tree
+        if not result.passed:
+            print(
+                "warning: the audit at this block did not pass; run `crowdledger audit` to see why",
+                file=sys.stderr,
+            )
     proofs = tree.proofs(address)
     print(
         json.dumps(
