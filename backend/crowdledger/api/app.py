@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crowdledger import web
-from crowdledger.api import schemas
+from crowdledger.api import audit, schemas
 from crowdledger.api.cache import PageCache
 from crowdledger.api.queries import BadCursor
 from crowdledger.api.reader import Reader
@@ -92,7 +92,7 @@ def create_app(
         log.error("Unhandled error", exc_info=exc)
         return _error(500, "internal_error", "the server failed; the error is logged")
 
-    for resource in (service, campaigns, accounts, tasks, stats):
+    for resource in (service, campaigns, accounts, tasks, stats, audit):
         app.include_router(resource.router)
     web.install(app, engine, web_config or WebConfig())
     return app

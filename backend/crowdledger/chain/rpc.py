@@ -44,15 +44,39 @@ class Rpc:
         """The call's result. `attempts` overrides the bound on tries for this call."""
         self._next_id += 1
         request = {"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params}
-        attempts = attempts or self.attempts
+        response = self._post(method, request, attempts or self.attempts)
+        return self._result(method, self._answer(method, response, batch=False))
+
+    def call_many(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+        """Several calls in one JSON-RPC batch request; the results in the order of `calls`. The first call
+        that failed raises, as `call` would."""
+        if not calls:
+            return []
+        first = self._next_id + 1
+        self._next_id += len(calls)
+        batch = [
+            {"jsonrpc": "2.0", "id": first + i, "method": method, "params": params}
+            for i, (method, params) in enumerate(calls)
+        ]
+        answers = self._answer(calls[0][0], self._post(calls[0][0], batch, self.attempts), batch=True)
+        if not isinstance(answers, list):  # some providers answer a refused batch with one error object
+            return [self._result(calls[0][0], answers)]
+        by_id = {answer.get("id"): answer for answer in answers if isinstance(answer, dict)}
+        return [
+            self._result(method, by_id.get(first + i, {"error": "no answer in the batch"}))
+            for i, (method, _) in enumerate(calls)
+        ]
+
+    def _post(self, method: str, body: Any, attempts: int) -> httpx.Response:
         delay = self.backoff
         for attempt in range(1, attempts + 1):
             try:
-                response = self._client.post(self.url, json=request)
+                response = self._client.post(self.url, json=body)
                 if response.status_code == 429 or response.status_code >= 500:
                     raise httpx.HTTPStatusError(
                         f"HTTP {response.status_code}", request=response.request, response=response
                     )
+                return response
             except (httpx.TransportError, httpx.HTTPStatusError) as failure:
                 if isinstance(failure, httpx.UnsupportedProtocol):
                     raise RpcError(f"{self.url} is not an http(s) URL: check CROWDLEDGER_RPC_URL") from None
@@ -63,25 +87,31 @@ class Rpc:
                 log.warning("RPC %s failed (%s); retry %d in %.1fs", method, failure, attempt, delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
-                continue
-            return self._result(method, response)
         raise AssertionError("unreachable")
 
-    def _result(self, method: str, response: httpx.Response) -> Any:
+    def _answer(self, method: str, response: httpx.Response, batch: bool) -> Any:
+        """The JSON-RPC answer (a list for a batch); RpcError when the endpoint does not speak JSON-RPC."""
         try:
             answer = json.loads(response.content)  # bytes as they came: no copy decoded to text first
         except ValueError:
             answer = None
-        if not isinstance(answer, dict) or not ("result" in answer or "error" in answer):
+        one = isinstance(answer, dict) and ("result" in answer or "error" in answer)
+        if not one and not (batch and isinstance(answer, list)):
             kind = response.headers.get("content-type", "no content type").split(";")[0]
             raise RpcError(
                 f"{self.url} is not a JSON-RPC endpoint (HTTP {response.status_code}, {kind}, to {method}): "
                 "check CROWDLEDGER_RPC_URL"
             )
+        return answer
+
+    @staticmethod
+    def _result(method: str, answer: dict[str, Any]) -> Any:
         if "error" in answer:
             error = answer["error"]
             message = str(error.get("message", error)) if isinstance(error, dict) else str(error)
             raise RpcRefused(f"{method} refused: {message}")
+        if "result" not in answer:
+            raise RpcError(f"{method} failed: the endpoint sent no result")
         return answer["result"]
 
     def chain_id(self) -> int:
@@ -103,6 +133,18 @@ class Rpc:
             "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": addresses}], attempts
         )
         return result
+
+    def balance(self, address: str, block: int) -> int:
+        """The ETH balance of `address` at `block`, in wei."""
+        return int(self.call("eth_getBalance", [address, hex(block)]), 16)
+
+    def code(self, address: str, block: int) -> str:
+        """The runtime code at `address` at `block`, 0x-hex ("0x" when there is none)."""
+        return str(self.call("eth_getCode", [address, hex(block)]))
+
+    def eth_call(self, to: str, data: str, block: int) -> str:
+        """A read-only call of `to` with calldata `data` at `block`; the returned data, 0x-hex."""
+        return str(self.call("eth_call", [{"to": to, "data": data}, hex(block)]))
 
 
 class HeadProbe:

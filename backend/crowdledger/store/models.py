@@ -349,6 +349,25 @@ class MetadataDocument(Base):
     __table_args__ = (Index("ix_metadata_documents_retry", "status", "next_attempt_at"),)
 
 
+# ----------------------------------------------------------------------------- published audit reports
+
+
+class AuditReport(Base):
+    """A report `crowdledger audit --save` published (crowdledger.audit.report); the API serves the newest.
+    Not derived from events: a reorg rebuild leaves it alone, and it names the block it is about."""
+
+    __tablename__ = "audit_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chain_id: Mapped[int] = mapped_column(BigInteger)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    block_hash: Mapped[str] = mapped_column(Hash)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    digest: Mapped[str] = mapped_column(String(80))
+    root: Mapped[str] = mapped_column(Hash)
+    created_at: Mapped[float] = mapped_column()
+    report: Mapped[str] = mapped_column(Text)  # the JSON report
+
+
 DERIVED_TABLES = [
     Campaign,
     Tier,

@@ -1,0 +1,144 @@
+"""The books from events alone: the replay equals every view, each contract holds what it owes, asset by
+asset, and money that arrives or leaves outside the rules is reported (a surplus shown, a shortfall
+failing)."""
+
+from brownie import ForceSend, chain, web3
+
+from crowdledger.audit.model import ETH
+from crowdledger.audit.money import Flows
+from crowdledger.audit.replay.crowdfund import CrowdfundReplay
+from crowdledger.chain.decode import Event
+from tests.backend.audit.conftest import E, check, run_audit
+
+
+def position(result, contract: str, asset: str) -> dict:
+    return next(
+        p for p in check(result, "solvency")["details"] if p["contract"] == contract and p["asset"] == asset
+    )
+
+
+def test_an_honest_history_passes_every_check_with_no_findings(deployment, honest_world):
+    result = run_audit(deployment)
+    assert result.passed, [c for c in result.report["checks"] if c["status"] == "fail"]
+    assert {c["name"]: c["status"] for c in result.report["checks"]} == {
+        "replay": "pass",
+        "views": "pass",
+        "solvency": "pass",
+        "bytecode": "skipped",
+        "index": "skipped",
+    }
+    assert result.report["findings"] == []
+
+
+def test_each_contract_holds_exactly_what_the_replay_says_it_owes(deployment, honest_world, token):
+    result = run_audit(deployment)
+    for contract in ("Crowdfund", "Bounty"):
+        address = web3.to_checksum_address(deployment.contracts[contract].address)
+        for asset, held in (
+            (ETH, web3.eth.get_balance(address)),
+            (token.address.lower(), token.balanceOf(address)),
+        ):
+            owed = sum(
+                int(o["amount"])
+                for o in result.report["obligations"]
+                if (o["contract"], o["asset"]) == (contract, asset)
+            )
+            assert owed == held, (contract, asset)
+
+
+def test_two_audits_of_one_block_agree_on_digest_and_root_whatever_their_range_sizes(
+    deployment, honest_world
+):
+    block = web3.eth.block_number
+    first = run_audit(deployment, block=block)
+    second = run_audit(deployment, block=block, max_span=3, transfers=False)
+    assert (first.report["digest"], first.report["merkle"]["root"]) == (
+        second.report["digest"],
+        second.report["merkle"]["root"],
+    )
+
+
+def test_the_digest_changes_when_the_books_change(deployment, honest_world, crowdfund, backers):
+    before = run_audit(deployment)
+    crowdfund.pledge(honest_world.campaigns["funding"], 0, 1, {"from": backers[0], "value": 1})
+    after = run_audit(deployment)
+    assert before.report["digest"] != after.report["digest"]
+    assert before.report["merkle"]["root"] != after.report["merkle"]["root"]
+
+
+def test_tokens_sent_straight_to_a_contract_show_as_a_surplus_and_the_audit_still_passes(
+    deployment, honest_world, token, backers
+):
+    token.transfer(deployment.contracts["Crowdfund"].address, 7 * E, {"from": backers[0]})
+    result = run_audit(deployment)
+    p = position(result, "Crowdfund", token.address.lower())
+    assert (int(p["held"]) - int(p["owed"]), p["verdict"]) == (7 * E, "surplus")
+    assert result.passed
+    assert "surplus" in check(result, "solvency")["summary"]
+
+
+def test_eth_forced_in_by_a_selfdestruct_shows_as_a_surplus(deployment, honest_world, owner):
+    ForceSend.deploy(deployment.contracts["Bounty"].address, {"from": owner, "value": 3 * E})
+    result = run_audit(deployment)
+    p = position(result, "Bounty", ETH)
+    assert (int(p["difference"]), p["verdict"]) == (3 * E, "surplus")
+    assert result.passed
+
+
+def test_a_contract_holding_less_than_it_owes_fails_naming_the_asset_and_the_last_money_events(
+    deployment, honest_world
+):
+    address = web3.to_checksum_address(deployment.contracts["Crowdfund"].address)
+    held = web3.eth.get_balance(address)
+    web3.provider.make_request("anvil_setBalance", [address, hex(held - 1)])
+    chain.mine()
+    result = run_audit(deployment)
+    assert not result.passed
+    solvency = check(result, "solvency")
+    assert solvency["status"] == "fail"
+    [short] = solvency["mismatches"]
+    assert short["subject"] == f"Crowdfund in {ETH}"
+    assert "short by 1" in short["message"]
+    assert short["events"], "a shortfall names the last events that moved the asset"
+    assert position(result, "Crowdfund", ETH)["verdict"] == "shortfall"
+
+
+def test_an_event_whose_running_total_does_not_follow_is_named_by_its_transaction_and_log_index():
+    replay = CrowdfundReplay("0x" + "11" * 20, Flows(), {})
+    launched = {
+        "campaignId": 1,
+        "creator": "0x" + "aa" * 20,
+        "token": ETH,
+        "goal": E,
+        "startsAt": 0,
+        "deadline": 10,
+        "feeBps": 0,
+        "quorumBps": 0,
+        "milestoneBps": [],
+        "metadataURI": "",
+        "metadataHash": "0x" + "00" * 32,
+    }
+    pledged = {
+        "campaignId": 1,
+        "backer": "0x" + "bb" * 20,
+        "tierId": 0,
+        "amount": 5,
+        "pledgeTotal": 5,
+        "raised": 6,
+    }
+    replay.apply(Event(1, 0, "0x01", "0xaaa1", "Crowdfund", "CampaignLaunched", launched), 0)
+    replay.apply(Event(2, 3, "0x02", "0xbbb2", "Crowdfund", "Pledged", pledged), 1)
+    [problem] = replay.problems
+    assert "Pledged.raised is 6; the earlier events give 5" in problem.message
+    assert [(ref.tx_hash, ref.log_index) for ref in problem.events] == [("0xbbb2", 3)]
+
+
+def test_views_that_disagree_with_the_replay_fail_naming_the_call(deployment, honest_world):
+    """A record whose Crowdfund is another deployment's: the log is empty, the views are not."""
+    from dataclasses import replace
+
+    other = replace(deployment, start_block=web3.eth.block_number)  # skip every event before now
+    result = run_audit(other)
+    views = check(result, "views")
+    assert views["status"] == "fail"
+    assert any("campaignCount()" in m["message"] for m in views["mismatches"])

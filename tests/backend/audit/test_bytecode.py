@@ -1,0 +1,111 @@
+"""The code at each address against the code recompiled from this checkout: an exact match for what brownie
+deployed; a match (only the metadata differs) for a copy whose source differs in a comment; a mismatch, with
+the differing bytes, for a copy whose source differs in behaviour."""
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from brownie import web3
+from eth_abi.abi import encode
+
+from crowdledger.audit import bytecode
+from crowdledger.audit.solc import Compiler, default_cache
+from crowdledger.chain.rpc import Rpc
+from tests.backend.audit.conftest import REPOSITORY, check, run_audit
+from tests.backend.conftest import rpc_url
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return Compiler(REPOSITORY, cache=default_cache()).compile(["Bounty", "Crowdfund", "Reputation"])
+
+
+def altered_copy(tmp_path: Path, change) -> Path:
+    """This checkout's contracts in `tmp_path`, with `change(source)` applied to Reputation.sol."""
+    shutil.copytree(REPOSITORY / "contracts", tmp_path / "contracts")
+    shutil.copy(REPOSITORY / "brownie-config.yaml", tmp_path)
+    (tmp_path / "node_modules").symlink_to(REPOSITORY / "node_modules")
+    (tmp_path / "toolchain").symlink_to(REPOSITORY / "toolchain")
+    source = tmp_path / "contracts" / "Reputation.sol"
+    source.write_text(change(source.read_text()))
+    return tmp_path
+
+
+def deploy_raw(creation: bytes, owner) -> str:
+    """Deploy creation code with the constructor argument `owner`, as anyone could without brownie."""
+    tx = web3.eth.send_transaction(
+        {
+            "from": owner.address,
+            "data": "0x" + (creation + encode(["address"], [owner.address])).hex(),
+            "gas": 8_000_000,
+        }
+    )
+    return str(web3.eth.wait_for_transaction_receipt(tx).contractAddress).lower()
+
+
+def check_reputation_at(address: str, deployment, compiled) -> dict:
+    contracts = {"Reputation": replace(deployment.contracts["Reputation"], address=address)}
+    result = bytecode.check(Rpc(rpc_url()), web3.eth.block_number, contracts, compiled)
+    [entry] = result.details
+    return {"status": result.status.value, "entry": entry, "mismatches": result.mismatches}
+
+
+def test_what_brownie_deployed_is_an_exact_match_with_immutables_and_arguments_listed(
+    deployment, reputation, owner, treasury
+):
+    result = run_audit(deployment, bytecode=True)
+    code = check(result, "bytecode")
+    assert code["status"] == "pass"
+    by_name = {d["contract"]: d for d in code["details"]}
+    assert {(d["runtime"]["status"], d["creation"]["status"]) for d in by_name.values()} == {
+        ("exact match", "exact match")
+    }
+    [immutable] = [m for m in by_name["Bounty"]["runtime"]["masked"] if m["what"] == "immutable reputation"][
+        :1
+    ]
+    assert immutable["value"].endswith(reputation.address.lower()[2:])
+    arguments = {a["name"]: a["value"] for a in by_name["Bounty"]["constructor_arguments"]}
+    assert arguments == {
+        "owner_": owner.address.lower(),
+        "treasury_": treasury.address.lower(),
+        "feeBps_": "250",
+        "reputation_": reputation.address.lower(),
+    }
+    assert by_name["Crowdfund"]["creation_tx"] == deployment_tx(by_name["Crowdfund"]["address"])
+
+
+def deployment_tx(address: str) -> str:
+    from brownie import Crowdfund
+
+    return next(c.tx.txid for c in Crowdfund if c.address.lower() == address)
+
+
+def test_a_contract_built_from_altered_source_is_a_mismatch_with_the_differing_bytes(
+    tmp_path, deployment, compiled, owner
+):
+    copy = altered_copy(
+        tmp_path, lambda s: s.replace("DEFAULT_HALF_LIFE = 90 days", "DEFAULT_HALF_LIFE = 30 days")
+    )
+    altered = Compiler(copy, cache=None).compile(["Reputation"])["Reputation"]
+    found = check_reputation_at(deploy_raw(altered.creation, owner), deployment, compiled)
+    assert found["status"] == "fail"
+    assert found["entry"]["runtime"]["status"] == "mismatch"
+    assert found["entry"]["creation"]["status"] == "mismatch"
+    differences = found["entry"]["runtime"]["differences"]
+    assert differences and all(d["end"] > d["start"] for d in differences)
+    assert "the runtime code differs" in found["mismatches"][0].message
+    assert f"bytes {differences[0]['start']}..{differences[0]['end']}" in found["mismatches"][0].message
+
+
+def test_a_contract_whose_source_differs_only_in_a_comment_is_a_match_not_an_exact_match(
+    tmp_path, deployment, compiled, owner
+):
+    copy = altered_copy(tmp_path, lambda s: s + "\n// a comment the metadata hash records\n")
+    altered = Compiler(copy, cache=None).compile(["Reputation"])["Reputation"]
+    found = check_reputation_at(deploy_raw(altered.creation, owner), deployment, compiled)
+    assert found["status"] == "pass"
+    assert (found["entry"]["runtime"]["status"], found["entry"]["creation"]["status"]) == ("match", "match")
+    assert "CBOR metadata" in [m["what"] for m in found["entry"]["runtime"]["masked"]]
+    assert "the metadata differs" in found["entry"]["runtime"]["note"]
