@@ -102,11 +102,12 @@ def test_unknown_roles_are_refused_with_the_error_shape(engine, crowdfund):
 
 
 def test_an_index_from_before_the_pricing_columns_upgrades_with_neutral_values(engine):
-    """Revision 0004 adds the delivery, vote-mode and rating-price columns; rows already there read as no
-    delivery, pledge-weighted, and a rating whose price inputs and points are 0, in each store's encoding."""
+    """Revision 0005 adds the delivery, vote-mode and rating-price columns; rows already there read as no
+    delivery, pledge-weighted, and a rating whose price inputs and points are 0 (until the rebuild it asks
+    for refills them from the raw events)."""
     config = alembic_config(engine)
-    command.downgrade(config, "0003")
-    zero = 0 if engine.dialect.name == "postgresql" else "0" * 78  # how each store keeps a uint256 0
+    command.downgrade(config, "0004")
+    zero = 0
     with engine.begin() as conn:
         conn.execute(
             text(
