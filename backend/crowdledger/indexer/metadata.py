@@ -531,6 +531,8 @@ class MetadataFetcher:
             return
         if outcome.error:
             log.info("Metadata at %.100s is %s: %s", uri, outcome.status, outcome.error)
+        # The read's connection is closed before the updates: on SQLite an open read holds the write lock
+        # (BEGIN IMMEDIATE), and the updates' own connection would wait for it until the busy timeout.
         with self.engine.connect() as conn:
             ids = conn.execute(
                 select(Campaign.id).where(
@@ -538,8 +540,8 @@ class MetadataFetcher:
                     Campaign.metadata_hash == expected_hash,
                     Campaign.metadata_uri == uri,
                 )
-            ).scalars()
-            self._set_campaigns((campaign_id, uri, expected_hash, outcome) for campaign_id in ids.all())
+            ).scalars().all()
+        self._set_campaigns((campaign_id, uri, expected_hash, outcome) for campaign_id in ids)
 
     def _set_campaigns(self, rows: Iterable[tuple[int, str, str, Outcome]]) -> None:
         """One autocommitted single-row UPDATE per campaign, only while it is still pending with that
