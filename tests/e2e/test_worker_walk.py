@@ -22,7 +22,8 @@ ENTRY = "A logo in three colours, readable at 2 cm."
 def tasks(world: World) -> dict[str, int]:
     bounty = Bounty.at(world.deployment["contracts"]["Bounty"]["address"])
     requester = accounts[1]
-    params = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
+    # TaskParams: no co-reviewer, no arbiter, public
+    params = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
     contest = bounty.postContest(params, E, {"from": requester, "value": E}).return_value
     micro = bounty.postMicroTask(params, E // 10, 2, DAY, {"from": requester, "value": E // 5}).return_value
     world.wait_indexed()
