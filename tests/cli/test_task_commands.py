@@ -138,7 +138,7 @@ def test_reveal_without_the_kept_secret_says_where_it_looked(world):
     assert "no entry secret at " in line and "empty" in line
 
 
-def test_with_a_co_reviewer_the_second_identical_award_executes(world):
+def test_with_a_co_reviewer_the_award_waits_for_the_co_reviewers_confirmation(world):
     contest = post_contest(world, co_reviewer=world.addresses["reviewer"])
     for worker in ("worker", "worker2"):
         world.ok(
@@ -155,9 +155,10 @@ def test_with_a_co_reviewer_the_second_identical_award_executes(world):
         world.ok("reveal", contest, "--account", worker)
     winners = (f"{world.addresses['worker']}=60", f"{world.addresses['worker2']}=40")
     out = world.ok("award", contest, *winners, "--account", "creator")
-    assert "it takes effect when the other reviewer awards the same" in out
-    out = world.ok("award", contest, *winners, "--account", "reviewer")
+    assert "the co-reviewer confirms it, or it stands from " in out and "Awarded" not in out
+    out = world.ok("co-review", "confirm", contest, "--account", "reviewer")
     assert f"Awarded 60% of task {contest}" in out and f"Awarded 40% of task {contest}" in out
+    assert "decided by the requester and the co-reviewer" in out
 
 
 def test_an_award_whose_shares_miss_100_percent_is_refused(world):

@@ -161,7 +161,7 @@ MEANINGS: dict[str, str] = {
     "OnlyTheCreatorIsRated": "{subject} is not {campaign}'s creator; its backers rate the creator, {creator}",
     "DeliveryNotRecorded": (
         "{sender} rates {campaign}'s creator after recording delivery: `crowdledger confirm-delivery`, or "
-        "`report-non-delivery` from the delivery date"
+        "`report-not-delivered` from the delivery date"
     ),
     # PlatformFees (Crowdfund and Bounty)
     "ZeroAddress": "an address is zero (0x0000…0000); give a real one",
@@ -244,9 +244,8 @@ MEANINGS: dict[str, str] = {
         "now (`crowdledger finalize`)"
     ),
     "AwardDiffers": (
-        "this award is not the one the requester proposed ({proposed:short}); `crowdledger show task` shows "
-        "it, "
-        "and `confirm-award` or `finalize` without winners uses it"
+        "this award is not the one the requester proposed ({proposed:short}); `crowdledger co-review "
+        "confirm` and `crowdledger finalize` read the proposed one from the chain"
     ),
     "PlaceDecisionDiffers": (
         "the requester decided to {requesterApproves:verdict} place {placeIndex}; only that decision can be "
