@@ -60,6 +60,34 @@ def test_post_a_token_contest_approves_the_escrow_first(world):
     assert "Approving" in out and "a contest: 300 DUSD escrowed" in out
 
 
+@pytest.mark.parametrize(
+    "change, complaint",
+    [
+        ({"arbiter": "nobody"}, "arbiter must be an address (0x and 40 hex digits), got 'nobody'"),
+        (
+            {"arbiter": "0x" + "ab" * 20, "co_reviewer": "0x" + "ab" * 20},
+            "someone other than the co_reviewer",
+        ),
+        ({"review_days": 0}, "review_days must be more than 0"),
+    ],
+)
+def test_a_task_file_with_a_mistake_says_what_to_fix(world, change, complaint):
+    spec = json.loads((ROOT / "examples" / "contest.json").read_text())
+    spec.update(change)
+    path = world.home / "bad-task.json"
+    path.write_text(json.dumps(spec))
+    assert complaint in world.refused("post", path, "--account", "creator")
+
+
+def test_a_task_file_naming_the_requester_as_arbiter_is_refused_by_the_contract(world):
+    spec = json.loads((ROOT / "examples" / "contest.json").read_text())
+    spec["arbiter"] = world.addresses["creator"]
+    path = world.home / "self-arbiter.json"
+    path.write_text(json.dumps(spec))
+    line = world.refused("post", path, "--account", "creator")
+    assert "ArbiterIsRequester: the arbiter must be someone other than the requester" in line
+
+
 def test_an_invite_only_micro_task_puts_the_lists_merkle_root_on_chain(world, micro_task):
     access = world.contracts["Bounty"].functions.accessOf(micro_task).call()
     expected = InviteTree.of([world.addresses["worker"], world.addresses["worker2"]]).root

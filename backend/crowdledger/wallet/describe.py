@@ -8,7 +8,8 @@ from crowdledger.wallet.units import format_time
 EVENT_SENTENCES: dict[str, str] = {
     # Crowdfund
     "CampaignLaunched": (
-        "Launched campaign {campaignId}: goal {goal:amount}, funding from {startsAt:date} to {deadline:date}"
+        "Launched campaign {campaignId}: goal {goal:amount}, funding from {startsAt:date} to "
+        "{deadline:date}, rewards due {deliveryDate:date}"
     ),
     "TierAdded": "Tier {tierId} of campaign {campaignId}: {price:amount}, {supply:supply} places",
     "TierSupplyRaised": "Tier {tierId} of campaign {campaignId} now has {supply:supply} places",
