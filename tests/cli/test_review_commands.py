@@ -94,3 +94,10 @@ def test_a_rejection_nobody_appealed_reopens_the_place_once_final(world, arbitra
 def test_arbitrating_a_micro_task_needs_a_place_and_a_verdict(world, arbitrated_micro_task):
     line = world.refused("arbitrate", arbitrated_micro_task, "0", "--account", "arbiter")
     assert "is a micro-task: give PLACE and approve or reject" in line
+
+
+def test_show_task_names_the_arbiter_and_the_objected_proposal(world, awarded_for_review):
+    world.ok("co-review", "object", awarded_for_review, "--account", "reviewer")
+    out = world.ok("show", "task", awarded_for_review)
+    assert f"arbiter      {world.addresses['arbiter']}" in out
+    assert "award        proposed " in out and "; the co-reviewer objected" in out
