@@ -1,4 +1,5 @@
-"""Deploy CrowdLedger to the local chain and fill it with demo campaigns in every state.
+"""Deploy CrowdLedger to the local chain and fill it with demo campaigns in every state (Succeeded, Failed,
+Funding, Rejected, Cancelled, Upcoming: ids 1 to 7), an awarded contest and a partly approved micro-task.
 
     ./dev up        (starts anvil, then runs this)
 
@@ -27,14 +28,18 @@ def metadata(title: str, description: str) -> tuple[str, bytes]:
     return "data:application/json;base64," + base64.b64encode(document).decode(), keccak(document)
 
 
-def launch(crowdfund, creator, token, goal, days, title, description, milestones=(), tiers=()) -> int:
-    """A campaign with pledge-weighted milestone votes (vetoed at 20%), rewards due DELIVERY_DAYS after it."""
+def launch(
+    crowdfund, creator, token, goal, days, title, description, milestones=(), tiers=(), starts_in_days=0
+) -> int:
+    """A campaign with pledge-weighted milestone votes (vetoed at 20%), rewards due DELIVERY_DAYS after it;
+    it opens now, or `starts_in_days` from now."""
     uri, digest = metadata(title, description)
-    deadline = chain.time() + days * DAY
+    starts_at = chain.time() + starts_in_days * DAY if starts_in_days else 0
+    deadline = (starts_at or chain.time()) + days * DAY
     params = (
         token,
         goal,
-        0,
+        starts_at,
         deadline,
         2000,
         list(milestones),
@@ -111,17 +116,65 @@ def main() -> None:
         crowdfund.pledge(makerspace, 1 if i % 2 else 0, (1 + i) * 800 * UNIT, {"from": backer})
 
     tasks = crowdsource(Bounty.at(record["contracts"]["Bounty"]["address"]), reputation, bob, backers)
+    the_other_states(crowdfund, alice, bob, backers)
 
     states = ("Upcoming", "Funding", "Succeeded", "Failed", "Cancelled", "Rejected")
     print(f"\nCrowdfund  {crowdfund.address}\nReputation {reputation.address}")
     print(f"DUSD token {usd.address}\nChain id   {chain.id}\n")
-    for campaign_id in (funded, missed, solar, makerspace):
+    for campaign_id in range(1, crowdfund.campaignCount() + 1):
         c = crowdfund.campaign(campaign_id)
         state = states[crowdfund.stateOf(campaign_id)]
         raised, goal = c["raised"] / UNIT, c["goal"] / UNIT
         print(f"  campaign {campaign_id}: {state:<10} raised {raised:>9,.2f} of {goal:,.0f}")
     for name, task_id in tasks.items():
         print(f"  task {task_id}: {name}")
+
+
+def the_other_states(crowdfund, alice, bob, backers) -> None:
+    """The states the campaigns above do not reach: a campaign stopped by a rejected milestone (the creator
+    claimed the first tranche, the backers vetoed the second and share the rest), a cancelled one, and one
+    that opens later. Launched after the others so that the first campaigns keep their ids (the web app's
+    browser tests open /c/2 and /c/3)."""
+    stopped = launch(
+        crowdfund,
+        bob,
+        ETH,
+        UNIT,
+        2,
+        "Community radio mast",
+        "A mast and a transmitter for the valley's radio, in two stages.",
+        milestones=[5000, 5000],
+    )
+    for backer in backers[:3]:
+        crowdfund.pledge(stopped, 0, UNIT // 2, {"from": backer, "value": UNIT // 2})
+    chain.sleep(2 * DAY + 60)
+    chain.mine()
+    crowdfund.claim(stopped, bob, {"from": bob})
+    crowdfund.openVote(stopped, {"from": bob})
+    for backer in backers[:2]:
+        crowdfund.vote(stopped, False, {"from": backer})
+    crowdfund.vote(stopped, True, {"from": backers[2]})
+    chain.sleep(7 * DAY + 60)
+    chain.mine()
+    crowdfund.closeVote(stopped, {"from": backers[2]})
+    crowdfund.refund(stopped, backers[0], {"from": backers[0]})
+
+    cancelled = launch(
+        crowdfund, alice, ETH, 3 * UNIT, 20, "Rooftop garden", "Beds and water tanks on the library roof."
+    )
+    crowdfund.pledge(cancelled, 0, UNIT // 4, {"from": backers[5], "value": UNIT // 4})
+    crowdfund.cancel(cancelled, {"from": alice})
+
+    launch(
+        crowdfund,
+        alice,
+        ETH,
+        2 * UNIT,
+        30,
+        "Winter coat drive",
+        "Warm coats for 200 children, collected and mended by volunteers.",
+        starts_in_days=10,
+    )
 
 
 def crowdsource(bounty, reputation, requester, workers) -> dict[str, int]:

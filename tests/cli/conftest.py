@@ -32,8 +32,22 @@ ETH = "0x" + "00" * 20
 WAD = 10**18
 DAY = 86_400
 FEE_BPS = 250
+DELIVERY_DAYS = 20  # a campaign's rewards are due this long after its deadline
+PLEDGE_WEIGHTED = 0  # Crowdfund.VoteMode
+# the ledger as scripts/deploy.py sets it up: ETH priced (0.05 ETH is a unit of value), identity weighed
+ETH_ASSET = (5 * 10**16, 5 * 10**14)
+IDENTITY_LEVEL, UNVERIFIED_WEIGHT_BPS = 1, 5_000
 # who is who: anvil's development account index for each keystore id
-ROLES = {"owner": 0, "creator": 1, "backer": 2, "backer2": 3, "worker": 4, "worker2": 5, "reviewer": 6}
+ROLES = {
+    "owner": 0,
+    "creator": 1,
+    "backer": 2,
+    "backer2": 3,
+    "worker": 4,
+    "worker2": 5,
+    "reviewer": 6,
+    "arbiter": 7,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -179,6 +193,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         reputation = _deploy(w3, "Reputation", owner, sender=owner)
         crowdfund = _deploy(w3, "Crowdfund", owner, treasury, FEE_BPS, sender=owner)
         bounty = _deploy(w3, "Bounty", owner, treasury, FEE_BPS, reputation.address, sender=owner)
+        for setting in (
+            reputation.functions.setAsset(ETH, *ETH_ASSET),
+            reputation.functions.setIdentityWeights(IDENTITY_LEVEL, UNVERIFIED_WEIGHT_BPS),
+        ):
+            w3.eth.wait_for_transaction_receipt(setting.transact({"from": owner}))
         for module in (crowdfund, bounty):
             w3.eth.wait_for_transaction_receipt(
                 reputation.functions.setModule(module.address, True).transact({"from": owner})
@@ -228,6 +247,16 @@ def same_start(request: pytest.FixtureRequest) -> Iterator[None]:
     world.w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
 
 
+def struct(contract: Contract, function: str, **fields: Any) -> tuple[Any, ...]:
+    """The tuple `function`'s first argument takes (LaunchParams, TaskParams), its fields in the ABI's order:
+    named here, so a field the contract adds or renames fails loudly instead of shifting the others.
+    (tests/conftest.py::launch_params cannot be reused: it reads brownie's chain clock, not this world's.)"""
+    entry = next(e for e in contract.abi if e.get("type") == "function" and e.get("name") == function)
+    names = [component["name"] for component in entry["inputs"][0]["components"]]
+    assert set(names) == set(fields), f"{function} takes {names}, given {sorted(fields)}"
+    return tuple(fields[name] for name in names)
+
+
 def launch(
     world: World,
     token: str = ETH,
@@ -236,40 +265,56 @@ def launch(
     milestones: tuple[int, ...] = (),
     tiers: tuple[tuple[int, int], ...] = (),
     sender: str = "creator",
+    delivery_days: int = DELIVERY_DAYS,
 ) -> int:
-    """A campaign launched directly (not through the command line); returns its id."""
+    """A campaign launched directly (not through the command line), pledge-weighted votes vetoed at 20%,
+    rewards due `delivery_days` after the deadline; returns its id."""
     crowdfund = world.contracts["Crowdfund"]
-    params = (
-        token,
-        goal,
-        0,
-        world.now() + days * DAY,
-        2000,
-        list(milestones),
-        list(tiers),
-        "ipfs://x",
-        b"\x42" * 32,
+    deadline = world.now() + days * DAY
+    params = struct(
+        crowdfund,
+        "launch",
+        token=token,
+        goal=goal,
+        startsAt=0,
+        deadline=deadline,
+        quorumBps=2000,
+        milestoneBps=list(milestones),
+        tiers=list(tiers),
+        metadataURI="ipfs://x",
+        metadataHash=b"\x42" * 32,
+        deliveryDate=deadline + delivery_days * DAY,
+        voteMode=PLEDGE_WEIGHTED,
+        minAttestationLevel=0,
     )
     world.transact(crowdfund, "launch", params, sender=sender)
     return int(crowdfund.functions.campaignCount().call())
 
 
 def post_contest(
-    world: World, reward: int = WAD, days: int = 3, review_days: int = 2, co_reviewer: str = ETH
+    world: World,
+    reward: int = WAD,
+    days: int = 3,
+    review_days: int = 2,
+    co_reviewer: str = ETH,
+    arbiter: str = ETH,
 ) -> int:
     """An ETH contest posted directly by the creator account; returns its id."""
     bounty = world.contracts["Bounty"]
-    params = (
-        ETH,
-        world.now() + days * DAY,
-        review_days * DAY,
-        co_reviewer,
-        0,
-        0,
-        b"\0" * 32,
-        0,
-        "ipfs://t",
-        b"\x42" * 32,
+    params = struct(
+        bounty,
+        "postContest",
+        token=ETH,
+        deadline=world.now() + days * DAY,
+        reviewPeriod=review_days * DAY,
+        coReviewer=co_reviewer,
+        arbiter=arbiter,
+        accessRules=0,
+        minWorkerScore=0,
+        inviteRoot=b"\0" * 32,
+        minVerifiedLevel=0,
+        metadataURI="ipfs://t",
+        metadataHash=b"\x42" * 32,
     )
     world.transact(bounty, "postContest", params, reward, sender="creator", value=reward)
     return int(bounty.functions.taskCount().call())

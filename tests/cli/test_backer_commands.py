@@ -3,7 +3,7 @@ refund, vote, record a failure; and each refusal as one line with nothing sent."
 
 import pytest
 
-from tests.cli.conftest import DAY, WAD, launch, pledge_directly
+from tests.cli.conftest import DAY, DELIVERY_DAYS, UNVERIFIED_WEIGHT_BPS, WAD, launch, pledge_directly
 
 TIER_PRICE = WAD // 2
 
@@ -20,8 +20,8 @@ def token_campaign(world):
 
 
 def pledge_of(world, campaign_id, who):
-    amount, tier, _ = world.contracts["Crowdfund"].functions.pledges(campaign_id, world.addresses[who]).call()
-    return amount, tier
+    pledge = world.contracts["Crowdfund"].functions.pledges(campaign_id, world.addresses[who]).call()
+    return pledge[0], pledge[1]  # (amount, tierId, lastVotedMilestone, delivery flags..., rated)
 
 
 def test_pledge_in_eth_sends_the_amount_and_says_what_it_did(world, campaign):
@@ -88,20 +88,52 @@ def test_record_failure_records_a_failed_campaign_once(world, campaign):
         "record-failure", campaign, "--account", "backer"
     )
     assert world.refused("record-failure", campaign, "--account", "backer").startswith(
-        f"crowdledger: OutcomeAlreadyRecorded: campaign {campaign}'s outcome is already recorded"
+        f"crowdledger: FailureAlreadyRecorded: campaign {campaign}'s failure is already recorded"
     )
 
 
-def test_vote_counts_the_backers_pledge_on_the_open_milestone(world):
+def test_vote_counts_an_unverified_backers_pledge_at_the_unverified_weight(world):
     staged = launch(world, goal=WAD, milestones=(5000, 5000))
     pledge_directly(world, staged, WAD)
     world.travel(11 * DAY)
     crowdfund = world.contracts["Crowdfund"]
     world.transact(crowdfund, "openVote", staged, sender="creator")
     out = world.ok("vote", staged, "reject", "--account", "backer")
-    assert f"Voted to reject milestone 1 of campaign {staged} with 1 ETH" in out
-    assert crowdfund.functions.tallies(staged).call() == [0, WAD]
+    weight = WAD * UNVERIFIED_WEIGHT_BPS // 10_000  # the backer holds no attestation
+    assert f"Voted to reject milestone 1 of campaign {staged} with 0.5 ETH" in out
+    assert crowdfund.functions.tallies(staged).call() == [0, weight]
     assert "AlreadyVoted: " in world.refused("vote", staged, "approve", "--account", "backer")
+
+
+def test_a_backer_rates_the_creator_only_after_confirming_delivery(world):
+    funded = launch(world, goal=WAD)
+    pledge_directly(world, funded, WAD)
+    world.travel(11 * DAY)
+    assert "DeliveryNotRecorded: " in world.refused("rate", "campaign", funded, 5, "--account", "backer")
+    out = world.ok("confirm-delivery", funded, "--account", "backer")
+    assert f"Confirmed the delivery of campaign {funded}'s rewards to {world.addresses['backer']}" in out
+    assert "Rated" in world.ok("rate", "campaign", funded, 5, "--account", "backer")
+    assert "DeliveryAlreadyRecorded: " in world.refused("confirm-delivery", funded, "--account", "backer")
+
+
+def test_non_delivery_is_reported_only_from_the_delivery_date(world):
+    funded = launch(world, goal=WAD)
+    pledge_directly(world, funded, WAD)
+    world.travel(11 * DAY)
+    line = world.refused("report-not-delivered", funded, "--account", "backer")
+    assert f"DeliveryNotDueYet: campaign {funded}'s rewards are due on " in line
+    world.travel(DELIVERY_DAYS * DAY)
+    out = world.ok("report-not-delivered", funded, "--account", "backer")
+    assert f"Reported that campaign {funded}'s rewards did not reach {world.addresses['backer']}" in out
+    assert "Rated" in world.ok("rate", "campaign", funded, 1, "--account", "backer")
+
+
+def test_the_creator_cannot_confirm_its_own_delivery(world):
+    funded = launch(world, goal=WAD)
+    pledge_directly(world, funded, WAD, backer="creator")
+    world.travel(11 * DAY)
+    line = world.refused("confirm-delivery", funded, "--account", "creator")
+    assert "CreatorCannotReportDelivery: " in line
 
 
 # refusals ------------------------------------------------------------------------------------------

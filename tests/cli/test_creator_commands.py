@@ -52,6 +52,13 @@ def test_launch_of_a_token_campaign_takes_amounts_in_the_tokens_units(world, cam
         ({"duration_days": 120}, "DurationOutOfRange: the campaign would run 120 days"),
         ({"colour": "red"}, "unknown keys ['colour']"),
         ({"token": "0x" + "99" * 20}, "there is no contract at 0x9999"),
+        ({"quorum_percent": 60}, "QuorumOutOfRange: a rejection quorum of 60%; pledge-weighted votes take"),
+        ({"vote_mode": "majority"}, "vote_mode must be 'pledge' (votes weighed by the pledge"),
+        ({"vote_mode": "identity"}, "the majority of verified voters decides; drop quorum_percent"),
+        ({"min_attestation_level": 1}, 'min_attestation_level applies only to "vote_mode": "identity"'),
+        ({"delivery_days": 800}, "DeliveryDateOutOfRange: rewards would be due on "),
+        ({"delivery_date": "2020-01-01"}, "delivery_date is 2020-01-01"),
+        ({"delivery_date": "+40d", "delivery_days": 5}, "gives both 'delivery_date' and 'delivery_days'"),
     ],
 )
 def test_a_campaign_file_with_a_mistake_says_what_to_fix(world, campaign_file, change, complaint):
@@ -63,6 +70,22 @@ def test_a_campaign_file_with_a_mistake_says_what_to_fix(world, campaign_file, c
             spec[key] = value
     campaign_file.write_text(json.dumps(spec))
     assert complaint in world.refused("launch", campaign_file, "--account", "creator")
+
+
+def test_a_campaign_file_sets_the_delivery_date_and_one_vote_per_verified_identity(world, campaign_file):
+    spec = json.loads(campaign_file.read_text())
+    del spec["quorum_percent"]
+    spec.update(vote_mode="identity", min_attestation_level=2, delivery_days=45)
+    campaign_file.write_text(json.dumps(spec))
+    out = world.ok("launch", campaign_file, "--account", "creator")
+    crowdfund = world.contracts["Crowdfund"]
+    campaign_id = crowdfund.functions.campaignCount().call()
+    entry = next(e for e in crowdfund.abi if e.get("name") == "campaign")
+    names = [c["name"] for c in entry["outputs"][0]["components"]]
+    launched = dict(zip(names, crowdfund.functions.campaign(campaign_id).call(), strict=True))
+    assert launched["deliveryDate"] == launched["deadline"] + 45 * DAY
+    assert (launched["voteMode"], launched["minAttestationLevel"], launched["quorumBps"]) == (1, 2, 0)
+    assert "rewards due " in out
 
 
 def test_a_file_that_is_not_json_is_one_line(world):

@@ -138,7 +138,8 @@ def test_the_token_abi_matches_openzeppelins_compiled_one():
 
 def test_sentences_and_their_format_specs_are_known():
     specs = {"amount", "eth", "date", "duration", "pct", "points", "supply", "last", "nth", "state", "status",
-             "place_status", "short", "panic", "verdict", "kind", "role", "signed_points", ""}  # fmt: skip
+             "place_status", "decided_by", "short", "panic", "verdict", "kind", "role", "signed_points",
+             ""}  # fmt: skip
     used = {
         m
         for text in [*MEANINGS.values(), *EVENT_SENTENCES.values()]

@@ -20,6 +20,8 @@ def test_show_campaign_reads_state_totals_tiers_and_the_viewers_pledge(world, ca
     assert "raised       1 ETH of 4 ETH (25%)" in out
     assert "milestones   50% / 50%" in out
     assert "tier 1       1 ETH, 1 of 3 taken" in out
+    assert "votes        pledge-weighted, a veto at 20% of the money raised" in out
+    assert "delivery     rewards due " in out
     assert f"pledge       {world.addresses['backer']}: 1 ETH, tier 1, refundable now 0 ETH" in out
 
 

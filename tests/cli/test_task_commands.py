@@ -60,6 +60,34 @@ def test_post_a_token_contest_approves_the_escrow_first(world):
     assert "Approving" in out and "a contest: 300 DUSD escrowed" in out
 
 
+@pytest.mark.parametrize(
+    "change, complaint",
+    [
+        ({"arbiter": "nobody"}, "arbiter must be an address (0x and 40 hex digits), got 'nobody'"),
+        (
+            {"arbiter": "0x" + "ab" * 20, "co_reviewer": "0x" + "ab" * 20},
+            "someone other than the co_reviewer",
+        ),
+        ({"review_days": 0}, "review_days must be more than 0"),
+    ],
+)
+def test_a_task_file_with_a_mistake_says_what_to_fix(world, change, complaint):
+    spec = json.loads((ROOT / "examples" / "contest.json").read_text())
+    spec.update(change)
+    path = world.home / "bad-task.json"
+    path.write_text(json.dumps(spec))
+    assert complaint in world.refused("post", path, "--account", "creator")
+
+
+def test_a_task_file_naming_the_requester_as_arbiter_is_refused_by_the_contract(world):
+    spec = json.loads((ROOT / "examples" / "contest.json").read_text())
+    spec["arbiter"] = world.addresses["creator"]
+    path = world.home / "self-arbiter.json"
+    path.write_text(json.dumps(spec))
+    line = world.refused("post", path, "--account", "creator")
+    assert "ArbiterIsRequester: the arbiter must be someone other than the requester" in line
+
+
 def test_an_invite_only_micro_task_puts_the_lists_merkle_root_on_chain(world, micro_task):
     access = world.contracts["Bounty"].functions.accessOf(micro_task).call()
     expected = InviteTree.of([world.addresses["worker"], world.addresses["worker2"]]).root
@@ -138,7 +166,7 @@ def test_reveal_without_the_kept_secret_says_where_it_looked(world):
     assert "no entry secret at " in line and "empty" in line
 
 
-def test_with_a_co_reviewer_the_second_identical_award_executes(world):
+def test_with_a_co_reviewer_the_award_waits_for_the_co_reviewers_confirmation(world):
     contest = post_contest(world, co_reviewer=world.addresses["reviewer"])
     for worker in ("worker", "worker2"):
         world.ok(
@@ -155,9 +183,10 @@ def test_with_a_co_reviewer_the_second_identical_award_executes(world):
         world.ok("reveal", contest, "--account", worker)
     winners = (f"{world.addresses['worker']}=60", f"{world.addresses['worker2']}=40")
     out = world.ok("award", contest, *winners, "--account", "creator")
-    assert "it takes effect when the other reviewer awards the same" in out
-    out = world.ok("award", contest, *winners, "--account", "reviewer")
+    assert "the co-reviewer confirms it, or it stands from " in out and "Awarded" not in out
+    out = world.ok("co-review", "confirm", contest, "--account", "reviewer")
     assert f"Awarded 60% of task {contest}" in out and f"Awarded 40% of task {contest}" in out
+    assert "decided by the requester and the co-reviewer" in out
 
 
 def test_an_award_whose_shares_miss_100_percent_is_refused(world):

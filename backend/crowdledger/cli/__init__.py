@@ -1,9 +1,11 @@
 """crowdledger: every CrowdLedger action from the command line, and the indexer and API.
 
-backers      pledge, change-tier, unpledge, refund, vote, rate, record-failure
+backers      pledge, change-tier, unpledge, refund, vote, confirm-delivery, report-not-delivered, rate,
+             record-failure
 creators     launch, add-tier, raise-supply, open-vote, close-vote, claim, cancel
 tasks        post, take, submit-work, enter, reveal, award, approve, reject, approve-by-default,
              split-by-default, withdraw, reclaim, rate
+reviews      co-review confirm|object, arbitrate, appeal, finalize
 everyone     balance, show campaign|task|account
 accounts     account list|new|import
 service      index, serve, run, status
@@ -27,7 +29,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from crowdledger.cli import accounts, backer, creator, ratings, service, show, tasks
+from crowdledger.cli import accounts, backer, creator, ratings, reviews, service, show, tasks
 from crowdledger.errors import CrowdLedgerError, RetryableError, TransactionFailed
 from crowdledger.settings import Settings
 
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (backer, creator, tasks, ratings, show, accounts, service):
+    for group in (backer, creator, tasks, reviews, ratings, show, accounts, service):
         group.register(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

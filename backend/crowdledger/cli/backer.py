@@ -1,5 +1,5 @@
 """Backers: pledge (ETH or an ERC-20, by approval or permit), change tier, unpledge, refund, vote on a
-milestone, and record a failed campaign."""
+milestone, confirm or report the delivery of the rewards, and record a failed campaign."""
 
 import argparse
 from typing import Any
@@ -98,12 +98,33 @@ def register(commands: Any) -> None:
     contract_command(
         commands,
         "vote",
-        "approve or reject the milestone under vote, weighted by your pledge",
+        "approve or reject the milestone under vote (weighted by your pledge, or one per verified identity)",
         ["crowdledger vote 3 approve --account alice", "crowdledger vote 3 reject --account bob"],
         "vote",
         "campaign",
         (arg("choice", choices=("approve", "reject")),),
         lambda session, parsed, about: [parsed.campaign, parsed.choice == "approve"],
+    )
+    contract_command(
+        commands,
+        "confirm-delivery",
+        "confirm that a funded campaign's reward reached you; then you may rate its creator",
+        ["crowdledger confirm-delivery 3 --account alice", "crowdledger rate campaign 3 5 --account alice"],
+        "confirmDelivery",
+        "campaign",
+        details="Once per backer, any time after the deadline of a campaign that reached its goal; the "
+        "creator's reputation rises with your pledge's value (and yours a little). Confirm before you refund "
+        "a rejected campaign: a refund ends the pledge.",
+    )
+    contract_command(
+        commands,
+        "report-not-delivered",
+        "report that a funded campaign's reward did not reach you by its delivery date",
+        ["crowdledger report-not-delivered 3 --account alice"],
+        "reportNotDelivered",
+        "campaign",
+        details="Once per backer, from the campaign's delivery date (`crowdledger show campaign` shows it); "
+        "it costs the creator reputation in proportion to your pledge, and opens your rating of the creator.",
     )
     contract_command(
         commands,

@@ -2,6 +2,7 @@
 unlocking the account, and sending a call with its outcome printed in words."""
 
 import argparse
+import dataclasses
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -240,6 +241,8 @@ def contract_command(
         session = open_session(settings, parsed)
         subject = getattr(parsed, about)
         context = session.about_campaign(subject) if about == "campaign" else session.about_task(subject)
+        if getattr(parsed, "place", None) is not None:  # a micro-task's place: errors name it
+            context = dataclasses.replace(context, place=parsed.place)
         if values is not None:
             call_args = values(session, parsed, context)
         else:

@@ -20,8 +20,9 @@ def register(commands: Any) -> None:
             "crowdledger rate task 4 4 --account carol                 # a paid worker rates the requester",
             "crowdledger rate task 4 5 --subject 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --account bob",
         ],
-        details="A campaign's backers rate its creator once it succeeded; a task's requester rates each paid "
-        "worker (--subject) and each paid worker rates the requester. A rating weighs the rater's share.",
+        details="A campaign's backers rate its creator once they recorded delivery (`confirm-delivery` or "
+        "`report-not-delivered`); a task's requester rates each paid worker (--subject) and each paid worker "
+        "rates the requester. A rating weighs the value the rater settled and its verified identity.",
     )
     rate.add_argument("kind", choices=("campaign", "task"))
     rate.add_argument("id", metavar="ID", type=positive_int)

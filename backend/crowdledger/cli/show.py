@@ -19,6 +19,7 @@ from crowdledger.wallet.explain import (
     PLACE_STATUSES,
     ROLES,
     TASK_STATUSES,
+    VOTE_MODES,
     About,
     explain,
 )
@@ -34,6 +35,8 @@ from crowdledger.wallet.units import (
 )
 
 MAX_PLACES_SHOWN = 50
+IDENTITY_VOTES = 1  # Crowdfund.VoteMode.OnePerVerifiedIdentity
+VERDICTS = ("", "approve", "reject")  # Bounty.Verdict: None, Approve, Reject
 
 
 def register(commands: Any) -> None:
@@ -147,7 +150,14 @@ def _show_campaign(chain: Chain, number: int, viewer: str | None) -> None:
     share = f" ({format_percent(c['raised'] * 10_000 // c['goal'])})" if c["goal"] else ""
     _line("raised", f"{token.format(c['raised'])} of {token.format(c['goal'])}{share}")
     _line("funding", f"{format_time(c['startsAt'])} to {format_time(c['deadline'])}")
-    _line("fee, quorum", f"{format_percent(c['feeBps'])}, {format_percent(c['quorumBps'])}")
+    _line("fee", format_percent(c["feeBps"]))
+    if c["voteMode"] == IDENTITY_VOTES:
+        level = c["minAttestationLevel"]
+        votes = f"{VOTE_MODES[IDENTITY_VOTES]} (attestation level {level} or more), the majority decides"
+    else:
+        votes = f"{VOTE_MODES[0]}, a veto at {format_percent(c['quorumBps'])} of the money raised"
+    _line("votes", votes)
+    _line("delivery", f"rewards due {format_time(c['deliveryDate'])}")
     schedule = chain.read(crowdfund, "milestoneSchedule", number)
     if len(schedule) > 1:
         shares = " / ".join(format_percent(s) for s in schedule)
@@ -178,7 +188,10 @@ def _show_campaign(chain: Chain, number: int, viewer: str | None) -> None:
         _line(
             "pledge",
             f"{viewer}: {token.format(amount)}, tier {tier}, refundable now {token.format(refundable)}"
-            + (f", voted on milestone {last_voted}" if last_voted else ""),
+            + (f", voted on milestone {last_voted}" if last_voted else "")
+            + (", delivery confirmed" if pledge["deliveryConfirmed"] else "")
+            + (", non-delivery reported" if pledge["nonDeliveryReported"] else "")
+            + (", rated the creator" if pledge["rated"] else ""),
         )
 
 
@@ -193,7 +206,9 @@ def _show_task(chain: Chain, number: int, viewer: str | None) -> None:
     print(f"Task {number}: {kind}, {status}  {_title(chain, 'Bounty', 'TaskPosted', 'taskId', number)}")
     _line("requester", t["requester"])
     if int(t["coReviewer"], 16):
-        _line("co-reviewer", f"{t['coReviewer']} (decisions need both)")
+        _line("co-reviewer", f"{t['coReviewer']} (confirms or objects to each decision)")
+    if int(t["arbiter"], 16):
+        _line("arbiter", f"{t['arbiter']} (decides after an objection, a silent requester, an appeal)")
     _line("token", "ETH" if token.is_eth else f"{token.symbol} ({token.address})")
     _line("deadline", f"{format_time(t['deadline'])}; review period {format_duration(t['reviewPeriod'])}")
     _line("fee", format_percent(t["feeBps"]))
@@ -216,6 +231,10 @@ def _show_task(chain: Chain, number: int, viewer: str | None) -> None:
             f"{c['entryCount']} entered, {c['revealedCount']} revealed; reveals and the award run "
             f"until {format_time(t['deadline'] + t['reviewPeriod'])}",
         )
+        proposal = chain.read(bounty, "awardProposal", number)
+        if any(bytes(proposal["decision"])) and t["status"] == 0:
+            objected = "; the co-reviewer objected" if proposal["objected"] else ""
+            _line("award", f"proposed {format_time(proposal['proposedAt'])}{objected}")
     else:
         m = chain.read(bounty, "microTask", number)
         _line(
@@ -227,9 +246,12 @@ def _show_task(chain: Chain, number: int, viewer: str | None) -> None:
             place = chain.read(bounty, "placeOf", number, index)
             if place["status"]:
                 since = format_time(place["since"])
+                decision = VERDICTS[place["decision"]] if place["decision"] < len(VERDICTS) else ""
+                pending = f"; the requester decided to {decision}" if decision else ""
+                pending += "; the co-reviewer objected" if place["objected"] else ""
                 _line(
                     f"place {index}",
-                    f"{PLACE_STATUSES[place['status']].lower()} by {place['worker']} since {since}",
+                    f"{PLACE_STATUSES[place['status']].lower()} by {place['worker']} since {since}{pending}",
                 )
     if viewer:
         entry = chain.read(bounty, "entryOf", number, viewer)

@@ -1,6 +1,6 @@
-"""Requesters, workers and reviewers: post a contest or a micro-task, take a place and submit work, enter a
-contest and reveal the entry, award, approve or reject (with a co-reviewer: both do, the second confirms),
-apply the defaults, withdraw, reclaim."""
+"""Requesters and workers: post a contest or a micro-task, take a place and submit work, enter a contest and
+reveal the entry, award, approve or reject (a co-reviewer's and an arbiter's part is in cli/reviews.py), apply
+the defaults, withdraw, reclaim."""
 
 import argparse
 from pathlib import Path
@@ -41,7 +41,9 @@ The task file is JSON (examples/contest.json, examples/micro-task.json); amounts
   work_window_hours   micro-task: how long a taken place is held for its worker (1 to 720)
   deadline            "+7d" or "2026-12-31T12:00" (UTC), or "duration_days": 7  (1 hour to 365 days)
   review_days         3  (1 to 90: a contest's review after the deadline, a place's after each submission)
-  co_reviewer         optional address: decisions then need both reviewers (four eyes)
+  co_reviewer         optional address: confirms or objects to each decision within 3 days (four eyes)
+  arbiter             optional address (not the co-reviewer): decides after an objection, for a silent
+                      requester, and on a rejected worker's appeal
   access              optional, any of:
                         "min_worker_score": 20            (Worker reputation points)
                         "invite_list": ["0x...", ...] or "invites.txt"  (a file next to the task file,
@@ -141,7 +143,7 @@ def register(commands: Any) -> None:
     award = command(
         commands,
         "award",
-        "award a contest to revealed entries (with a co-reviewer, the second identical award executes)",
+        "award a contest to revealed entries (with a co-reviewer: once confirmed, or after the co-review)",
         _award,
         [
             "crowdledger award 4 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --account bob",
@@ -156,10 +158,15 @@ def register(commands: Any) -> None:
     for name, summary, function in (
         (
             "approve",
-            "approve submitted work: its pay goes to the worker (four eyes: both reviewers)",
+            "approve submitted work: its pay goes to the worker (with a co-reviewer, once confirmed or after "
+            "the co-review window)",
             "approve",
         ),
-        ("reject", "reject submitted work: the place reopens (four eyes: both reviewers)", "reject"),
+        (
+            "reject",
+            "reject submitted work: the place reopens (with an arbiter, after the worker's time to appeal)",
+            "reject",
+        ),
         (
             "approve-by-default",
             "approve work whose review ended without a decision (anyone)",
@@ -296,9 +303,10 @@ def _reveal(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _award(settings: Settings, args: argparse.Namespace) -> int:
+def parse_winners(items: list[str]) -> tuple[list[str], list[int]]:
+    """WINNER[=PERCENT] arguments as (winners, shares in bps); one winner without a share takes 100%."""
     winners, shares = [], []
-    for item in args.winners:
+    for item in items:
         who, _, share = item.partition("=")
         try:
             winners.append(address(who))
@@ -306,10 +314,15 @@ def _award(settings: Settings, args: argparse.Namespace) -> int:
             raise ConfigError(str(bad)) from None
         if share:
             shares.append(parse_percent(share, f"{who}'s share"))
-        elif len(args.winners) > 1:
+        elif len(items) > 1:
             raise ConfigError(f"with several winners give each a share: {who}=PERCENT")
         else:
             shares.append(10_000)
+    return winners, shares
+
+
+def _award(settings: Settings, args: argparse.Namespace) -> int:
+    winners, shares = parse_winners(args.winners)
     session = open_session(settings, args)
     about = session.about_task(args.task)
     session.send(Call(session.bounty, "award", [args.task, winners, shares]), about)

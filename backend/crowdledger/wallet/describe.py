@@ -3,11 +3,13 @@ as crowdledger.wallet.explain). An event without a sentence is shown by its name
 
 from crowdledger.chain.decode import Event
 from crowdledger.wallet.explain import About, render
+from crowdledger.wallet.units import format_time
 
 EVENT_SENTENCES: dict[str, str] = {
     # Crowdfund
     "CampaignLaunched": (
-        "Launched campaign {campaignId}: goal {goal:amount}, funding from {startsAt:date} to {deadline:date}"
+        "Launched campaign {campaignId}: goal {goal:amount}, funding from {startsAt:date} to "
+        "{deadline:date}, rewards due {deliveryDate:date}"
     ),
     "TierAdded": "Tier {tierId} of campaign {campaignId}: {price:amount}, {supply:supply} places",
     "TierSupplyRaised": "Tier {tierId} of campaign {campaignId} now has {supply:supply} places",
@@ -31,6 +33,15 @@ EVENT_SENTENCES: dict[str, str] = {
     ),
     "Refunded": "Refunded {amount:amount} from campaign {campaignId} to {to}",
     "FailureRecorded": "Recorded campaign {campaignId} as failed",
+    "DeliveryConfirmed": (
+        "Confirmed the delivery of campaign {campaignId}'s rewards to {backer} (a pledge of "
+        "{pledge:amount}); "
+        "the creator may now be rated"
+    ),
+    "NonDeliveryReported": (
+        "Reported that campaign {campaignId}'s rewards did not reach {backer} (a pledge of {pledge:amount}); "
+        "the creator may now be rated"
+    ),
     # Bounty
     "TaskPosted": (
         "Posted task {taskId}, a {kind:kind}: {reward:amount} escrowed, deadline {deadline:date}, review "
@@ -45,15 +56,18 @@ EVENT_SENTENCES: dict[str, str] = {
         "Revealed the entry of {worker} in task {taskId}: {deliverableURI} ({revealedCount} revealed)"
     ),
     "AwardProposed": (
-        "Proposed an award for task {taskId}; it takes effect when the other reviewer awards the same"
+        "Proposed an award for task {taskId}; it takes effect when the other reviewer awards the same "
+        "(the co-reviewer confirms it, or it stands from {standsAt:date})"
     ),
+    "AwardObjected": "{coReviewer} objected to the award proposed for task {taskId}{arbiter_phrase}",
     "Awarded": (
         "Awarded {shareBps:pct} of task {taskId} to {worker}: {amount:amount} to withdraw (platform fee "
-        "{fee:amount})"
+        "{fee:amount}), decided {decidedBy:decided_by}"
     ),
     "ContestSplitByDefault": (
-        "Split task {taskId} equally among {revealedCount} revealed entries, {share:amount} each before the "
-        "fee; each withdraws their share"
+        "Split task {taskId} equally among {recipients} revealed entries{verified_phrase}, {share:amount} "
+        "each "
+        "before the fee; each withdraws their share"
     ),
     "DefaultShareCredited": "Credited {worker} {amount:amount} from the default split of task {taskId}",
     "RewardReclaimed": "Reclaimed {amount:amount} from task {taskId} to {to}",
@@ -63,13 +77,23 @@ EVENT_SENTENCES: dict[str, str] = {
     ),
     "PlaceDecisionProposed": (
         "Proposed to {approve:verdict} place {placeIndex} of task {taskId}; it takes effect when the other "
-        "reviewer does the same"
+        "reviewer does the same (the co-reviewer confirms it, or it stands from {standsAt:date})"
+    ),
+    "PlaceObjected": (
+        "{coReviewer} objected to the decision on place {placeIndex} of task {taskId}{arbiter_phrase}"
     ),
     "PlaceApproved": (
         "Approved place {placeIndex} of task {taskId}: {amount:amount} to {worker} (platform fee "
-        "{fee:amount})"
+        "{fee:amount}), decided {decidedBy:decided_by}"
     ),
-    "PlaceRejected": "Rejected place {placeIndex} of task {taskId}; the place is open again",
+    "PlaceRejected": (
+        "Rejected place {placeIndex} of task {taskId}, decided {decidedBy:decided_by}; {reopen_phrase}"
+    ),
+    "PlaceAppealed": (
+        "{worker} appealed the rejection of place {placeIndex} of task {taskId}; the arbiter decides by "
+        "{arbiterUntil:date}, or the rejection stands"
+    ),
+    "PlaceReopened": "Place {placeIndex} of task {taskId} is open again; {worker}'s rejection stands",
     "Withdrawn": "Withdrew {amount:amount} from task {taskId} to {to}",
     # Reputation
     "Rated": "Rated {subject} {stars} stars (the rating weighs {weightBps:pct})",
@@ -88,6 +112,22 @@ def describe(event: Event, about: About) -> str:
     if event.name == "VoteClosed":
         values["verdict_phrase"] = (
             "approved" if values["approved"] else "rejected; backers can refund the rest"
+        )
+    if event.name in ("AwardObjected", "PlaceObjected"):
+        until = int(values["arbiterUntil"])
+        values["arbiter_phrase"] = (
+            f"; the arbiter may decide until {format_time(until)}, else the requester's decision stands"
+            if until
+            else "; with no arbiter the objection is on record and the requester's decision stands"
+        )
+    if event.name == "ContestSplitByDefault":
+        values["verified_phrase"] = " (verified entries only)" if values["verifiedOnly"] else ""
+    if event.name == "PlaceRejected":
+        until = int(values["appealableUntil"])
+        values["reopen_phrase"] = (
+            f"the worker may appeal to the arbiter until {format_time(until)}, else the place opens again"
+            if until
+            else "the place is open again"
         )
     if event.name == "TaskRestricted":
         rules = [render(text, values, about) for bit, text in _ACCESS if int(values["accessRules"]) & bit]

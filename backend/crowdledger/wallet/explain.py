@@ -5,10 +5,12 @@ values in token units, dates and percentages.
 
 MEANINGS has a sentence for every error in every compiled ABI (tests/cli/test_errors.py checks it). A sentence
 is a format string over the error's arguments by their ABI names, and over what the command is about:
-{campaign}, {task}, {sender}, {thing} ("campaign 3"), {deadline} and {starts_at} of that campaign or task,
-{state_phrase} (a campaign state in words). A field's format spec says how to show it: amount (in the token of
+{campaign}, {task}, {place} ("place 2" of a micro-task), {sender}, {thing} ("campaign 3" or "task 4"),
+{deadline} and {starts_at} of that campaign or task, {state_phrase} (a campaign state in words). An error that
+two contracts declare with the same types but other argument names (NotVerified's `voter` and `account`) is
+given every one of those names. A field's format spec says how to show it: amount (in the token of
 the campaign or task), eth, date, duration, pct (basis points), points (WAD), supply, last (n - 1), nth
-(0-based index as 1st, 2nd...), state, status, place_status, short (bytes32 abbreviated).
+(0-based index as 1st, 2nd...), state, status, place_status, decided_by, short (bytes32 abbreviated).
 """
 
 import string
@@ -32,7 +34,9 @@ from crowdledger.wallet.units import (
 
 CAMPAIGN_STATES = ("Upcoming", "Funding", "Succeeded", "Failed", "Cancelled", "Rejected")
 TASK_STATUSES = ("Open", "Awarded", "SplitByDefault", "Reclaimed")
-PLACE_STATUSES = ("Open", "Taken", "Submitted", "Approved")
+PLACE_STATUSES = ("Open", "Taken", "Submitted", "Approved", "Rejected", "Appealed")
+VOTE_MODES = ("pledge-weighted", "one vote per verified identity")
+DECIDED_BY = ("by default", "by the requester", "by the requester and the co-reviewer", "by the arbiter")
 ROLES = ("Creator", "Backer", "Requester", "Worker", "Reviewer")
 
 _PANICS = {
@@ -65,7 +69,24 @@ MEANINGS: dict[str, str] = {
     "StartTooFarAhead": (
         "the campaign would open on {startsAt:date}; the latest allowed opening is {latest:date}"
     ),
-    "QuorumAbove100Percent": "the quorum is {quorumBps:pct}; it cannot be more than 100%",
+    "QuorumOutOfRange": (
+        "a rejection quorum of {quorumBps:pct}; pledge-weighted votes take {min:pct} to {max:pct} of the "
+        "money "
+        "raised (quorum_percent)"
+    ),
+    "IdentityVotesTakeNoQuorum": (
+        "one vote per verified identity is decided by the majority, so the quorum must be 0, not "
+        "{quorumBps:pct};"
+        " drop quorum_percent"
+    ),
+    "AttestationLevelNeedsIdentityVotes": (
+        "an attestation level ({minAttestationLevel}) only applies to one vote per verified identity; drop "
+        'min_attestation_level or use "vote_mode": "identity"'
+    ),
+    "DeliveryDateOutOfRange": (
+        "rewards would be due on {deliveryDate:date}; the delivery date must be between the deadline "
+        "({earliest:date}) and {latest:date}"
+    ),
     "TooManyMilestones": "{count} milestones; at most {max} are allowed",
     "EmptyMilestone": "the {index:nth} milestone has 0%; every milestone needs a share above 0",
     "MilestonesMustSumTo100Percent": "the milestones add up to {sumBps:pct}; they must add up to 100%",
@@ -106,8 +127,10 @@ MEANINGS: dict[str, str] = {
         "rejected"
     ),
     "NotFailed": "{campaign} {state_phrase}; only a failed campaign can be recorded as failed",
-    "OutcomeAlreadyRecorded": "{campaign}'s outcome is already recorded in the reputation ledger",
-    "NoReputationLedger": "this Crowdfund has no reputation ledger, so there is nothing to record in",
+    "FailureAlreadyRecorded": "{campaign}'s failure is already recorded in the reputation ledger",
+    "NoReputationLedger": (
+        "this Crowdfund has no reputation ledger, so nothing can be recorded in it nor any identity verified"
+    ),
     "ReputationNotAContract": "{ledger} is not a contract, so it cannot be the reputation ledger",
     "NotEnoughGasToRecord": (
         "only {gasLeft} gas was left to record reputation, which needs {needed}; send the transaction with "
@@ -120,6 +143,26 @@ MEANINGS: dict[str, str] = {
     "VoteEnded": "the milestone vote of {campaign} ended on {endsAt:date}",
     "OnlyCreatorUntil": "only the creator may open the next milestone vote of {campaign} until {time:date}",
     "AlreadyVoted": "{sender} has already voted on milestone {milestone} of {campaign}",
+    "CreatorCannotVote": "{creator} created {campaign}, and a creator never votes on its own milestones",
+    "NotFunded": (
+        "{campaign} {state_phrase}; delivery is recorded only for a campaign that reached its goal"
+    ),
+    "CreatorCannotReportDelivery": (
+        "{creator} created {campaign}; only its backers confirm or report the delivery of their rewards"
+    ),
+    "DeliveryAlreadyRecorded": (
+        "{sender} has already confirmed or reported the delivery of {campaign}; each backer records it once"
+    ),
+    "DeliveryNotDueYet": (
+        "{campaign}'s rewards are due on {deliveryDate:date}; non-delivery can be reported from then on "
+        "(confirm-delivery is possible now)"
+    ),
+    "NotTheLedger": "{caller} is not the reputation ledger; ratings go through `crowdledger rate`",
+    "OnlyTheCreatorIsRated": "{subject} is not {campaign}'s creator; its backers rate the creator, {creator}",
+    "DeliveryNotRecorded": (
+        "{sender} rates {campaign}'s creator after recording delivery: `crowdledger confirm-delivery`, or "
+        "`report-not-delivered` from the delivery date"
+    ),
     # PlatformFees (Crowdfund and Bounty)
     "ZeroAddress": "an address is zero (0x0000…0000); give a real one",
     "FeeTooHigh": "a fee of {feeBps:pct} is above the most allowed, {max:pct}",
@@ -133,8 +176,14 @@ MEANINGS: dict[str, str] = {
     "TaskNotFound": "there is no task {taskId}",
     "NotAContest": "task {taskId} is a micro-task, not a contest",
     "NotAMicroTask": "task {taskId} is a contest, not a micro-task",
-    "NotRequester": "only {task}'s requester {requester} may do this, not {caller}",
-    "NotAReviewer": "{caller} is neither the requester nor the co-reviewer of {task}",
+    "NotRequester": (
+        "only {task}'s requester {requester} may do this, not {caller} (a co-reviewer confirms or objects, "
+        "an "
+        "arbiter arbitrates)"
+    ),
+    "NotCoReviewer": "{caller} is not {task}'s co-reviewer; only its co-reviewer confirms or objects",
+    "NotArbiter": "{caller} is not {task}'s arbiter; only its arbiter arbitrates",
+    "LedgerHasNoCode": "{ledger} is not a contract, so it cannot be the reputation ledger",
     "NotOpen": "{task} is {status:status}, no longer open",
     "RewardIsZero": "the reward (or the pay per place) is 0; give more than 0",
     "NoPlaces": "a micro-task needs at least one place",
@@ -145,6 +194,8 @@ MEANINGS: dict[str, str] = {
         "the work window is {workWindow:duration}; it must be between {min:duration} and {max:duration}"
     ),
     "CoReviewerIsRequester": "the co-reviewer must be someone other than the requester",
+    "ArbiterIsRequester": "the arbiter must be someone other than the requester",
+    "ArbiterIsCoReviewer": "the arbiter must be someone other than the co-reviewer",
     "UnknownAccessRules": (
         "access rules {accessRules} include bits that mean nothing; use min_worker_score, invite list and "
         "min_verified_level"
@@ -161,7 +212,9 @@ MEANINGS: dict[str, str] = {
         "posted with"
     ),
     "NotVerified": (
-        "{task} needs an identity verified at level {minLevel} or more, which {account} does not hold"
+        "{thing} admits only identities verified at level {minLevel} or more (an attestation from a "
+        "registered "
+        "attester), which {account} does not hold"
     ),
     "EmptyHash": "the deliverable's hash is empty",
     "RevealNotOpenYet": "entries of {task} are revealed after its deadline, from {opensAt:date}",
@@ -178,8 +231,52 @@ MEANINGS: dict[str, str] = {
     "SharesMustSumTo100Percent": "the shares add up to {sumBps:pct}; they must add up to 100%",
     "WinnerNotRevealed": "{winner} has no revealed entry in {task}",
     "DuplicateWinner": "{winner} is named twice",
+    "NoPendingDecision": (
+        "the requester has made no decision on {place} of {task} to confirm, object to or carry out"
+    ),
+    "AlreadyObjected": (
+        "the co-reviewer objected to the decision on {place} of {task}, so it can no longer be confirmed or "
+        "changed; it goes to the arbiter, or stands when the windows end"
+    ),
+    "CoReviewWindowOver": (
+        "the co-review of the decision on {place} of {task} ended on {endedAt:date}; it can only be carried "
+        "out "
+        "now (`crowdledger finalize`)"
+    ),
+    "AwardDiffers": (
+        "this award is not the one the requester proposed ({proposed:short}); `crowdledger co-review "
+        "confirm` and `crowdledger finalize` read the proposed one from the chain"
+    ),
+    "PlaceDecisionDiffers": (
+        "the requester decided to {requesterApproves:verdict} place {placeIndex}; only that decision can be "
+        "confirmed (object to it instead)"
+    ),
+    "NothingToArbitrate": (
+        "there is nothing on {place} of {task} for the arbiter: it decides after an objection, for a "
+        "requester "
+        "silent until the review ended, or on an appeal"
+    ),
+    "ArbitrationOver": "the arbiter's time on {place} of {task} ended on {endedAt:date}",
+    "NotFinalYet": "the decision on {place} of {task} stands from {finalAt:date}; carry it out then",
+    "NoArbiter": "task {taskId} has no arbiter, so a rejection there cannot be appealed",
+    "PlaceNotRejected": (
+        "place {placeIndex} of {task} is {status:place_status}; only a rejection held for an appeal can be "
+        "appealed"
+    ),
+    "AlreadyAppealed": "place {placeIndex} of {task} was already appealed; one appeal per rejection",
+    "AppealWindowOver": "the time to appeal the rejection of {place} of {task} ended on {endedAt:date}",
     "ReviewStillRunning": (
-        "the review of {task} runs until {reviewEndsAt:date}; the default applies after that"
+        "the requester's review of {place} of {task} runs until {reviewEndsAt:date}; the arbiter or the "
+        "default "
+        "comes after that"
+    ),
+    "ArbitrationStillOpen": (
+        "{task}'s arbiter may decide until {endsAt:date}; the default applies after that"
+    ),
+    "RequesterDecided": (
+        "the requester decided on {place} of {task}, so no default applies; once its windows end anyone "
+        "carries "
+        "out the decision with `crowdledger finalize`"
     ),
     "NoRevealedEntries": "{task} has no revealed entry to share its reward; its requester can reclaim it",
     "EntriesRevealed": "{task} has {revealedCount} revealed entries, so its reward cannot be reclaimed",
@@ -199,15 +296,17 @@ MEANINGS: dict[str, str] = {
     "NothingToWithdraw": "{sender} has nothing to withdraw from {task}",
     # Reputation
     "NotAModule": "{caller} is not a module of the reputation ledger",
+    "SelfDeal": "{account} cannot deal with itself",
     "PointsOutOfRange": "{points:points} is more than a record may carry ({maxMagnitude:points})",
     "ScoreOutOfRange": "the score would be {newScore:points}, out of range",
     "StarsOutOfRange": "{stars} stars; give {min} to {max}",
     "SelfRating": "nobody can rate themselves",
     "NotACounterparty": (
-        "{rater} has nothing to rate {subject} for in {ref_phrase}: a campaign's backers rate its creator "
-        "after it succeeds; a task's requester and paid workers rate each other"
+        "{rater} has nothing to rate {subject} for in {thing}: a task's requester and each worker it paid "
+        "rate "
+        "each other (the requester names the worker with --subject)"
     ),
-    "AlreadyRated": "{rater} has already rated {subject} for {ref_phrase}",
+    "AlreadyRated": "{sender} has already given this rating in {thing}; one rating per relationship",
     "NotAnAttester": "{attester} is not a registered identity attester",
     "LevelIsZero": "an attestation's level must be 1 or more",
     "ExpiryNotInFuture": "the attestation would expire on {expiresAt:date}, not after now ({now_:date})",
@@ -215,6 +314,8 @@ MEANINGS: dict[str, str] = {
     "InvalidSignature": "the signature is not {attester}'s",
     "NoAttestation": "{account} holds no attestation",
     "NotTheAttester": "the attestation was issued by {attester}, not by {caller}",
+    "HalfLifeHistoryFull": "the half-life has changed as often as it may ({maxPeriods} periods)",
+    "WeightAboveFull": "an unverified weight of {weightBps:pct} is above a verified one's, {max:pct}",
     # OpenZeppelin
     "OwnableUnauthorizedAccount": "only the contract's owner may do this, and {account} is not",
     "OwnableInvalidOwner": "{owner} cannot be the owner",
@@ -268,6 +369,8 @@ MEANINGS: dict[str, str] = {
     "ERC1155MissingApprovalForAll": "{operator} is not approved by {owner}",
     # test mocks (contracts/test)
     "RefusingEth": "the receiver refuses ETH",
+    "NoRelationship": "{rater} has no relationship {ref} with {subject} to rate",
+    "LedgerRefuses": "the (test) reputation ledger refuses every record",
 }
 
 _BUILTIN_ERRORS: list[dict[str, Any]] = [
@@ -285,14 +388,21 @@ class Revert:
 
 
 class ErrorTable:
-    """Error ABI entries by selector, from every ABI the command knows."""
+    """Error ABI entries by selector, from every ABI the command knows. Two contracts may declare the same
+    error with other argument names (NotVerified's `voter` and `account`): a decoded value is given each."""
 
     def __init__(self, abis: list[list[dict[str, Any]]]) -> None:
         self._by_selector: dict[bytes, dict[str, Any]] = {}
+        self._aliases: dict[bytes, list[list[str]]] = {}
         for abi in [*abis, _BUILTIN_ERRORS]:
             for entry in abi:
                 if entry.get("type") == "error":
-                    self._by_selector[keccak(text=signature(entry))[:4]] = entry
+                    selector = keccak(text=signature(entry))[:4]
+                    self._by_selector[selector] = entry
+                    names = [i.get("name") or f"arg{n}" for n, i in enumerate(entry["inputs"])]
+                    known = self._aliases.setdefault(selector, [])
+                    if names not in known:
+                        known.append(names)
 
     def decode(self, data: bytes) -> Revert | None:
         entry = self._by_selector.get(data[:4]) if len(data) >= 4 else None
@@ -302,11 +412,11 @@ class ErrorTable:
             values = abi_decode([canonical(i) for i in entry["inputs"]], data[4:])
         except Exception:  # noqa: BLE001 - malformed data from a hostile contract is just "unknown"
             return None
-        names = [i.get("name") or f"arg{n}" for n, i in enumerate(entry["inputs"])]
-        return Revert(
-            entry["name"],
-            {n: named(i, v) for n, i, v in zip(names, entry["inputs"], values, strict=True)},
-        )
+        args: dict[str, Any] = {}
+        for names in self._aliases.get(data[:4], []):
+            for n, i, v in zip(names, entry["inputs"], values, strict=True):
+                args.setdefault(n, named(i, v))
+        return Revert(entry["name"], args)
 
 
 @dataclass
@@ -316,6 +426,7 @@ class About:
 
     campaign: int | None = None
     task: int | None = None
+    place: int | None = None  # a micro-task's place the command is about
     sender: str | None = None
     token: Token = ETH
     facts: Callable[[], dict[str, Any]] = field(default=lambda: {})
@@ -356,6 +467,12 @@ class _Sentence(string.Formatter):
             return f"campaign {about.campaign}" if about.campaign is not None else "the campaign"
         if key == "task":
             return f"task {about.task}" if about.task is not None else "the task"
+        if key == "place":
+            return f"place {about.place}" if about.place is not None else "the award"
+        if key == "thing":
+            if about.task is not None:
+                return f"task {about.task}"
+            return f"campaign {about.campaign}" if about.campaign is not None else "the campaign"
         if key == "kind":
             return "task" if about.task is not None else "campaign"
         if key == "sender":
@@ -410,6 +527,8 @@ class _Sentence(string.Formatter):
                 ).lower()
             case "place_status":
                 return _name(PLACE_STATUSES, int(value)).lower()
+            case "decided_by":
+                return _name(DECIDED_BY, int(value))
             case "short":
                 text = value if isinstance(value, str) else "0x" + bytes(value).hex()
                 return text[:10] + "…"

@@ -5,7 +5,11 @@ formats; examples/ holds one file of each kind.
 Amounts are in whole tokens of the file's token (ETH unless "token" names an ERC-20 address). Times are a
 span from now ("+30d", "+12h") or an ISO date (UTC unless it says otherwise). Metadata is either inline
 ("metadata": {...}, carried as a data: URI with its keccak256) or published elsewhere ("metadata_uri" with
-"metadata_hash").
+"metadata_hash"). A campaign's rewards are due on "delivery_date" (a time as above) or "delivery_days" after
+the deadline (DEFAULT_DELIVERY_DAYS without either); its milestone votes are pledge-weighted (a veto at
+"quorum_percent" of the money raised) or one vote per verified identity ("vote_mode": "identity", with an
+optional "min_attestation_level"). A task may name a "co_reviewer" (four eyes) and an "arbiter" (objections,
+a silent requester, appeals).
 """
 
 import base64
@@ -21,7 +25,7 @@ from eth_utils.crypto import keccak
 
 from crowdledger.errors import ConfigError
 from crowdledger.wallet.merkle import InviteTree, read_invites
-from crowdledger.wallet.units import DAY, HOUR, WAD, Token, parse_percent, parse_time
+from crowdledger.wallet.units import DAY, HOUR, WAD, Token, format_time, parse_percent, parse_time
 
 METADATA_KEYS = {"metadata", "metadata_uri", "metadata_hash"}
 CAMPAIGN_KEYS = {
@@ -32,13 +36,21 @@ CAMPAIGN_KEYS = {
     "duration_days",
     "quorum_percent",
     "milestones_percent",
+    "delivery_date",
+    "delivery_days",
+    "vote_mode",
+    "min_attestation_level",
 }
 CAMPAIGN_KEYS |= {"tiers"} | METADATA_KEYS
 TASK_KEYS = {"kind", "token", "reward", "pay", "places", "work_window_hours", "deadline", "duration_days"}
-TASK_KEYS |= {"review_days", "co_reviewer", "access"} | METADATA_KEYS
+TASK_KEYS |= {"review_days", "co_reviewer", "arbiter", "access"} | METADATA_KEYS
 ACCESS_KEYS = {"min_worker_score", "invite_list", "min_verified_level"}
 ACCESS_MIN_SCORE, ACCESS_INVITED, ACCESS_VERIFIED = 1, 2, 4
 ZERO_HASH = b"\0" * 32
+ZERO_ADDRESS = "0x" + "00" * 20
+DEFAULT_QUORUM_PERCENT = 20
+DEFAULT_DELIVERY_DAYS = 30
+VOTE_MODES = {"pledge": 0, "identity": 1}  # Crowdfund.VoteMode: PledgeWeighted, OnePerVerifiedIdentity
 
 
 def read_spec(path: Path, what: str) -> dict[str, Any]:
@@ -152,7 +164,8 @@ def campaign(spec: dict[str, Any], token: Token, now: int) -> Campaign:
     goal = token.parse(_need(spec, "goal", "campaign"), "goal")
     starts_at = parse_time(spec["starts_at"], now, "starts_at") if "starts_at" in spec else 0
     deadline = _deadline(spec, max(starts_at, now), "campaign")
-    quorum = parse_percent(spec.get("quorum_percent", 20), "quorum_percent")
+    delivery = _delivery_date(spec, deadline, now)
+    vote_mode, quorum, attestation_level = _votes(spec)
     milestones = spec.get("milestones_percent", [])
     if not isinstance(milestones, list):
         raise ConfigError("milestones_percent must be a list of percentages, e.g. [40, 30, 30]")
@@ -169,8 +182,67 @@ def campaign(spec: dict[str, Any], token: Token, now: int) -> Campaign:
     ]
     uri, digest = metadata(spec, "campaign")
     return Campaign(
-        (token.address, goal, starts_at, deadline, quorum, milestone_bps, tier_specs, uri, digest)
+        (
+            token.address,
+            goal,
+            starts_at,
+            deadline,
+            quorum,
+            milestone_bps,
+            tier_specs,
+            uri,
+            digest,
+            delivery,
+            vote_mode,
+            attestation_level,
+        )
     )
+
+
+def _delivery_date(spec: dict[str, Any], deadline: int, now: int) -> int:
+    """When the rewards are due: "delivery_date" (a time, a span from now like every time in the file), or
+    "delivery_days" after the deadline."""
+    if "delivery_date" in spec and "delivery_days" in spec:
+        raise ConfigError("the campaign file gives both 'delivery_date' and 'delivery_days'; keep one")
+    if "delivery_date" in spec:
+        delivery = parse_time(spec["delivery_date"], now, "delivery_date")
+        if delivery < deadline:
+            raise ConfigError(
+                f"delivery_date is {format_time(delivery)}, before the deadline ({format_time(deadline)}); "
+                "rewards are due on or after it"
+            )
+        return delivery
+    days = spec.get("delivery_days", DEFAULT_DELIVERY_DAYS)
+    try:
+        span = Decimal(str(days)) * DAY
+    except InvalidOperation:
+        raise ConfigError(f"delivery_days must be a number of days, got {days!r}") from None
+    if span < 0:
+        raise ConfigError(f"delivery_days must be 0 or more (days after the deadline), got {days!r}")
+    return deadline + int(span)
+
+
+def _votes(spec: dict[str, Any]) -> tuple[int, int, int]:
+    """(vote mode, quorum in bps, minimum attestation level) of the milestone votes."""
+    mode_name = str(spec.get("vote_mode", "pledge")).lower()
+    if mode_name not in VOTE_MODES:
+        raise ConfigError(
+            f"vote_mode must be 'pledge' (votes weighed by the pledge, a veto at quorum_percent) or "
+            f"'identity' (one vote per verified identity), got {spec['vote_mode']!r}"
+        )
+    if mode_name == "identity":
+        if "quorum_percent" in spec:
+            raise ConfigError(
+                'with "vote_mode": "identity" the majority of verified voters decides; drop quorum_percent'
+            )
+        level = _int(spec.get("min_attestation_level", 0), "min_attestation_level", 0, 255)
+        return VOTE_MODES[mode_name], 0, level
+    if "min_attestation_level" in spec:
+        raise ConfigError(
+            'min_attestation_level applies only to "vote_mode": "identity"; drop it or set the vote mode'
+        )
+    quorum = parse_percent(spec.get("quorum_percent", DEFAULT_QUORUM_PERCENT), "quorum_percent")
+    return VOTE_MODES[mode_name], quorum, 0
 
 
 def task(
@@ -188,12 +260,13 @@ def task(
         raise ConfigError(f"kind must be 'contest' or 'micro-task', got {spec['kind']!r}")
     deadline = _deadline(spec, now, "task")
     review = _span(_need(spec, "review_days", "task"), DAY, "review_days")
-    co_reviewer = str(spec.get("co_reviewer") or "0x" + "00" * 20)
-    if not is_address(co_reviewer):
-        raise ConfigError(f"co_reviewer must be an address, got {co_reviewer!r}")
+    co_reviewer = _reviewer(spec, "co_reviewer")
+    arbiter = _reviewer(spec, "arbiter")
+    if arbiter != ZERO_ADDRESS and arbiter == co_reviewer:
+        raise ConfigError("the arbiter must be someone other than the co_reviewer")
     rules, min_score, root, level, tree = _access(spec.get("access") or {}, base, invites)
     uri, digest = metadata(spec, "task")
-    coordinates = (token.address, deadline, review, to_checksum_address(co_reviewer))
+    coordinates = (token.address, deadline, review, co_reviewer, arbiter)
     params = (*coordinates, rules, min_score, root, level, uri, digest)
     if kind == "contest":
         for key in ("pay", "places", "work_window_hours"):
@@ -206,6 +279,14 @@ def task(
     places = _int(_need(spec, "places", "task"), "places", 1, 2**32 - 1)
     window = _span(_need(spec, "work_window_hours", "task"), HOUR, "work_window_hours")
     return Task(kind, params, pay, places, window, tree)
+
+
+def _reviewer(spec: dict[str, Any], key: str) -> str:
+    """The task's co-reviewer or arbiter: an address, or the zero address for none."""
+    named = str(spec.get(key) or ZERO_ADDRESS)
+    if not is_address(named):
+        raise ConfigError(f"{key} must be an address (0x and 40 hex digits), got {named!r}")
+    return str(to_checksum_address(named))
 
 
 def _access(
