@@ -8,11 +8,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from crowdledger.api.app import create_app
-from crowdledger.store.models import Entry, Place, Task
+from crowdledger.store.models import Entry, Place, RawEvent, ReputationScore, Task
 from tests.backend.conftest import make_indexer
 
 ETH = "0x" + "00" * 20
 DAY = 86400
+HOUR = 3600
 E = 10**18
 
 
@@ -117,3 +118,154 @@ def test_tasks_entries_and_places_match_the_chain(engine, crowdfund, reputation,
     for bad in ("/tasks/0", "/tasks?kind=gig", "/tasks?before=-1", "/tasks?requester=0x12"):
         assert client.get(bad).status_code == 422, bad
     assert client.get("/tasks/999").json()["error"]["code"] == "not_found"
+
+
+# ----------------------------------------------------------------- reviews: four eyes, arbiter, appeals
+
+CO_REVIEW, ARBITRATION = 3 * DAY, 7 * DAY  # BountyCore's CO_REVIEW_WINDOW and ARBITRATION_WINDOW
+PLACE_STATUSES = ("open", "taken", "submitted", "approved", "rejected", "appealed")
+
+
+def reviewed_params(deadline: int, co_reviewer, arbiter=None) -> tuple:
+    arbiter_address = arbiter.address if arbiter is not None else ETH
+    return (
+        ETH,
+        deadline,
+        2 * DAY,
+        co_reviewer.address,
+        arbiter_address,
+        0,
+        0,
+        b"\0" * 32,
+        0,
+        "ipfs://reviewed",
+        b"\x42" * 32,
+    )
+
+
+def review(bounty, requester, workers, co_reviewer, arbiter) -> dict[str, int]:
+    """A micro-task with a co-reviewer and an arbiter whose seven places end every way a review can end, a
+    contest whose award the co-reviewer objects to and the arbiter overrides, and one without an arbiter whose
+    objected award stands when the co-review window ends."""
+    start = now()
+    deadline = start + 3 * DAY
+    micro = bounty.postMicroTask(
+        reviewed_params(deadline, co_reviewer, arbiter),
+        E // 10,
+        7,
+        DAY,
+        {"from": requester, "value": 7 * E // 10},
+    ).return_value
+    overruled = bounty.postContest(
+        reviewed_params(deadline, co_reviewer, arbiter), E, {"from": requester, "value": E}
+    ).return_value
+    witnessed = bounty.postContest(reviewed_params(deadline, co_reviewer), E, {"from": requester, "value": E})
+    witnessed = witnessed.return_value
+    holders = [workers[i % len(workers)] for i in range(7)]  # workers 0 to 2 hold two places each
+    for index, worker in enumerate(holders):
+        bounty.take(micro, index, [], {"from": worker})
+        bounty.submitWork(micro, index, keccak(text=f"place {index}"), {"from": worker})
+    for contest in (overruled, witnessed):
+        for worker in workers[:3]:
+            bounty.submit(contest, work(worker)[2], [], {"from": worker})
+
+    # The requester decides every place; each decision waits for the co-reviewer (PlaceDecisionProposed).
+    for index, verdict in enumerate((True, False, False, False, True, False, True)):
+        (bounty.approve if verdict else bounty.reject)(micro, index, {"from": requester})
+    bounty.confirmPlace(micro, 0, True, {"from": co_reviewer})  # 0: approved by both reviewers
+    bounty.objectToPlace(micro, 1, {"from": co_reviewer})  # 1: objected, the arbiter approves
+    bounty.arbitratePlace(micro, 1, True, {"from": arbiter})
+    for index in (2, 3, 5):  # confirmed rejections are held for the worker's appeal
+        bounty.confirmPlace(micro, index, False, {"from": co_reviewer})
+    bounty.appeal(micro, 2, {"from": holders[2]})  # 2: appealed, the arbiter approves
+    bounty.arbitratePlace(micro, 2, True, {"from": arbiter})
+    bounty.appeal(micro, 3, {"from": holders[3]})  # 3: appealed, the arbiter stays silent
+    # 4: the requester's approval still waits for the co-reviewer; 5: rejected, never appealed;
+    # 6: the requester's approval stands at the window's end (finalized below)
+
+    mine_at(deadline)
+    for contest in (overruled, witnessed):
+        for worker in workers[:3]:
+            deliverable, salt, _ = work(worker)
+            bounty.reveal(contest, deliverable, f"ipfs://entry-{worker}", salt, {"from": worker})
+        bounty.award(contest, [workers[0]], [10_000], {"from": requester})  # AwardProposed
+        bounty.objectToAward(contest, {"from": co_reviewer})  # AwardObjected
+    bounty.arbitrateAward(overruled, [workers[1], workers[2]], [6_000, 4_000], {"from": arbiter})
+    mine_at(deadline + CO_REVIEW + HOUR)  # the co-review windows of the places and the awards are over
+    bounty.finalizePlace(micro, 6, {"from": workers[3]})
+    bounty.finalizeAward(witnessed, [workers[0]], [10_000], {"from": workers[3]})  # the witness is no veto
+    mine_at(start + ARBITRATION + HOUR)
+    bounty.finalizePlace(micro, 3, {"from": workers[3]})  # the arbiter's silence upholds: PlaceReopened
+    bounty.withdraw(micro, workers[1], {"from": workers[1]})
+    bounty.withdraw(overruled, workers[2], {"from": workers[2]})
+    return {"micro": micro, "overruled": overruled, "witnessed": witnessed}
+
+
+def test_co_reviews_arbitration_and_appeals_are_indexed_as_the_chain_holds_them(
+    engine, crowdfund, reputation, owner, treasury
+):
+    requester, workers, co_reviewer, arbiter = accounts[1], list(accounts[2:6]), accounts[6], accounts[8]
+    bounty = Bounty.deploy(owner, treasury, 250, reputation, {"from": owner})
+    reputation.setModule(bounty, True, {"from": owner})
+    ids = review(bounty, requester, workers, co_reviewer, arbiter)
+    make_indexer(engine, crowdfund, others=[bounty]).run(follow=False)
+
+    with engine.connect() as conn:
+        tasks = {t.id: t for t in conn.execute(select(Task))}
+        entries = {(e.task_id, e.worker): e for e in conn.execute(select(Entry))}
+        places = {(p.task_id, p.place_index): p for p in conn.execute(select(Place))}
+        scores = {(s.account, s.role): s.value for s in conn.execute(select(ReputationScore))}
+        raw = conn.execute(select(RawEvent.contract, RawEvent.name)).all()
+    statuses = [statuses_of(places, bounty, ids["micro"], index) for index in range(7)]
+    assert statuses == [
+        ("approved", "approved"),
+        ("approved", "approved"),
+        ("approved", "approved"),
+        ("open", "open"),
+        ("submitted", "submitted"),
+        ("rejected", "rejected"),
+        ("approved", "approved"),
+    ]
+    for index in range(7):
+        on_chain = bounty.placeOf(ids["micro"], index)
+        row = places.get((ids["micro"], index))
+        assert (row.worker if row else None) == (on_chain["worker"].lower() if on_chain["status"] else None)
+    assert tasks[ids["micro"]].places_approved == 4 and tasks[ids["micro"]].paid == 4 * E // 10
+    assert (tasks[ids["overruled"]].status, tasks[ids["witnessed"]].status) == ("awarded", "awarded")
+    for task_id in ids.values():
+        for worker in workers:
+            on_chain = bounty.entryOf(task_id, worker)
+            row = entries.get((task_id, worker.address.lower()))
+            assert (row.earned - row.withdrawn if row else 0) == on_chain["owed"]
+            assert (row.share_bps if row else 0) == on_chain["shareBps"]
+    assert entries[(ids["overruled"], workers[1].address.lower())].share_bps == 6_000
+    assert (ids["overruled"], workers[0].address.lower()) not in entries or not entries[
+        (ids["overruled"], workers[0].address.lower())
+    ].earned
+
+    # every log of the three contracts is stored as it was emitted, the review events included
+    addresses = [crowdfund.address, reputation.address, bounty.address]
+    logs = web3.eth.get_logs(
+        {"fromBlock": crowdfund.tx.block_number, "toBlock": "latest", "address": addresses}
+    )
+    assert len(raw) == len(logs)
+    names = {name for contract, name in raw if contract == "Bounty"}
+    assert {
+        "AwardProposed",
+        "AwardObjected",
+        "PlaceDecisionProposed",
+        "PlaceObjected",
+        "PlaceAppealed",
+        "PlaceReopened",
+    } <= names
+    assert {"DealRecorded", "ValueRecorded"} <= {name for contract, name in raw if contract == "Reputation"}
+    # the reviewers', requesters' and workers' scores the reviews priced equal the ledger's
+    assert scores
+    for (account, role), value in scores.items():
+        assert value == reputation.score(account, role)[0]
+
+
+def statuses_of(places, bounty, task_id: int, index: int) -> tuple[str, str]:
+    """(indexed status, the chain's status) of one place; a place never indexed is open."""
+    row = places.get((task_id, index))
+    return (row.status if row else "open", PLACE_STATUSES[bounty.placeOf(task_id, index)["status"]])

@@ -22,7 +22,7 @@ from crowdledger.indexer import sync
 from crowdledger.indexer.metadata import resolve_pending
 from crowdledger.store.db import make_engine, migrate
 from crowdledger.store.models import Base, Campaign, Pledge, RawEvent, SyncState, Tier
-from tests.backend.conftest import deployment_of, make_indexer, rpc_url, simulate
+from tests.backend.conftest import deployment_of, launch_campaign, make_indexer, rpc_url, simulate
 from tests.conftest import DAY, ETH
 
 # Bookkeeping that depends on when the index was written, not on the chain: the reorg journal and its switch.
@@ -85,6 +85,18 @@ def test_index_equals_chain_state(engine, crowdfund, token, creator, backers):
     assert_index_matches_chain(engine, crowdfund, backers)
     logs = web3.eth.get_logs({"fromBlock": 0, "toBlock": "latest", "address": crowdfund.address})
     assert len(dump(engine)["events"]) == len(logs)
+
+
+def test_verified_metadata_is_stored_on_both_stores(engine, crowdfund, creator):
+    """The fetcher's verdict reaches the campaign row: on SQLite its updates were once rolled back when their
+    connection closed, and every campaign stayed pending (the index-from-scratch comparisons, SQLite on both
+    sides, could not see it)."""
+    campaign_id = launch_campaign(crowdfund, creator, title="Seen")
+    make_indexer(engine, crowdfund).run(follow=False)
+    resolve_pending(engine)
+    with engine.connect() as conn:
+        row = conn.execute(select(Campaign).where(Campaign.id == campaign_id)).one()
+    assert (row.metadata_status, row.title, row.description) == ("verified", "Seen", "about Seen")
 
 
 def test_indexing_again_changes_nothing(engine, crowdfund, token, creator, backers):

@@ -44,7 +44,8 @@ def deploy_behind_brownies_back(owner, treasury):
 
 
 def launch_behind_brownies_back(crowdfund, creator, uri: str) -> None:
-    params = (ETH, 10**18, 0, chain.time() + 5 * DAY, 0, [], [], uri, b"\x01" * 32)
+    deadline = chain.time() + 5 * DAY
+    params = (ETH, 10**18, 0, deadline, 2000, [], [], uri, b"\x01" * 32, deadline, 0, 0)
     web3.eth.wait_for_transaction_receipt(
         crowdfund.functions.launch(params).transact({"from": creator.address})
     )

@@ -10,8 +10,8 @@ from sqlalchemy import select, text
 from crowdledger.api.app import create_app
 from crowdledger.reputation import Role
 from crowdledger.store.db import alembic_config
-from crowdledger.store.models import Campaign, Pledge, Rating, ReputationScore
-from tests.backend.conftest import make_indexer, simulate
+from crowdledger.store.models import Campaign, Pledge, Rating, RawEvent, ReputationScore
+from tests.backend.conftest import launch_campaign, make_indexer, simulate
 
 DAY = 86400
 
@@ -131,3 +131,49 @@ def test_an_index_from_before_the_pricing_columns_upgrades_with_neutral_values(e
         assert tuple(rating) == (4, 0, 0, 0)
         assert conn.execute(select(Pledge.delivery)).scalar_one() is None
         assert conn.execute(select(Campaign.vote_mode)).first() is None  # the column exists and reads
+
+
+def test_priced_ratings_are_indexed_at_the_price_the_chain_wrote(
+    engine, crowdfund, reputation, owner, creator, backers
+):
+    """Ratings about pledges above a unit (V capped at 1), below it (V = 0.2) and below the minimum (dust, V =
+    0), by a verified and by unverified raters: each indexed rating holds the inputs and points of the chain's
+    `Rated` and `ScoreChanged`, and the creator's score is the ledger's."""
+    verified, small, dust = backers[:3]
+    reputation.setAttester(owner, True, {"from": owner})
+    reputation.attest(verified, 1, chain.time() + 365 * DAY, {"from": owner})
+    funded = launch_campaign(crowdfund, creator, goal=10**18, days=2)
+    for backer, amount in ((verified, 4 * 10**18), (small, 4 * 10**16), (dust, 5 * 10**15)):
+        crowdfund.pledge(funded, 0, amount, {"from": backer, "value": amount})
+    chain.sleep(3 * DAY)
+    chain.mine()
+    written = {}
+    for backer, stars in ((verified, 5), (small, 1), (dust, 5)):
+        crowdfund.confirmDelivery(funded, {"from": backer})
+        tx = reputation.rate(crowdfund, funded, creator, stars, {"from": backer})
+        rated, changed = tx.events["Rated"], tx.events["ScoreChanged"]  # a rating writes one score
+        written[backer.address.lower()] = (
+            stars,
+            rated["valueFactor"],
+            rated["weightBps"],
+            rated["pairDeals"],
+            changed["points"],
+        )
+    make_indexer(engine, crowdfund).run(follow=False)
+
+    with engine.connect() as conn:
+        ratings = conn.execute(select(Rating).where(Rating.ref == funded)).all()
+        creator_score = conn.execute(
+            select(ReputationScore).where(
+                ReputationScore.account == creator.address.lower(), ReputationScore.role == int(Role.CREATOR)
+            )
+        ).one()
+        raw = set(conn.execute(select(RawEvent.name).where(RawEvent.contract == "Reputation")).scalars())
+    indexed = {r.rater: (r.stars, r.value_factor, r.weight_bps, r.pair_deals, r.points) for r in ratings}
+    assert indexed == written
+    assert [written[b.address.lower()][1] for b in (verified, small, dust)] == [10**18, 2 * 10**17, 0]
+    assert [written[b.address.lower()][2] for b in (verified, small, dust)] == [10_000, 5_000, 5_000]
+    assert (creator_score.value, creator_score.updated_at) == tuple(
+        int(x) for x in reputation.score(creator, int(Role.CREATOR))
+    )
+    assert {"DealRecorded", "Rated", "ScoreChanged", "Attested"} <= raw

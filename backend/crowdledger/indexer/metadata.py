@@ -578,7 +578,10 @@ class MetadataFetcher:
         if params:
             with self._autocommit.connect() as conn:
                 for one in params:  # not executemany: on PostgreSQL that is one pipeline, one transaction
-                    conn.execute(statement, one)
+                    # Said explicitly: SQLite's engine still opens BEGIN IMMEDIATE under AUTOCOMMIT, and a
+                    # connection closed without a commit rolled every update back (its index stayed pending).
+                    with conn.begin():
+                        conn.execute(statement, one)
 
 
 def _fields(row: Any) -> dict[str, str | None]:
