@@ -85,7 +85,8 @@ def _follow(settings: Settings, follow: bool, stop: threading.Event | None = Non
                 TextColumn("block {task.completed:,.0f}/{task.total:,.0f}"),
                 TimeRemainingColumn(),
             ) as bar:
-                task = bar.add_task("index", total=None, completed=0, events=0)
+                # a total of 0 until the first step knows the head: rich cannot format a None total
+                task = bar.add_task("index", total=0, completed=0, events=0)
 
                 def show(p: Progress) -> None:
                     # next_block is the first block not yet indexed: the bar shows the last one indexed
