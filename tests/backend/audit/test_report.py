@@ -109,7 +109,7 @@ def test_the_web_app_serves_the_published_report_its_page_and_backers_proofs(
     assert client.get("/audit").json()["digest"] == result.report["digest"]
     page = client.get("/audit/report")
     assert page.status_code == 200 and result.report["merkle"]["root"] in page.text
-    assert "href='/audit/report'" in client.get("/").text
+    assert 'href="/audit/report"' in client.get("/").text  # linked from every page's navigation
 
     proof = client.get(f"/audit/proofs/{backers[2].address}").json()
     assert proof["proofs"]
