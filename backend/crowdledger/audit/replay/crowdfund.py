@@ -26,6 +26,9 @@ class VoteMode(IntEnum):
     ONE_PER_VERIFIED_IDENTITY = 1
 
 
+VOTE_MODES = ("pledge-weighted", "one-per-verified-identity")  # the indexer's names, by VoteMode
+
+
 class State(IntEnum):
     UPCOMING = 0
     FUNDING = 1
@@ -687,6 +690,9 @@ class CrowdfundReplay(Replay):
                     "deadline": c.deadline,
                     "fee_bps": c.fee_bps,
                     "quorum_bps": c.quorum_bps,
+                    "vote_mode": VOTE_MODES[c.vote_mode],
+                    "min_attestation_level": c.min_attestation_level,
+                    "delivery_date": c.delivery_date,
                     "milestone_bps": c.milestone_bps,
                     "metadata_uri": c.metadata_uri,
                     "metadata_hash": c.metadata_hash,
