@@ -159,6 +159,29 @@ def test_a_delivery_confirmed_twice_or_for_another_pledge_is_named():
     assert messages == ["DeliveryConfirmed.pledge is 4; the earlier events give 5", "delivery recorded twice"]
 
 
+def test_a_rating_of_a_creator_before_the_backer_recorded_delivery_is_named():
+    """The ledger's Rated event reaches the campaign's replay: consumeRating allows it only after delivery."""
+    crowdfund = funded_campaign()
+    ledger = ReputationReplay("0x" + "22" * 20, Flows(), {})
+    peers = {crowdfund.address: crowdfund, ledger.address: ledger}
+    crowdfund.link(peers)
+    ledger.link(peers)
+    rated = {
+        "rater": BACKER,
+        "subject": CREATOR,
+        "source": crowdfund.address,
+        "ref": 1,
+        "stars": 5,
+        "valueFactor": 0,
+        "weightBps": 0,
+        "pairDeals": 0,
+    }
+    ledger.apply(Event(3, 0, "0x03", "0xccc3", "Reputation", "Rated", rated), 12)
+    [problem] = crowdfund.problems
+    assert problem.message == "a rating before the backer confirmed or denied delivery"
+    assert [ref.tx_hash for ref in problem.events] == ["0xccc3"]
+
+
 def test_a_rating_priced_with_a_pair_count_the_deals_do_not_give_is_named():
     """No deal between the two was recorded, so pairDeals must be 0; the points must follow the inputs."""
     replay = ReputationReplay("0x" + "22" * 20, Flows(), {})

@@ -72,6 +72,8 @@ class Entry:
     revealed: bool = False
     verified: bool = False
     default_share_collected: bool = False
+    rated_by_requester: bool = False
+    rated_requester: bool = False
     # beyond the contract's storage: what the indexer keeps, and when the worker first acted
     indexed: bool = False
     submitted_at: int | None = None
@@ -434,6 +436,40 @@ class BountyReplay(Replay):
         t.places_[a["placeIndex"]] = Place(refs=place.refs)
         t.pending -= 1
 
+    def rated(self, event: Event, ref: int, rater: str, subject: str) -> None:
+        """consumeRating: the requester rates a worker paid in the task and such a worker the requester, once
+        each way."""
+        t = self.tasks.get(ref)
+        where = f"task {ref} rating of {subject} by {rater}"
+        if t is None:
+            self.problem(event, where, "a rating about a task never posted")
+            return
+        worker = subject if rater == t.requester else rater if subject == t.requester else None
+        entry = t.entries.get(worker) if worker is not None else None
+        if entry is None or self._gross_paid(t, entry) == 0:
+            self.problem(event, where, "a rating between accounts that are not a requester and a paid worker")
+            return
+        if rater == t.requester:
+            if entry.rated_by_requester:
+                self.problem(event, where, "the requester rated this worker twice")
+            entry.rated_by_requester = True
+        else:
+            if entry.rated_requester:
+                self.problem(event, where, "this worker rated the requester twice")
+            entry.rated_requester = True
+        entry.refs.add(event)
+
+    @staticmethod
+    def _gross_paid(t: Task, entry: Entry) -> int:
+        """What the worker was paid in the task, gross (Bounty.grossPaid)."""
+        if not t.is_contest:
+            return entry.places_approved * t.pay
+        if entry.share_bps:
+            return t.reward * entry.share_bps // BPS + entry.remainder
+        if entry.default_share_collected:
+            return t.reward // max(1, t.split_recipients) + entry.remainder
+        return 0
+
     def _check_decider(self, e: Event, t: Task, subject: str, decided_by: int) -> None:
         """Who decided must be one the task has: a co-reviewer to confirm, an arbiter to arbitrate."""
         if decided_by == DecidedBy.REQUESTER_AND_CO_REVIEWER and t.co_reviewer == ZERO_ADDRESS:
@@ -688,7 +724,16 @@ class BountyReplay(Replay):
                         "revealed": entry.revealed,
                         "verified": entry.verified,
                         "defaultShareCollected": entry.default_share_collected,
+                        "ratedByRequester": entry.rated_by_requester,
+                        "ratedRequester": entry.rated_requester,
                     },
+                    tuple(entry.refs),
+                )
+                yield ViewCheck(
+                    entry_subject,
+                    "grossPaid",
+                    (t.id, worker),
+                    {"out0": self._gross_paid(t, entry)},
                     tuple(entry.refs),
                 )
                 yield ViewCheck(
@@ -773,6 +818,8 @@ class BountyReplay(Replay):
                     en.revealed,
                     en.verified,
                     en.default_share_collected,
+                    en.rated_by_requester,
+                    en.rated_requester,
                     str(en.earned),
                     str(en.withdrawn),
                 ]

@@ -52,6 +52,7 @@ class Pledge:
     last_voted_milestone: int = 0
     delivery_confirmed: bool = False
     non_delivery_reported: bool = False
+    rated: bool = False  # the backer rated the creator (the ledger's Rated event, source this contract)
     pledged: int = 0  # every Pledged.amount, summed (money in)
     refunded: int = 0
     delivery: str | None = None  # as the indexer keeps it ("confirmed", "not-delivered"), kept after a refund
@@ -423,11 +424,31 @@ class CrowdfundReplay(Replay):
             p.non_delivery_reported, p.delivery = True, "not-delivered"
         p.delivery_event = (e.block_number, at, e.tx_hash)
 
+    def rated(self, event: Event, ref: int, rater: str, subject: str) -> None:
+        """consumeRating: only a backer who confirmed or denied delivery rates, only the creator, once."""
+        c = self.campaigns.get(ref)
+        where = f"campaign {ref} rating by {rater}"
+        if c is None:
+            self.problem(event, where, "a rating about a campaign never launched")
+            return
+        p = c.pledges.get(rater)
+        if subject != c.creator:
+            self.problem(event, where, f"rated {subject}, who is not the creator {c.creator}")
+        elif p is None or p.amount == 0:
+            self.problem(event, where, "a rating by an account with no pledge")
+        elif not (p.delivery_confirmed or p.non_delivery_reported):
+            self.problem(event, where, "a rating before the backer confirmed or denied delivery")
+        elif p.rated:
+            self.problem(event, where, "the creator rated twice by one backer")
+        else:
+            p.rated = True
+            p.refs.add(event)
+
     @staticmethod
     def _delete(p: Pledge) -> None:
         """Unpledge and refund delete the pledge's slot: amount, tier, vote and delivery flags."""
         p.amount, p.tier_id, p.last_voted_milestone = 0, 0, 0
-        p.delivery_confirmed = p.non_delivery_reported = False
+        p.delivery_confirmed = p.non_delivery_reported = p.rated = False
 
     def on_ReputationChanged(self, e: Event, a: dict[str, Any], at: int) -> None:
         self.reputation = a["newReputation"]
@@ -611,6 +632,7 @@ class CrowdfundReplay(Replay):
                         "lastVotedMilestone": p.last_voted_milestone,
                         "deliveryConfirmed": p.delivery_confirmed,
                         "nonDeliveryReported": p.non_delivery_reported,
+                        "rated": p.rated,
                     },
                     tuple(p.refs),
                 )
@@ -669,6 +691,7 @@ class CrowdfundReplay(Replay):
                     str(p.refunded),
                     p.delivery_confirmed,
                     p.non_delivery_reported,
+                    p.rated,
                 ]
             for (milestone, voter), v in sorted(c.votes.items()):
                 yield ["vote", c.id, milestone, voter, v.approve, str(v.weight)]

@@ -201,6 +201,9 @@ class ReputationReplay(Replay):
         self.ratings[key] = RatingRecord(
             a["stars"], a["weightBps"], a["valueFactor"], a["pairDeals"], e.block_number, at, e.tx_hash
         )
+        source = self.peers.get(a["source"])
+        if source is not None:
+            source.rated(e, a["ref"], a["rater"], a["subject"])
         points = rating_points(a["stars"], a["valueFactor"], a["weightBps"], a["pairDeals"])
         self._price(e, [(a["subject"], points)])
         if points == 0:  # a neutral or worthless rating still writes its score
