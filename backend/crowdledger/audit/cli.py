@@ -7,7 +7,8 @@
     crowdledger audit verify PROOF --root ROOT
 
 Exit status: 0 passed (or a valid proof), 1 could not run (a message says why), 2 failed (a check failed, a
-shortfall in watch mode, an invalid proof). `register` adds the commands to the main parser, `run` runs them.
+shortfall in watch mode, an invalid proof), 3 the chain (RPC) cannot be reached (as for every command).
+`register` adds the commands to the main parser (a group of crowdledger.cli), `run` runs them.
 """
 
 from __future__ import annotations

@@ -71,6 +71,8 @@ class VoteOutcome:
     quorum_bps: int
     raised: int
     tx_hash: str  # of the close, or of the opening while still open
+    one_per_identity: bool = False  # counted one vote per verified identity, not by pledge
+    unverified_bps: int = 10_000  # the ledger's unverified weight fixed when the vote opened
 
 
 @dataclass(frozen=True)

@@ -304,8 +304,13 @@ def captured_votes(facts: Facts, t: Thresholds) -> list[Finding]:
             continue
         approve = outcome.approve_weight - sum(b.weight for b, _ in tied if b.approve)
         reject = outcome.reject_weight - sum(b.weight for b, _ in tied if not b.approve)
-        raised = outcome.raised - sum(b.weight for b, _ in tied)
-        rejected_without = reject > approve and (approve + reject) * BPS >= outcome.quorum_bps * raised
+        if outcome.one_per_identity:  # rejected when rejects outnumber approvals
+            rejected_without = reject > approve
+        else:  # a veto: tied approvals cannot offset it, but tied pledges raise the bar it must reach
+            pledged = {a.account: a.amount for a in facts.acts if a.deal == deal.key and a.kind == "pledge"}
+            raised = outcome.raised - sum(pledged.get(b.voter, b.weight) for b, _ in tied)
+            threshold = outcome.quorum_bps * max(raised, 0) * outcome.unverified_bps
+            rejected_without = reject > 0 and reject * BPS * BPS >= threshold
         if not rejected_without:
             continue
         words = "; ".join(f"{b.voter} {why}" for b, (why, _) in tied)

@@ -73,6 +73,9 @@ class Auditor:
             if name in REPLAYS
         }
         self.unreplayed = sorted(set(deployment.contracts) - set(self.replays))
+        by_address = {replay.address: replay for replay in self.replays.values()}
+        for replay in self.replays.values():
+            replay.link(by_address)
         self.decoder = Decoder(deployment)
         self.funding = Funding(funding_window)
         self.next_block = deployment.start_block

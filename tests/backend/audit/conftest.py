@@ -15,6 +15,7 @@ from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import Deployment
 from tests.backend.conftest import deployment_of, launch_campaign, rpc_url
 from tests.conftest import DAY, ETH
+from tests.contracts.bounty.conftest import task_params as bounty_task_params
 
 E = 10**18
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -50,8 +51,9 @@ def fresh_account(funder, value: int = 20 * E):
     return account
 
 
-def task_params(deadline: int, co_reviewer: str = ETH) -> tuple:
-    return (ETH, deadline, 2 * DAY, co_reviewer, 0, 0, b"\0" * 32, 0, "ipfs://task", b"\x42" * 32)
+def task_params(deadline: int, co_reviewer: str = ETH, arbiter: str = ETH) -> tuple:
+    """An ETH task with a two-day review period (the TaskParams tuple of tests/contracts/bounty)."""
+    return bounty_task_params(review=2 * DAY, co_reviewer=co_reviewer, arbiter=arbiter, deadline=deadline)
 
 
 def entry(worker) -> tuple[bytes, bytes, bytes]:
@@ -86,13 +88,14 @@ class World:
 
 @pytest.fixture
 def honest_world(crowdfund, reputation, bounty, token, owner, creator, backers) -> World:
-    """Campaigns in every state (tests.backend.conftest.simulate), a rated creator, an awarded contest, a
-    micro-task partly approved, partly pending, with earnings left to withdraw, and an attestation given and
-    revoked, and a campaign still funding."""
+    """Campaigns in every state (tests.backend.conftest.simulate, with deliveries confirmed and denied), a
+    creator rated by a backer who confirmed delivery, an awarded contest, a micro-task partly approved, partly
+    pending, with earnings left to withdraw, and an attestation given and revoked, and a campaign still
+    funding."""
     from tests.backend.conftest import simulate
 
     campaigns = simulate(crowdfund, token, creator, backers)
-    reputation.rate(crowdfund, campaigns["funded"], creator, 5, {"from": backers[1]})
+    reputation.rate(crowdfund, campaigns["funded"], creator, 5, {"from": backers[2]})
     requester, workers = backers[5], backers[:3]
     tasks = {"contest": contest(bounty, requester, workers, reward=2 * E, winner_index=1)}
     deadline = chain.time() + 3 * DAY

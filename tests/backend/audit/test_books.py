@@ -7,6 +7,7 @@ from brownie import ForceSend, chain, web3
 from crowdledger.audit.model import ETH
 from crowdledger.audit.money import Flows
 from crowdledger.audit.replay.crowdfund import CrowdfundReplay
+from crowdledger.audit.replay.reputation import ReputationReplay
 from crowdledger.chain.decode import Event
 from tests.backend.audit.conftest import E, check, run_audit
 
@@ -103,34 +104,119 @@ def test_a_contract_holding_less_than_it_owes_fails_naming_the_asset_and_the_las
     assert position(result, "Crowdfund", ETH)["verdict"] == "shortfall"
 
 
-def test_an_event_whose_running_total_does_not_follow_is_named_by_its_transaction_and_log_index():
+CREATOR, BACKER = "0x" + "aa" * 20, "0x" + "bb" * 20
+
+
+def funded_campaign(pledge: int = 5, raised: int = 5) -> CrowdfundReplay:
+    """A replayed campaign (goal 5 wei, deadline at 10 s, delivery due at 20 s) and one backer's pledge."""
     replay = CrowdfundReplay("0x" + "11" * 20, Flows(), {})
     launched = {
         "campaignId": 1,
-        "creator": "0x" + "aa" * 20,
+        "creator": CREATOR,
         "token": ETH,
-        "goal": E,
+        "goal": 5,
         "startsAt": 0,
         "deadline": 10,
         "feeBps": 0,
-        "quorumBps": 0,
+        "quorumBps": 2000,
         "milestoneBps": [],
         "metadataURI": "",
         "metadataHash": "0x" + "00" * 32,
+        "deliveryDate": 20,
+        "voteMode": 0,
+        "minAttestationLevel": 0,
     }
-    pledged = {
-        "campaignId": 1,
-        "backer": "0x" + "bb" * 20,
-        "tierId": 0,
-        "amount": 5,
-        "pledgeTotal": 5,
-        "raised": 6,
-    }
+    pledged = {"campaignId": 1, "backer": BACKER, "tierId": 0, "amount": pledge, "pledgeTotal": pledge}
     replay.apply(Event(1, 0, "0x01", "0xaaa1", "Crowdfund", "CampaignLaunched", launched), 0)
-    replay.apply(Event(2, 3, "0x02", "0xbbb2", "Crowdfund", "Pledged", pledged), 1)
+    replay.apply(Event(2, 3, "0x02", "0xbbb2", "Crowdfund", "Pledged", {**pledged, "raised": raised}), 1)
+    return replay
+
+
+def test_an_event_whose_running_total_does_not_follow_is_named_by_its_transaction_and_log_index():
+    replay = funded_campaign(pledge=5, raised=6)
     [problem] = replay.problems
     assert "Pledged.raised is 6; the earlier events give 5" in problem.message
     assert [(ref.tx_hash, ref.log_index) for ref in problem.events] == [("0xbbb2", 3)]
+
+
+def test_non_delivery_reported_before_the_delivery_date_is_named():
+    replay = funded_campaign()
+    report = {"campaignId": 1, "backer": BACKER, "pledge": 5}
+    replay.apply(Event(3, 0, "0x03", "0xccc3", "Crowdfund", "NonDeliveryReported", report), 15)
+    [problem] = replay.problems
+    assert "non-delivery reported before the delivery date 20" in problem.message
+
+
+def test_a_delivery_confirmed_twice_or_for_another_pledge_is_named():
+    replay = funded_campaign()
+    confirmed = {"campaignId": 1, "backer": BACKER, "pledge": 5}
+    replay.apply(Event(3, 0, "0x03", "0xccc3", "Crowdfund", "DeliveryConfirmed", confirmed), 12)
+    assert replay.problems == []
+    replay.apply(
+        Event(4, 0, "0x04", "0xddd4", "Crowdfund", "DeliveryConfirmed", {**confirmed, "pledge": 4}), 13
+    )
+    messages = [p.message for p in replay.problems]
+    assert messages == ["DeliveryConfirmed.pledge is 4; the earlier events give 5", "delivery recorded twice"]
+
+
+def test_a_rating_of_a_creator_before_the_backer_recorded_delivery_is_named():
+    """The ledger's Rated event reaches the campaign's replay: consumeRating allows it only after delivery."""
+    crowdfund = funded_campaign()
+    ledger = ReputationReplay("0x" + "22" * 20, Flows(), {})
+    peers = {crowdfund.address: crowdfund, ledger.address: ledger}
+    crowdfund.link(peers)
+    ledger.link(peers)
+    rated = {
+        "rater": BACKER,
+        "subject": CREATOR,
+        "source": crowdfund.address,
+        "ref": 1,
+        "stars": 5,
+        "valueFactor": 0,
+        "weightBps": 0,
+        "pairDeals": 0,
+    }
+    ledger.apply(Event(3, 0, "0x03", "0xccc3", "Reputation", "Rated", rated), 12)
+    [problem] = crowdfund.problems
+    assert problem.message == "a rating before the backer confirmed or denied delivery"
+    assert [ref.tx_hash for ref in problem.events] == ["0xccc3"]
+
+
+def test_a_rating_priced_with_a_pair_count_the_deals_do_not_give_is_named():
+    """No deal between the two was recorded, so pairDeals must be 0; the points must follow the inputs."""
+    replay = ReputationReplay("0x" + "22" * 20, Flows(), {})
+    replay.apply(
+        Event(1, 0, "0x01", "0xaaa1", "Reputation", "HalfLifeChanged", {"oldHalfLife": 0, "newHalfLife": 0}),
+        0,
+    )
+    weights = {"identityLevel": 1, "unverifiedWeightBps": 5000}
+    replay.apply(Event(1, 1, "0x01", "0xaaa1", "Reputation", "IdentityWeightsSet", weights), 0)
+    rated = {
+        "rater": BACKER,
+        "subject": CREATOR,
+        "source": "0x" + "11" * 20,
+        "ref": 1,
+        "stars": 5,
+        "valueFactor": 10**18,
+        "weightBps": 5000,
+        "pairDeals": 3,
+    }
+    replay.apply(Event(2, 0, "0x02", "0xbbb2", "Reputation", "Rated", rated), 5)
+    score = {
+        "subject": CREATOR,
+        "role": 0,
+        "points": 10 * E,  # what a full-weight 5-star rating with one deal would earn
+        "newScore": 10 * E,
+        "reason": "0x" + b"rating".ljust(32, b"\0").hex(),
+        "module": rated["source"],
+        "ref": 1,
+    }
+    replay.apply(Event(2, 1, "0x02", "0xbbb2", "Reputation", "ScoreChanged", score), 5)
+    messages = [p.message for p in replay.problems]
+    assert messages == [
+        "Rated.pairDeals is 3; the earlier events give 0",
+        f"ScoreChanged.points is {10 * E}; the earlier events give {2 * (10 * E // 2 // 3)}",
+    ]
 
 
 def test_views_that_disagree_with_the_replay_fail_naming_the_call(deployment, honest_world):

@@ -5,7 +5,7 @@ from brownie import chain, history
 
 from tests.backend.audit.conftest import E, contest, fresh_account, run_audit
 from tests.backend.conftest import launch_campaign
-from tests.conftest import DAY
+from tests.conftest import DAY, ETH
 
 
 def findings(deployment, rule: str) -> list[dict]:
@@ -15,6 +15,18 @@ def findings(deployment, rule: str) -> list[dict]:
 def end_funding(days: int = 3) -> None:
     chain.sleep(days * DAY)
     chain.mine()
+
+
+def claim_and_rate(crowdfund, reputation, campaign, creator, backer, stars: int = 5):
+    """The creator claims; `backer` confirms delivery (a rating needs it) and rates the creator."""
+    crowdfund.claim(campaign, creator, {"from": creator})
+    crowdfund.confirmDelivery(campaign, {"from": backer})
+    return reputation.rate(crowdfund, campaign, creator, stars, {"from": backer})
+
+
+def price_dust(reputation, owner) -> None:
+    """The ledger's owner lets any amount of ETH earn points (no minimum): dust then earns a little."""
+    reputation.setAsset(ETH, 10**18, 0, {"from": owner})
 
 
 # ----------------------------------------------------------------------------- creators funding themselves
@@ -91,20 +103,38 @@ def test_fresh_accounts_from_different_sources_raise_no_cluster(deployment, crow
 # ----------------------------------------------------------------------------- reputation bought cheaply
 
 
-def test_points_and_a_rating_from_a_one_wei_campaign_are_found(
+def test_points_and_a_rating_from_a_one_wei_campaign_are_found_where_the_ledger_prices_dust(
+    deployment, crowdfund, reputation, owner, creator, backers
+):
+    price_dust(reputation, owner)
+    campaign = launch_campaign(crowdfund, creator, goal=1, days=2)
+    crowdfund.pledge(campaign, 0, 1, {"from": backers[0], "value": 1})
+    end_funding()
+    claim_and_rate(crowdfund, reputation, campaign, creator, backers[0])
+    found = findings(deployment, "cheap-reputation")
+    # the creator (for the claim, the confirmed delivery and the rating), the backer (for confirming it)
+    assert {f["accounts"][0] for f in found} == {creator.address.lower(), backers[0].address.lower()}
+    assert any("(campaign.claimed)" in f["reason"] for f in found)
+    assert all(
+        f"from campaign {campaign}, which was worth 0.000000000000000001 ETH" in f["reason"] for f in found
+    )
+
+
+def test_a_one_wei_campaign_earns_nothing_under_the_ledgers_minimum_so_nothing_is_found(
     deployment, crowdfund, reputation, creator, backers
 ):
     campaign = launch_campaign(crowdfund, creator, goal=1, days=2)
     crowdfund.pledge(campaign, 0, 1, {"from": backers[0], "value": 1})
     end_funding()
-    crowdfund.claim(campaign, creator, {"from": creator})
-    reputation.rate(crowdfund, campaign, creator, 5, {"from": backers[0]})
-    [found] = findings(deployment, "cheap-reputation")
-    assert found["accounts"] == [creator.address.lower()]
-    assert f"from campaign {campaign}, which was worth 0.000000000000000001 ETH" in found["reason"]
+    claim_and_rate(crowdfund, reputation, campaign, creator, backers[0])
+    assert reputation.scoreOf(creator, 0) == 0
+    assert findings(deployment, "cheap-reputation") == []
 
 
-def test_a_one_wei_contest_earns_its_winner_and_requester_a_finding_each(deployment, bounty, backers):
+def test_a_one_wei_contest_earns_its_winner_and_requester_a_finding_each(
+    deployment, bounty, reputation, owner, backers
+):
+    price_dust(reputation, owner)
     task = contest(bounty, backers[0], [backers[1]], reward=1)
     found = findings(deployment, "cheap-reputation")
     assert sorted(f["accounts"][0] for f in found) == sorted(a.address.lower() for a in backers[:2])
@@ -118,8 +148,7 @@ def test_reputation_from_a_real_campaign_and_contest_raises_nothing(
     for backer in backers[:2]:
         crowdfund.pledge(campaign, 0, E, {"from": backer, "value": E})
     end_funding()
-    crowdfund.claim(campaign, creator, {"from": creator})
-    reputation.rate(crowdfund, campaign, creator, 5, {"from": backers[0]})
+    claim_and_rate(crowdfund, reputation, campaign, creator, backers[0])
     contest(bounty, backers[3], [backers[4]], reward=E)
     assert findings(deployment, "cheap-reputation") == []
 
@@ -148,7 +177,8 @@ def test_three_creators_backing_and_praising_each_other_in_turn_are_a_ring(
         crowdfund.pledge(campaigns[(i + 1) % 3], 0, E, {"from": backer, "value": E})
     end_funding()
     for i, backer in enumerate(ring):
-        reputation.rate(crowdfund, campaigns[(i + 1) % 3], ring[(i + 1) % 3], 5, {"from": backer})
+        campaign, creator = campaigns[(i + 1) % 3], ring[(i + 1) % 3]
+        claim_and_rate(crowdfund, reputation, campaign, creator, backer)
     [found] = findings(deployment, "rating-ring")
     assert sorted(found["accounts"]) == sorted(a.address.lower() for a in ring)
     assert found["reason"].count("→") == 3
@@ -165,11 +195,13 @@ def test_a_requester_and_a_worker_rating_each_other_once_are_no_ring(deployment,
 
 
 def vote_on_first_milestone(crowdfund, creator, honest, big, big_approves: bool = True) -> int:
-    """Backers pledge 5 + 5 ETH, `big` 10 ETH + 1 wei; after success `big` approves, the honest reject."""
+    """Backers pledge 1 + 1 ETH, `big` 10 ETH; after success `big` approves, the honest reject. A
+    pledge-weighted vote is a veto at 20% of `raised` (as unverified backers weigh it): the honest 2 ETH would
+    veto alone, but `big`'s pledge raises the bar above them, so the milestone passes."""
     campaign = launch_campaign(crowdfund, creator, goal=E, days=2, milestones=[5000, 5000])
     for backer in honest:
-        crowdfund.pledge(campaign, 0, 5 * E, {"from": backer, "value": 5 * E})
-    crowdfund.pledge(campaign, 0, 10 * E + 1, {"from": big, "value": 10 * E + 1})
+        crowdfund.pledge(campaign, 0, E, {"from": backer, "value": E})
+    crowdfund.pledge(campaign, 0, 10 * E, {"from": big, "value": 10 * E})
     end_funding()
     crowdfund.openVote(campaign, {"from": creator})
     crowdfund.vote(campaign, big_approves, {"from": big})

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from crowdledger.api.app import create_app
 from crowdledger.audit.merkle import verify
 from crowdledger.audit.published import save
-from crowdledger.cli import main
+from crowdledger.cli import EXIT_UNREACHABLE, main
 from tests.backend.audit.conftest import check, run_audit
 
 
@@ -91,7 +91,7 @@ def test_a_failing_audit_exits_with_status_2(
 
 def test_an_unreachable_rpc_endpoint_is_one_line_not_a_traceback(monkeypatch, tmp_path, capsys, deployment):
     use(monkeypatch, tmp_path, deployment, rpc="http://127.0.0.1:9")
-    assert main(["audit", "--no-bytecode"]) == 1
+    assert main(["audit", "--no-bytecode"]) == EXIT_UNREACHABLE  # as for every command (crowdledger --help)
     err = capsys.readouterr().err
     assert err.startswith("crowdledger: http://127.0.0.1:9 failed") and "Traceback" not in err
 
@@ -109,7 +109,7 @@ def test_the_web_app_serves_the_published_report_its_page_and_backers_proofs(
     assert client.get("/audit").json()["digest"] == result.report["digest"]
     page = client.get("/audit/report")
     assert page.status_code == 200 and result.report["merkle"]["root"] in page.text
-    assert "href='/audit/report'" in client.get("/").text
+    assert 'href="/audit/report"' in client.get("/").text  # linked from every page's navigation
 
     proof = client.get(f"/audit/proofs/{backers[2].address}").json()
     assert proof["proofs"]

@@ -52,6 +52,7 @@ class Replay(ABC):
         self.problems: list[Mismatch] = []
         self.problem_count = 0
         self.events = 0
+        self.peers: dict[str, Replay] = {}  # every replay of the deployment by address (see link)
         self._handlers: dict[str, Callable[[Event, dict[str, Any], int], None]] = {}
         for attribute in dir(self):
             if attribute.startswith("on_"):
@@ -62,6 +63,14 @@ class Replay(ABC):
         handler = self._handlers.get(event.name)
         if handler is not None:
             handler(event, event.args, timestamp)
+
+    def link(self, peers: dict[str, Replay]) -> None:
+        """Meet the deployment's other replays, by address: a rating the ledger records is consumed by its
+        source contract, whose storage the rating changes without an event of its own."""
+        self.peers = peers
+
+    def rated(self, event: Event, ref: int, rater: str, subject: str) -> None:  # noqa: B027 (most ignore it)
+        """The ledger recorded a rating this contract allowed (its consumeRating ran in `event`'s call)."""
 
     def problem(self, event: Event, subject: str, message: str) -> None:
         """The log contradicts itself at `event`."""

@@ -1,5 +1,6 @@
-"""Bounty rebuilt from its events: tasks, contest entries and awards, micro-task places, earnings, fees
-(docs/PROTOCOL.md §3.4), and what it owes at a block (§3.8).
+"""Bounty rebuilt from its events: tasks, contest entries and awards (proposed, objected to, arbitrated),
+default splits, micro-task places (decisions proposed and objected to, rejections held for appeal, appeals,
+reopenings), earnings, fees (docs/PROTOCOL.md §3.4), and what it owes at a block (§3.8).
 
 Each event that carries an amount or a counter is checked against what the earlier events give.
 """
@@ -22,6 +23,9 @@ from crowdledger.audit.replay.platform import Platform
 from crowdledger.chain.decode import Event
 
 BPS = 10_000
+CO_REVIEW_WINDOW = 3 * 86_400
+ARBITRATION_WINDOW = 7 * 86_400
+APPEAL_WINDOW = 3 * 86_400
 ZERO_HASH = "0x" + "00" * 32
 KINDS = ("contest", "micro-task")
 
@@ -38,12 +42,24 @@ class PlaceStatus(IntEnum):
     TAKEN = 1
     SUBMITTED = 2
     APPROVED = 3
+    REJECTED = 4  # held for its worker's appeal
+    APPEALED = 5
 
 
-class Reviewer(IntEnum):
+class Verdict(IntEnum):
     NONE = 0
+    APPROVE = 1
+    REJECT = 2
+
+
+class DecidedBy(IntEnum):
+    DEFAULT = 0
     REQUESTER = 1
-    CO_REVIEWER = 2
+    REQUESTER_AND_CO_REVIEWER = 2
+    ARBITER = 3
+
+
+HAS_CO_REVIEWER, HAS_ARBITER = 1, 2
 
 
 @dataclass
@@ -52,8 +68,12 @@ class Entry:
     owed: int = 0
     share_bps: int = 0
     places_approved: int = 0
+    remainder: int = 0
     revealed: bool = False
+    verified: bool = False
     default_share_collected: bool = False
+    rated_by_requester: bool = False
+    rated_requester: bool = False
     # beyond the contract's storage: what the indexer keeps, and when the worker first acted
     indexed: bool = False
     submitted_at: int | None = None
@@ -70,8 +90,9 @@ class Place:
     worker: str = ZERO_ADDRESS
     since: int = 0
     status: PlaceStatus = PlaceStatus.OPEN
-    proposed_by: Reviewer = Reviewer.NONE
-    proposed_approval: bool = False
+    decision: Verdict = Verdict.NONE
+    decided_after: int = 0
+    objected: bool = False
     # as the indexer keeps it
     expires_at: int | None = None
     deliverable_hash: str | None = None
@@ -90,6 +111,7 @@ class Task:
     review_period: int
     fee_bps: int
     co_reviewer: str
+    arbiter: str
     metadata_uri: str
     metadata_hash: str
     posted_at: int
@@ -101,15 +123,20 @@ class Task:
     min_verified_level: int = 0
     entry_count: int = 0
     revealed_count: int = 0
+    verified_count: int = 0
     shares_collected: int = 0
     default_share: int = 0
+    split_recipients: int = 0
     pay: int = 0
     places: int = 0
     work_window: int = 0
     pending: int = 0
     settled: int = 0
     award_decision: str = ZERO_HASH
-    award_proposed_by: Reviewer = Reviewer.NONE
+    award_proposed_at: int = 0
+    award_objected: bool = False
+    places_confirmed: int = 0
+    places_arbitrated: int = 0
     awarded_gross: int = 0
     award_event: Event | None = None
     paid: int = 0  # credited to workers, fees included (the indexer's `paid`)
@@ -124,14 +151,21 @@ class Task:
     def is_contest(self) -> bool:
         return self.kind == 0
 
+    @property
+    def reviewers(self) -> int:
+        return (HAS_CO_REVIEWER if self.co_reviewer != ZERO_ADDRESS else 0) | (
+            HAS_ARBITER if self.arbiter != ZERO_ADDRESS else 0
+        )
+
     def default_share_now(self) -> int:
-        """The gross share the next collector of a default split takes."""
+        """The gross share the next collector of a default split takes (the first adds the remainder)."""
         if self.shares_collected == 0:
-            return self.reward - self.default_share * (self.revealed_count - 1)
+            return self.reward - self.default_share * (self.split_recipients - 1)
         return self.default_share
 
-    def reviewer_role(self, account: str) -> Reviewer:
-        return Reviewer.REQUESTER if account == self.requester else Reviewer.CO_REVIEWER
+    def in_split(self, entry: Entry) -> bool:
+        """Whether an entry shares the default split: the verified revealed ones if any, else all revealed."""
+        return entry.verified if self.verified_count else entry.revealed
 
 
 class BountyReplay(Replay):
@@ -185,6 +219,7 @@ class BountyReplay(Replay):
             review_period=a["reviewPeriod"],
             fee_bps=a["feeBps"],
             co_reviewer=a["coReviewer"],
+            arbiter=a["arbiter"],
             metadata_uri=a["metadataURI"],
             metadata_hash=a["metadataHash"],
             posted_at=at,
@@ -229,30 +264,54 @@ class BountyReplay(Replay):
         entry = self._entry(t, e)
         t.revealed_count += 1
         self.expect(e, f"task {t.id}", "revealedCount", a["revealedCount"], t.revealed_count)
-        entry.revealed = True
+        if a["verified"]:
+            t.verified_count += 1
+        self.expect(e, f"task {t.id}", "verifiedCount", a["verifiedCount"], t.verified_count)
+        entry.revealed, entry.verified = True, a["verified"]
         entry.deliverable_hash, entry.deliverable_uri = a["deliverableHash"], a["deliverableURI"]
 
     def on_AwardProposed(self, e: Event, a: dict[str, Any], at: int) -> None:
         t = self._task(e)
         if t is None:
             return
+        subject = f"task {t.id}"
+        if t.award_objected:
+            self.problem(e, subject, "an award proposed after the co-reviewer objected")
+        self.expect(e, subject, "requester", a["requester"], t.requester)
+        self.expect(e, subject, "standsAt", a["standsAt"], at + CO_REVIEW_WINDOW)
         encoded = abi_encode(["address[]", "uint16[]"], [a["winners"], a["sharesBps"]])
         t.award_decision = "0x" + keccak(encoded).hex()
-        t.award_proposed_by = t.reviewer_role(a["proposer"])
+        t.award_proposed_at = at
+
+    def on_AwardObjected(self, e: Event, a: dict[str, Any], at: int) -> None:
+        t = self._task(e)
+        if t is None:
+            return
+        subject = f"task {t.id}"
+        self.expect(e, subject, "coReviewer", a["coReviewer"], t.co_reviewer)
+        if t.award_decision == ZERO_HASH:
+            self.problem(e, subject, "an objection without a proposed award")
+        window = CO_REVIEW_WINDOW + ARBITRATION_WINDOW
+        until = t.award_proposed_at + window if t.arbiter != ZERO_ADDRESS else 0
+        self.expect(e, subject, "arbiterUntil", a["arbiterUntil"], until)
+        t.award_objected = True
 
     def on_Awarded(self, e: Event, a: dict[str, Any], at: int) -> None:
         t = self._task(e)
         if t is None:
             return
         gross = a["amount"] + a["fee"]
-        self.expect(e, f"task {t.id} award to {a['worker']}", "fee", a["fee"], gross * t.fee_bps // BPS)
+        subject = f"task {t.id} award to {a['worker']}"
+        self.expect(e, subject, "fee", a["fee"], gross * t.fee_bps // BPS)
+        self._check_decider(e, t, subject, a["decidedBy"])
         t.status = Status.AWARDED
-        t.award_decision, t.award_proposed_by = ZERO_HASH, Reviewer.NONE
+        t.award_decision, t.award_proposed_at, t.award_objected = ZERO_HASH, 0, False
         t.awarded_gross += gross
         t.award_event = e
         t.paid += gross
         entry = self._entry(t, e)
         entry.share_bps = a["shareBps"]
+        entry.remainder = gross - t.reward * a["shareBps"] // BPS
         entry.owed += a["amount"]
         entry.earned += a["amount"]
         self.platform.accrue(t.token, a["fee"], e)
@@ -261,10 +320,14 @@ class BountyReplay(Replay):
         t = self._task(e)
         if t is None:
             return
-        self.expect(e, f"task {t.id}", "revealedCount", a["revealedCount"], t.revealed_count)
-        self.expect(e, f"task {t.id}", "share", a["share"], t.reward // max(1, t.revealed_count))
+        recipients = t.verified_count or t.revealed_count
+        self.expect(e, f"task {t.id}", "recipients", a["recipients"], recipients)
+        self.expect(e, f"task {t.id}", "verifiedOnly", a["verifiedOnly"], t.verified_count != 0)
+        self.expect(e, f"task {t.id}", "share", a["share"], t.reward // max(1, recipients))
+        if t.award_decision != ZERO_HASH:
+            self.problem(e, f"task {t.id}", "split by default while the requester's award was pending")
         t.status = Status.SPLIT_BY_DEFAULT
-        t.default_share = a["share"]
+        t.default_share, t.split_recipients = a["share"], a["recipients"]
 
     def on_DefaultShareCredited(self, e: Event, a: dict[str, Any], at: int) -> None:
         t = self._task(e)
@@ -274,10 +337,13 @@ class BountyReplay(Replay):
         subject = f"task {t.id} default share of {a['worker']}"
         self.expect(e, subject, "amount + fee", gross, t.default_share_now())
         self.expect(e, subject, "fee", a["fee"], gross * t.fee_bps // BPS)
+        entry = self._entry(t, e)
+        if not t.in_split(entry):
+            self.problem(e, subject, "a default share credited to an entry outside the split")
         t.shares_collected += 1
         t.paid += gross
-        entry = self._entry(t, e)
         entry.default_share_collected = True
+        entry.remainder = gross - t.reward // max(1, t.split_recipients)
         entry.owed += a["amount"]  # paid out by the Withdrawn of the same call
         entry.earned += a["amount"]
         self.platform.accrue(t.token, a["fee"], e)
@@ -302,12 +368,10 @@ class BountyReplay(Replay):
         if t is None:
             return
         place = self._place(t, e)
-        place.worker, place.since, place.status = (
-            a["worker"],
-            a["expiresAt"] - t.work_window,
-            PlaceStatus.TAKEN,
-        )
-        place.proposed_by, place.proposed_approval = Reviewer.NONE, False
+        subject = f"task {t.id} place {a['placeIndex']}"
+        self.expect(e, subject, "expiresAt", a["expiresAt"], at + t.work_window)
+        place.worker, place.since, place.status = a["worker"], at, PlaceStatus.TAKEN
+        place.decision, place.decided_after, place.objected = Verdict.NONE, 0, False
         place.expires_at, place.deliverable_hash, place.review_ends_at = a["expiresAt"], None, None
         t.takers.setdefault(a["worker"], (e.block_number, at, e.tx_hash))
         self._entry(t, e, indexed=False)
@@ -317,7 +381,10 @@ class BountyReplay(Replay):
         if t is None:
             return
         place = self._place(t, e)
-        place.status, place.since = PlaceStatus.SUBMITTED, a["reviewEndsAt"] - t.review_period
+        self.expect(
+            e, f"task {t.id} place {a['placeIndex']}", "reviewEndsAt", a["reviewEndsAt"], at + t.review_period
+        )
+        place.status, place.since = PlaceStatus.SUBMITTED, at
         place.deliverable_hash, place.review_ends_at = a["deliverableHash"], a["reviewEndsAt"]
         t.pending += 1
 
@@ -325,9 +392,90 @@ class BountyReplay(Replay):
         t = self._task(e)
         if t is None:
             return
-        place = t.places_.setdefault(a["placeIndex"], Place())
-        place.refs.add(e)
-        place.proposed_by, place.proposed_approval = t.reviewer_role(a["proposer"]), a["approve"]
+        place = self._place(t, e)
+        subject = f"task {t.id} place {a['placeIndex']}"
+        self.expect(e, subject, "requester", a["requester"], t.requester)
+        self.expect(e, subject, "standsAt", a["standsAt"], at + CO_REVIEW_WINDOW)
+        if place.status != PlaceStatus.SUBMITTED or place.objected:
+            self.problem(e, subject, "a decision proposed for a place not awaiting one")
+        place.decision = Verdict.APPROVE if a["approve"] else Verdict.REJECT
+        place.decided_after = at - place.since
+
+    def on_PlaceObjected(self, e: Event, a: dict[str, Any], at: int) -> None:
+        t = self._task(e)
+        if t is None:
+            return
+        place = self._place(t, e)
+        subject = f"task {t.id} place {a['placeIndex']}"
+        self.expect(e, subject, "coReviewer", a["coReviewer"], t.co_reviewer)
+        if place.decision == Verdict.NONE:
+            self.problem(e, subject, "an objection without a proposed decision")
+        decided_at = place.since + place.decided_after
+        until = decided_at + CO_REVIEW_WINDOW + ARBITRATION_WINDOW if t.arbiter != ZERO_ADDRESS else 0
+        self.expect(e, subject, "arbiterUntil", a["arbiterUntil"], until)
+        place.objected = True
+
+    def on_PlaceAppealed(self, e: Event, a: dict[str, Any], at: int) -> None:
+        t = self._task(e)
+        if t is None:
+            return
+        place = self._place(t, e)
+        subject = f"task {t.id} place {a['placeIndex']}"
+        if place.status != PlaceStatus.REJECTED or place.worker != a["worker"]:
+            self.problem(e, subject, "an appeal of a place not rejected, or not by its worker")
+        self.expect(e, subject, "arbiterUntil", a["arbiterUntil"], at + ARBITRATION_WINDOW)
+        place.status, place.since = PlaceStatus.APPEALED, at
+
+    def on_PlaceReopened(self, e: Event, a: dict[str, Any], at: int) -> None:
+        t = self._task(e)
+        if t is None:
+            return
+        place = self._place(t, e)
+        if place.status not in (PlaceStatus.REJECTED, PlaceStatus.APPEALED):
+            self.problem(e, f"task {t.id} place {a['placeIndex']}", "a place reopened that was not rejected")
+        t.places_[a["placeIndex"]] = Place(refs=place.refs)
+        t.pending -= 1
+
+    def rated(self, event: Event, ref: int, rater: str, subject: str) -> None:
+        """consumeRating: the requester rates a worker paid in the task and such a worker the requester, once
+        each way."""
+        t = self.tasks.get(ref)
+        where = f"task {ref} rating of {subject} by {rater}"
+        if t is None:
+            self.problem(event, where, "a rating about a task never posted")
+            return
+        worker = subject if rater == t.requester else rater if subject == t.requester else None
+        entry = t.entries.get(worker) if worker is not None else None
+        if entry is None or self._gross_paid(t, entry) == 0:
+            self.problem(event, where, "a rating between accounts that are not a requester and a paid worker")
+            return
+        if rater == t.requester:
+            if entry.rated_by_requester:
+                self.problem(event, where, "the requester rated this worker twice")
+            entry.rated_by_requester = True
+        else:
+            if entry.rated_requester:
+                self.problem(event, where, "this worker rated the requester twice")
+            entry.rated_requester = True
+        entry.refs.add(event)
+
+    @staticmethod
+    def _gross_paid(t: Task, entry: Entry) -> int:
+        """What the worker was paid in the task, gross (Bounty.grossPaid)."""
+        if not t.is_contest:
+            return entry.places_approved * t.pay
+        if entry.share_bps:
+            return t.reward * entry.share_bps // BPS + entry.remainder
+        if entry.default_share_collected:
+            return t.reward // max(1, t.split_recipients) + entry.remainder
+        return 0
+
+    def _check_decider(self, e: Event, t: Task, subject: str, decided_by: int) -> None:
+        """Who decided must be one the task has: a co-reviewer to confirm, an arbiter to arbitrate."""
+        if decided_by == DecidedBy.REQUESTER_AND_CO_REVIEWER and t.co_reviewer == ZERO_ADDRESS:
+            self.problem(e, subject, "decided with a co-reviewer the task does not have")
+        if decided_by == DecidedBy.ARBITER and t.arbiter == ZERO_ADDRESS:
+            self.problem(e, subject, "decided by an arbiter the task does not have")
 
     def on_PlaceApproved(self, e: Event, a: dict[str, Any], at: int) -> None:
         t = self._task(e)
@@ -336,8 +484,14 @@ class BountyReplay(Replay):
         subject = f"task {t.id} place {a['placeIndex']}"
         self.expect(e, subject, "amount + fee", a["amount"] + a["fee"], t.pay)
         self.expect(e, subject, "fee", a["fee"], t.pay * t.fee_bps // BPS)
+        self._check_decider(e, t, subject, a["decidedBy"])
         place = self._place(t, e)
-        place.status, place.proposed_by = PlaceStatus.APPROVED, Reviewer.NONE
+        place.status = PlaceStatus.APPROVED
+        place.decision, place.decided_after, place.objected = Verdict.NONE, 0, False
+        if a["decidedBy"] == DecidedBy.REQUESTER_AND_CO_REVIEWER:
+            t.places_confirmed += 1
+        elif a["decidedBy"] == DecidedBy.ARBITER:
+            t.places_arbitrated += 1
         t.pending -= 1
         t.settled += 1
         t.paid += a["amount"] + a["fee"]
@@ -352,9 +506,17 @@ class BountyReplay(Replay):
         t = self._task(e)
         if t is None:
             return
-        refs = self._place(t, e).refs
-        t.places_[a["placeIndex"]] = Place(refs=refs)
-        t.pending -= 1
+        subject = f"task {t.id} place {a['placeIndex']}"
+        self._check_decider(e, t, subject, a["decidedBy"])
+        place = self._place(t, e)
+        held = t.arbiter != ZERO_ADDRESS and a["decidedBy"] != DecidedBy.ARBITER
+        self.expect(e, subject, "appealableUntil", a["appealableUntil"], at + APPEAL_WINDOW if held else 0)
+        if a["appealableUntil"]:  # held for the worker's appeal; its pay stays pending
+            place.status, place.since = PlaceStatus.REJECTED, at
+            place.decision, place.decided_after, place.objected = Verdict.NONE, 0, False
+        else:
+            t.places_[a["placeIndex"]] = Place(refs=place.refs)
+            t.pending -= 1
 
     def on_Withdrawn(self, e: Event, a: dict[str, Any], at: int) -> None:
         t = self._task(e)
@@ -394,10 +556,10 @@ class BountyReplay(Replay):
                 )
             elif t.is_contest and t.status == Status.SPLIT_BY_DEFAULT:
                 uncollected = [
-                    w for w, en in t.entries.items() if en.revealed and not en.default_share_collected
+                    w for w, en in t.entries.items() if t.in_split(en) and not en.default_share_collected
                 ]
-                # the first collector took reward - share × (revealed - 1), each later one `share`
-                collected = t.reward - t.default_share * (t.revealed_count - t.shares_collected)
+                # the first collector took reward - share × (recipients - 1), each later one `share`
+                collected = t.reward - t.default_share * (t.split_recipients - t.shares_collected)
                 gross_left = t.reward - (collected if t.shares_collected else 0)
                 for worker in uncollected:
                     fee = t.default_share * t.fee_bps // BPS
@@ -497,22 +659,21 @@ class BountyReplay(Replay):
                     "accessRules": t.access_rules,
                     "token": t.token,
                     "feeBps": t.fee_bps,
+                    "reviewers": t.reviewers,
                     "coReviewer": t.co_reviewer,
+                    "arbiter": t.arbiter,
+                    "placesConfirmed": t.places_confirmed,
+                    "placesArbitrated": t.places_arbitrated,
                 },
                 events,
             )
             contest = (
-                (t.reward, t.entry_count, t.revealed_count, t.shares_collected)
+                (t.reward, t.entry_count, t.revealed_count, t.verified_count, t.shares_collected)
                 if t.is_contest
-                else (0, 0, 0, 0)
+                else (0, 0, 0, 0, 0)
             )
-            yield ViewCheck(
-                subject,
-                "contest",
-                (t.id,),
-                dict(zip(("reward", "entryCount", "revealedCount", "sharesCollected"), contest, strict=True)),
-                events,
-            )
+            names = ("reward", "entryCount", "revealedCount", "verifiedCount", "sharesCollected")
+            yield ViewCheck(subject, "contest", (t.id,), dict(zip(names, contest, strict=True)), events)
             yield ViewCheck(
                 subject,
                 "microTask",
@@ -541,7 +702,11 @@ class BountyReplay(Replay):
                 subject,
                 "awardProposal",
                 (t.id,),
-                {"decision": t.award_decision, "proposedBy": int(t.award_proposed_by)},
+                {
+                    "decision": t.award_decision,
+                    "proposedAt": t.award_proposed_at,
+                    "objected": t.award_objected,
+                },
                 events,
             )
             for worker, entry in t.entries.items():
@@ -555,9 +720,20 @@ class BountyReplay(Replay):
                         "owed": entry.owed,
                         "shareBps": entry.share_bps,
                         "placesApproved": entry.places_approved,
+                        "remainder": entry.remainder,
                         "revealed": entry.revealed,
+                        "verified": entry.verified,
                         "defaultShareCollected": entry.default_share_collected,
+                        "ratedByRequester": entry.rated_by_requester,
+                        "ratedRequester": entry.rated_requester,
                     },
+                    tuple(entry.refs),
+                )
+                yield ViewCheck(
+                    entry_subject,
+                    "grossPaid",
+                    (t.id, worker),
+                    {"out0": self._gross_paid(t, entry)},
                     tuple(entry.refs),
                 )
                 yield ViewCheck(
@@ -576,8 +752,9 @@ class BountyReplay(Replay):
                         "worker": place.worker,
                         "since": place.since,
                         "status": int(place.status),
-                        "proposedBy": int(place.proposed_by),
-                        "proposedApproval": place.proposed_approval,
+                        "decision": int(place.decision),
+                        "decidedAfter": place.decided_after,
+                        "objected": place.objected,
                     },
                     tuple(place.refs),
                 )
@@ -585,7 +762,7 @@ class BountyReplay(Replay):
     @staticmethod
     def _withdrawable(t: Task, entry: Entry) -> int:
         amount = entry.owed
-        if t.status == Status.SPLIT_BY_DEFAULT and entry.revealed and not entry.default_share_collected:
+        if t.status == Status.SPLIT_BY_DEFAULT and t.in_split(entry) and not entry.default_share_collected:
             gross = t.default_share_now()
             amount += gross - gross * t.fee_bps // BPS
         return amount
@@ -606,6 +783,9 @@ class BountyReplay(Replay):
                 t.review_period,
                 t.fee_bps,
                 t.co_reviewer,
+                t.arbiter,
+                t.places_confirmed,
+                t.places_arbitrated,
                 t.access_rules,
                 str(t.min_worker_score),
                 t.invite_root,
@@ -614,6 +794,7 @@ class BountyReplay(Replay):
                 t.metadata_hash,
                 t.entry_count,
                 t.revealed_count,
+                t.verified_count,
                 t.shares_collected,
                 str(t.pay),
                 t.places,
@@ -621,7 +802,8 @@ class BountyReplay(Replay):
                 t.pending,
                 t.settled,
                 t.award_decision,
-                int(t.award_proposed_by),
+                t.award_proposed_at,
+                t.award_objected,
             ]
             for worker, en in sorted(t.entries.items()):
                 yield [
@@ -632,8 +814,12 @@ class BountyReplay(Replay):
                     str(en.owed),
                     en.share_bps,
                     en.places_approved,
+                    en.remainder,
                     en.revealed,
+                    en.verified,
                     en.default_share_collected,
+                    en.rated_by_requester,
+                    en.rated_requester,
                     str(en.earned),
                     str(en.withdrawn),
                 ]
@@ -645,8 +831,9 @@ class BountyReplay(Replay):
                     place.worker,
                     place.since,
                     int(place.status),
-                    int(place.proposed_by),
-                    place.proposed_approval,
+                    int(place.decision),
+                    place.decided_after,
+                    place.objected,
                 ]
 
     def index_rows(self) -> dict[str, list[Row]]:

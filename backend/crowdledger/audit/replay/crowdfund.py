@@ -21,6 +21,14 @@ from crowdledger.chain.decode import Event
 BPS = 10_000
 
 
+class VoteMode(IntEnum):
+    PLEDGE_WEIGHTED = 0
+    ONE_PER_VERIFIED_IDENTITY = 1
+
+
+VOTE_MODES = ("pledge-weighted", "one-per-verified-identity")  # the indexer's names, by VoteMode
+
+
 class State(IntEnum):
     UPCOMING = 0
     FUNDING = 1
@@ -42,8 +50,13 @@ class Pledge:
     amount: int = 0
     tier_id: int = 0
     last_voted_milestone: int = 0
+    delivery_confirmed: bool = False
+    non_delivery_reported: bool = False
+    rated: bool = False  # the backer rated the creator (the ledger's Rated event, source this contract)
     pledged: int = 0  # every Pledged.amount, summed (money in)
     refunded: int = 0
+    delivery: str | None = None  # as the indexer keeps it ("confirmed", "not-delivered"), kept after a refund
+    delivery_event: tuple[int, int, str] | None = None  # (block, time, tx) of the delivery report
     first_block: int = 0
     first_time: int = 0
     first_tx: str = ""
@@ -63,6 +76,7 @@ class Vote:
 class Milestone:
     ends_at: int
     opened_tx: str
+    unverified_bps: int
     approve_weight: int = 0
     reject_weight: int = 0
     closed: bool = False
@@ -86,6 +100,9 @@ class Campaign:
     launched_block: int
     launched_at: int
     launched_tx: str
+    delivery_date: int
+    vote_mode: VoteMode
+    min_attestation_level: int
     stored_state: State = State.FUNDING
     raised: int = 0
     released: int = 0
@@ -93,11 +110,12 @@ class Campaign:
     milestones_approved: int = 0
     vote_open: bool = False
     vote_ends_at: int = 0
+    vote_unverified_bps: int = 0  # the ledger's unverified weight when the last vote opened
     approve_weight: int = 0
     reject_weight: int = 0
     pool_remaining: int = 0
     pool_weight: int = 0
-    outcome_recorded: bool = False
+    failure_recorded: bool = False
     backer_count: int = 0  # as the indexer counts: pledges that went from 0 to more, less unpledges
     refund_pool_indexed: int = 0  # as the indexer keeps it: set at rejection, less each later refund
     tiers: dict[int, Tier] = field(default_factory=dict)
@@ -142,6 +160,15 @@ class Campaign:
         if pledged == self.pool_weight:
             return self.pool_remaining
         return self.pool_remaining * pledged // self.pool_weight
+
+
+def rejects(c: Campaign, approve_weight: int, reject_weight: int, unverified_bps: int) -> bool:
+    """Whether a milestone vote with these tallies rejects (Crowdfund.closeVote): one vote per verified
+    identity rejects when rejects outnumber approvals; a pledge-weighted vote is a veto when the reject weight
+    reaches quorumBps of `raised` as unverified backers would weigh it (approvals do not offset it)."""
+    if c.vote_mode == VoteMode.ONE_PER_VERIFIED_IDENTITY:
+        return reject_weight > approve_weight
+    return reject_weight > 0 and reject_weight * BPS * BPS >= c.quorum_bps * c.raised * unverified_bps
 
 
 class CrowdfundReplay(Replay):
@@ -201,6 +228,9 @@ class CrowdfundReplay(Replay):
             launched_block=e.block_number,
             launched_at=at,
             launched_tx=e.tx_hash,
+            delivery_date=a["deliveryDate"],
+            vote_mode=VoteMode(a["voteMode"]),
+            min_attestation_level=a["minAttestationLevel"],
         )
         c.refs.add(e)
         self.campaigns[c.id] = c
@@ -255,7 +285,7 @@ class CrowdfundReplay(Replay):
         self.expect(e, f"campaign {c.id}", "raised", a["raised"], c.raised - p.amount)
         if a["tierId"] and a["tierId"] in c.tiers:
             c.tiers[a["tierId"]].taken -= 1
-        p.amount, p.tier_id, p.last_voted_milestone = 0, 0, 0
+        self._delete(p)
         c.backer_count -= 1
         c.raised = a["raised"]
         self._total(c.token)["unpledged"] += a["amount"]
@@ -275,8 +305,6 @@ class CrowdfundReplay(Replay):
         self.expect(e, f"campaign {c.id}", "amount + fee", a["amount"] + a["fee"], due)
         self.expect(e, f"campaign {c.id}", "fee", a["fee"], due * c.fee_bps // BPS)
         c.released = a["released"]
-        if not c.outcome_recorded and self.reputation != ZERO_ADDRESS:
-            c.outcome_recorded = True
         self.platform.accrue(c.token, a["fee"], e)
         total = self._total(c.token)
         total["claimed"] += a["amount"]
@@ -294,7 +322,7 @@ class CrowdfundReplay(Replay):
             c.pool_remaining -= a["amount"]
             c.pool_weight -= p.amount
             c.refund_pool_indexed -= a["amount"]
-        p.amount, p.tier_id, p.last_voted_milestone = 0, 0, 0
+        self._delete(p)
         p.refunded += a["amount"]
         self._total(c.token)["refunded"] += a["amount"]
         self.flows.received(self.contract, a["to"], c.token, a["amount"], EventRef.of(e))
@@ -305,8 +333,11 @@ class CrowdfundReplay(Replay):
             return
         self.expect(e, f"campaign {c.id}", "milestone", a["milestone"], c.milestones_approved + 1)
         c.vote_open, c.vote_ends_at = True, a["endsAt"]
+        c.vote_unverified_bps = a["unverifiedWeightBps"]
+        if c.vote_mode == VoteMode.ONE_PER_VERIFIED_IDENTITY or self.reputation == ZERO_ADDRESS:
+            self.expect(e, f"campaign {c.id}", "unverifiedWeightBps", a["unverifiedWeightBps"], BPS)
         c.approve_weight = c.reject_weight = 0
-        c.milestones[a["milestone"]] = Milestone(a["endsAt"], e.tx_hash)
+        c.milestones[a["milestone"]] = Milestone(a["endsAt"], e.tx_hash, a["unverifiedWeightBps"])
 
     def on_Voted(self, e: Event, a: dict[str, Any], at: int) -> None:
         c = self._campaign(e)
@@ -314,7 +345,12 @@ class CrowdfundReplay(Replay):
             return
         p = self._pledge(c, e)
         subject = f"campaign {c.id} milestone {a['milestone']}"
-        self.expect(e, subject, "weight", a["weight"], p.amount)
+        if c.vote_mode == VoteMode.ONE_PER_VERIFIED_IDENTITY:
+            self.expect(e, subject, "weight", a["weight"], 1)
+        elif self.reputation == ZERO_ADDRESS:
+            self.expect(e, subject, "weight", a["weight"], p.amount)
+        elif a["weight"] > p.amount:  # the pledge × the voter's identity weight (at most 10,000 bps)
+            self.problem(e, subject, f"Voted.weight is {a['weight']}, more than the pledge {p.amount}")
         if a["approve"]:
             c.approve_weight += a["weight"]
         else:
@@ -351,8 +387,68 @@ class CrowdfundReplay(Replay):
 
     def on_FailureRecorded(self, e: Event, a: dict[str, Any], at: int) -> None:
         c = self._campaign(e)
-        if c is not None:
-            c.outcome_recorded = True
+        if c is None:
+            return
+        if c.failure_recorded:
+            self.problem(e, f"campaign {c.id}", "a failure recorded twice")
+        state = c.state_at(at)
+        if state != State.FAILED:
+            self.problem(e, f"campaign {c.id}", f"a failure recorded for a {state.name.lower()} campaign")
+        c.failure_recorded = True
+
+    def on_DeliveryConfirmed(self, e: Event, a: dict[str, Any], at: int) -> None:
+        self._delivery(e, a, at, confirmed=True)
+
+    def on_NonDeliveryReported(self, e: Event, a: dict[str, Any], at: int) -> None:
+        self._delivery(e, a, at, confirmed=False)
+
+    def _delivery(self, e: Event, a: dict[str, Any], at: int, confirmed: bool) -> None:
+        """A backer of a funded campaign confirms delivery or reports non-delivery (after the delivery date),
+        once; the event carries the pledge the ledger prices."""
+        c = self._campaign(e)
+        if c is None:
+            return
+        p = self._pledge(c, e)
+        subject = f"campaign {c.id} pledge of {a['backer']}"
+        self.expect(e, subject, "pledge", a["pledge"], p.amount)
+        state = c.state_at(at)
+        if state not in (State.SUCCEEDED, State.REJECTED):
+            self.problem(e, subject, f"delivery recorded for a {state.name.lower()} campaign")
+        if p.delivery_confirmed or p.non_delivery_reported:
+            self.problem(e, subject, "delivery recorded twice")
+        if not confirmed and at < c.delivery_date:
+            self.problem(e, subject, f"non-delivery reported before the delivery date {c.delivery_date}")
+        if confirmed:
+            p.delivery_confirmed, p.delivery = True, "confirmed"
+        else:
+            p.non_delivery_reported, p.delivery = True, "not-delivered"
+        p.delivery_event = (e.block_number, at, e.tx_hash)
+
+    def rated(self, event: Event, ref: int, rater: str, subject: str) -> None:
+        """consumeRating: only a backer who confirmed or denied delivery rates, only the creator, once."""
+        c = self.campaigns.get(ref)
+        where = f"campaign {ref} rating by {rater}"
+        if c is None:
+            self.problem(event, where, "a rating about a campaign never launched")
+            return
+        p = c.pledges.get(rater)
+        if subject != c.creator:
+            self.problem(event, where, f"rated {subject}, who is not the creator {c.creator}")
+        elif p is None or p.amount == 0:
+            self.problem(event, where, "a rating by an account with no pledge")
+        elif not (p.delivery_confirmed or p.non_delivery_reported):
+            self.problem(event, where, "a rating before the backer confirmed or denied delivery")
+        elif p.rated:
+            self.problem(event, where, "the creator rated twice by one backer")
+        else:
+            p.rated = True
+            p.refs.add(event)
+
+    @staticmethod
+    def _delete(p: Pledge) -> None:
+        """Unpledge and refund delete the pledge's slot: amount, tier, vote and delivery flags."""
+        p.amount, p.tier_id, p.last_voted_milestone = 0, 0, 0
+        p.delivery_confirmed = p.non_delivery_reported = p.rated = False
 
     def on_ReputationChanged(self, e: Event, a: dict[str, Any], at: int) -> None:
         self.reputation = a["newReputation"]
@@ -368,8 +464,7 @@ class CrowdfundReplay(Replay):
 
     @staticmethod
     def _rejects(c: Campaign) -> bool:
-        cast = c.approve_weight + c.reject_weight
-        return c.reject_weight > c.approve_weight and cast * BPS >= c.quorum_bps * c.raised
+        return rejects(c, c.approve_weight, c.reject_weight, c.vote_unverified_bps)
 
     def _total(self, token: str) -> dict[str, int]:
         return self.totals.setdefault(
@@ -490,8 +585,12 @@ class CrowdfundReplay(Replay):
                     "voteOpen": c.vote_open,
                     "voteEndsAt": c.vote_ends_at,
                     "released": c.released,
-                    "outcomeRecorded": c.outcome_recorded,
+                    "failureRecorded": c.failure_recorded,
                     "milestoneSchedule": c.schedule,
+                    "deliveryDate": c.delivery_date,
+                    "voteMode": int(c.vote_mode),
+                    "minAttestationLevel": c.min_attestation_level,
+                    "voteUnverifiedWeightBps": c.vote_unverified_bps,
                 },
                 events,
             )
@@ -527,7 +626,14 @@ class CrowdfundReplay(Replay):
                     pledge_subject,
                     "pledges",
                     (c.id, backer),
-                    {"amount": p.amount, "tierId": p.tier_id, "lastVotedMilestone": p.last_voted_milestone},
+                    {
+                        "amount": p.amount,
+                        "tierId": p.tier_id,
+                        "lastVotedMilestone": p.last_voted_milestone,
+                        "deliveryConfirmed": p.delivery_confirmed,
+                        "nonDeliveryReported": p.non_delivery_reported,
+                        "rated": p.rated,
+                    },
                     tuple(p.refs),
                 )
                 yield ViewCheck(
@@ -566,7 +672,11 @@ class CrowdfundReplay(Replay):
                 str(c.reject_weight),
                 str(c.pool_remaining),
                 str(c.pool_weight),
-                c.outcome_recorded,
+                c.failure_recorded,
+                c.delivery_date,
+                int(c.vote_mode),
+                c.min_attestation_level,
+                c.vote_unverified_bps,
             ]
             for tier_id, t in sorted(c.tiers.items()):
                 yield ["tier", c.id, tier_id, str(t.price), t.supply, t.taken]
@@ -579,6 +689,9 @@ class CrowdfundReplay(Replay):
                     p.tier_id,
                     p.last_voted_milestone,
                     str(p.refunded),
+                    p.delivery_confirmed,
+                    p.non_delivery_reported,
+                    p.rated,
                 ]
             for (milestone, voter), v in sorted(c.votes.items()):
                 yield ["vote", c.id, milestone, voter, v.approve, str(v.weight)]
@@ -600,6 +713,9 @@ class CrowdfundReplay(Replay):
                     "deadline": c.deadline,
                     "fee_bps": c.fee_bps,
                     "quorum_bps": c.quorum_bps,
+                    "vote_mode": VOTE_MODES[c.vote_mode],
+                    "min_attestation_level": c.min_attestation_level,
+                    "delivery_date": c.delivery_date,
                     "milestone_bps": c.milestone_bps,
                     "metadata_uri": c.metadata_uri,
                     "metadata_hash": c.metadata_hash,
@@ -635,6 +751,7 @@ class CrowdfundReplay(Replay):
                         "tier_id": p.tier_id,
                         "refunded": p.refunded,
                         "first_block": p.first_block,
+                        "delivery": p.delivery,
                         "_events": tuple(p.refs),
                     }
                 )
@@ -713,10 +830,7 @@ class CrowdfundReplay(Replay):
                 if m.closed:
                     approved = bool(m.approved)
                 else:
-                    cast = m.approve_weight + m.reject_weight
-                    approved = not (
-                        m.reject_weight > m.approve_weight and cast * BPS >= c.quorum_bps * c.raised
-                    )
+                    approved = not rejects(c, m.approve_weight, m.reject_weight, m.unverified_bps)
                 into.outcomes.append(
                     VoteOutcome(
                         c.id,
@@ -728,6 +842,8 @@ class CrowdfundReplay(Replay):
                         c.quorum_bps,
                         c.raised,
                         m.closed_tx or m.opened_tx,
+                        c.vote_mode == VoteMode.ONE_PER_VERIFIED_IDENTITY,
+                        m.unverified_bps,
                     )
                 )
 
