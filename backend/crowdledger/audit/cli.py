@@ -6,7 +6,7 @@
     crowdledger audit prove ADDRESS [--report FILE]
     crowdledger audit verify PROOF --root ROOT
 
-Exit status: 0 passed (or a valid proof), 1 could not run (a message says why), 2 failed (a check failed, a
+Exit status: 0 passed (or a valid proof), 1 could not run (a message says why), 5 failed (a check failed, a
 shortfall in watch mode, an invalid proof), 3 the chain (RPC) cannot be reached (as for every command).
 `register` adds the commands to the main parser (a group of crowdledger.cli), `run` runs them.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 from crowdledger.settings import Settings
 
-FAILED = 2
+FAILED = 5  # not 2: argparse exits 2 for a bad command line
 
 
 def register(commands: Any) -> None:

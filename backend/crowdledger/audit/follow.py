@@ -24,7 +24,7 @@ from crowdledger.errors import RetryableError
 
 log = logging.getLogger(__name__)
 
-SHORTFALL_EXIT = 2
+SHORTFALL_EXIT = 5  # the audit's "a check failed" (crowdledger.audit.cli.FAILED)
 
 
 def alert(chain_id: int, block: BlockInfo, short: list[Position]) -> dict[str, Any]:

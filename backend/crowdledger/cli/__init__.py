@@ -9,6 +9,7 @@ reviews      co-review confirm|object, arbitrate, appeal, finalize
 everyone     balance, show campaign|task|account
 accounts     account list|new|import
 service      index, serve, run, status
+auditors     audit (bytecode, books, index, proofs; docs/AUDIT.md)
 
 `crowdledger COMMAND --help` explains each, with examples; docs/CLI.md has the whole guide. Commands that
 sign check the transaction with a call first: a refusal is one line naming the contract's error, and nothing
@@ -16,7 +17,8 @@ is sent. Settings come from CROWDLEDGER_* environment variables (crowdledger/set
 
 exit status: 0 done; 1 refused or failed before anything was sent (bad input, the contract would revert, no
 funds, wrong password, wrong chain, no deployment); 2 bad command line; 3 the chain (RPC) cannot be reached;
-4 a transaction was sent but reverted or was not mined in time (look before retrying); 70 a bug (its
+4 a transaction was sent but reverted or was not mined in time (look before retrying); 5 an audit check
+failed; 70 a bug (its
 traceback is kept in ~/.crowdledger/crash.log); 130 interrupted.
 """
 
@@ -29,6 +31,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from crowdledger.audit import cli as audit
 from crowdledger.cli import accounts, backer, creator, ratings, reviews, service, show, tasks
 from crowdledger.errors import CrowdLedgerError, RetryableError, TransactionFailed
 from crowdledger.settings import Settings
@@ -52,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (backer, creator, tasks, reviews, ratings, show, accounts, service):
+    for group in (backer, creator, tasks, reviews, ratings, show, accounts, service, audit):
         group.register(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

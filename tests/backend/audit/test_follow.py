@@ -1,4 +1,4 @@
-"""Watch mode: held >= owed re-checked as blocks arrive; it stops with status 2 at the first shortfall, or
+"""Watch mode: held >= owed re-checked as blocks arrive; it stops with status 5 at the first shortfall, or
 with a webhook posts the shortfall (and later the recovery) and keeps watching."""
 
 import json
@@ -53,7 +53,7 @@ class Watch:
         return self.status
 
 
-def test_follow_stops_with_status_2_at_the_first_block_where_a_contract_holds_less_than_it_owes(
+def test_follow_stops_with_status_5_at_the_first_block_where_a_contract_holds_less_than_it_owes(
     deployment, crowdfund, creator, backers
 ):
     campaign = launch_campaign(crowdfund, creator, goal=5 * E)

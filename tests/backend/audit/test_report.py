@@ -80,12 +80,12 @@ def test_the_html_report_shows_each_check_the_block_the_digest_the_findings_and_
     assert page.count("<td class=pass>") == 3 and page.count("<td class=skipped>") == 2
 
 
-def test_a_failing_audit_exits_with_status_2(
+def test_a_failing_audit_exits_with_status_5(
     monkeypatch, tmp_path, capsys, deployment, honest_world, crowdfund
 ):
     web3.provider.make_request("anvil_setBalance", [crowdfund.address, "0x0"])
     use(monkeypatch, tmp_path, deployment)
-    assert main(["audit", "--no-bytecode", "--no-transfers"]) == 2
+    assert main(["audit", "--no-bytecode", "--no-transfers"]) == 5
     assert "FAILED" in capsys.readouterr().out
 
 
