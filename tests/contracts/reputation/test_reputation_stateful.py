@@ -46,7 +46,7 @@ from tests.contracts.reputation.conftest import (
     tag,
 )
 
-STATEFUL_EXAMPLES = 200
+STATEFUL_EXAMPLES = 120  # with the other stateful tests, within the suite's 30 minutes on 2 cores
 STEPS = 12
 ROLES = (Role.CREATOR, Role.BACKER, Role.WORKER)
 REFS = (1, 2)
