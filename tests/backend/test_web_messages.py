@@ -95,7 +95,7 @@ def test_every_value_a_page_translates_by_name_has_a_text():
         + [f"metadata.{m}" for m in ("pending", "verified", "mismatch", "unreachable")]
         + [f"milestone.{m}" for m in ("released-on-success", "approved", "rejected", "voting", "pending")]
         + [f"status.{s}" for s in ("open", "awarded", "split", "reclaimed")]
-        + [f"place.{p}" for p in ("open", "taken", "submitted", "approved")]
+        + [f"place.{p}" for p in ("open", "taken", "submitted", "approved", "rejected", "appealed")]
         + [f"refund.title.{s}" for s in ("Failed", "Cancelled", "Rejected")]
         + [f"lang.{lang}" for lang in LANGUAGES]
     )

@@ -10,19 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from brownie import Bounty, accounts, chain
+from brownie import Bounty, accounts
 from eth_utils import keccak
 from fastapi.testclient import TestClient
 
 from crowdledger.api.app import create_app
 from crowdledger.chain.rpc import Rpc
-from crowdledger.indexer.metadata import resolve_pending
+from crowdledger.indexer.metadata import MetadataUnavailable, resolve_pending
 from crowdledger.web import documents
 from crowdledger.web.config import WebConfig, load_token_abi
 from crowdledger.web.pages import campaigns as campaign_pages
 from crowdledger.web.tokens import ETHER, Token, TokenBook, format_units
 from tests.backend.conftest import deployment_of, make_indexer, rpc_url, simulate
-from tests.conftest import DAY, ETH
+from tests.conftest import DAY, launch_params
+from tests.contracts.bounty.conftest import task_params
 
 E = 10**18
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,12 +36,12 @@ def document(title: str, tiers: list[dict[str, str]] | None = None) -> tuple[str
     return "data:application/json;base64," + base64.b64encode(raw).decode(), keccak(raw)
 
 
-def launch(
-    crowdfund, sender, title, *, token=ETH, goal=E, days=10, milestones=(), tiers=(), texts=None, quorum=2000
-):
+def launch(crowdfund, sender, title, *, texts=None, **params) -> int:
+    """Launch a campaign from `launch_params(**params)` whose metadata document names `title` and its tiers'
+    `texts`."""
     uri, digest = document(title, texts)
-    params = (token, goal, 0, chain.time() + days * DAY, quorum, list(milestones), list(tiers), uri, digest)
-    return crowdfund.launch(params, {"from": sender}).return_value
+    fields = launch_params(**params)
+    return crowdfund.launch(fields[:7] + (uri, digest) + fields[9:], {"from": sender}).return_value
 
 
 @dataclass
@@ -61,6 +62,7 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
         crowdfund,
         creator,
         "Bicycle workshop",
+        duration=10 * DAY,
         milestones=[5000, 5000],
         tiers=[(E // 10, 20), (E, 0)],
         texts=[
@@ -71,12 +73,19 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
     for backer in backers[:3]:
         crowdfund.pledge(ids["tiers"], 1, E // 5, {"from": backer, "value": E // 5})
     newcomer = accounts[8]
-    ids["risky"] = launch(crowdfund, newcomer, "Moon base", goal=E, quorum=0, tiers=[(E, 100)])
+    ids["risky"] = launch(crowdfund, newcomer, "Moon base", duration=10 * DAY, tiers=[(E, 100)])
     crowdfund.pledge(ids["risky"], 0, E // 2, {"from": backers[0], "value": E // 2})
     bounty = Bounty.deploy(owner, treasury, 250, reputation, {"from": owner})
-    task = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
-    contest = bounty.postContest(task, E, {"from": creator, "value": E}).return_value
-    micro = bounty.postMicroTask(task, E // 10, 3, DAY, {"from": creator, "value": 3 * E // 10}).return_value
+    contest = bounty.postContest(
+        task_params(duration=2 * DAY, review=2 * DAY), E, {"from": creator, "value": E}
+    ).return_value
+    micro = bounty.postMicroTask(
+        task_params(duration=2 * DAY, review=2 * DAY, arbiter=backers[5].address),
+        E // 10,
+        3,
+        DAY,
+        {"from": creator, "value": 3 * E // 10},
+    ).return_value
     bounty.submit(
         contest,
         bounty.commitmentOf(keccak(text="logo"), backers[1], keccak(text="salt")),
@@ -244,7 +253,7 @@ def test_the_language_comes_from_the_query_then_the_cookie_then_the_browser(worl
 
 def test_an_account_shows_reputation_with_its_history_ratings_and_campaigns(world):
     page = text_of(world.client.get(f"/a/{world.creator}").text)
-    assert "Creator:" in page and "campaign succeeded" in page
+    assert "Creator:" in page and "funds released" in page and "reward delivered" in page
     assert "Bicycle workshop" in page
     assert "Tasks posted" in page
 
@@ -323,9 +332,9 @@ def test_a_listing_page_transfers_under_100_kb_of_script_and_style_compressed(wo
 def test_an_unreachable_metadata_document_is_not_asked_for_on_every_page(monkeypatch):
     asked = []
 
-    def unreachable(uri, client):
+    def unreachable(uri, policy):
         asked.append(uri)
-        raise documents.Unreachable("down")
+        raise MetadataUnavailable("down")
 
     monkeypatch.setattr(documents, "fetch", unreachable)
     book = documents.Documents(retry_seconds=60)
