@@ -97,6 +97,7 @@ def test_every_value_a_page_translates_by_name_has_a_text():
         + [f"status.{s}" for s in ("open", "awarded", "split", "reclaimed")]
         + [f"place.{p}" for p in ("open", "taken", "submitted", "approved", "rejected", "appealed")]
         + [f"refund.title.{s}" for s in ("Failed", "Cancelled", "Rejected")]
+        + [f"vote_mode.{m}" for m in ("pledge-weighted", "one-per-verified-identity")]
         + [f"lang.{lang}" for lang in LANGUAGES]
     )
     every_risk = CampaignFacts(
@@ -110,7 +111,7 @@ def test_every_value_a_page_translates_by_name_has_a_text():
         tiers=[(10, 10)],
     )
     codes = {r.code for r in risks(every_risk)}
-    codes |= {"zero_quorum", "low_quorum", "high_quorum"}
+    codes |= {"low_quorum", "high_quorum", "identity_votes"}
     keys += [f"risk.{code}" for code in codes]
     for lang in LANGUAGES:
         assert [key for key in keys if key not in catalogue(lang)] == []

@@ -7,6 +7,7 @@ import gzip
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,22 @@ def test_campaign_shows_goal_raised_percent_deadline_fee_and_state(world):
     assert re.search(r"\d+ d \d+ h left", page)
 
 
+def test_campaign_shows_when_rewards_are_due_and_how_milestone_votes_count(world, crowdfund):
+    html = world.client.get(f"/c/{world.ids['tiers']}").text
+    due = datetime.fromtimestamp(crowdfund.campaign(world.ids["tiers"])["deliveryDate"], UTC)
+    delivery = re.search(r'data-testid="delivery-date"><time datetime="([^"]+)"', html)
+    assert delivery and delivery.group(1) == due.strftime("%Y-%m-%dT%H:%M:%SZ")
+    page = text_of(html)
+    assert "Rewards due" in page and "Weighted by pledge" in page and "Vote quorum 20%" in page
+
+
+def test_a_funded_campaign_asks_its_backers_to_confirm_or_report_delivery(world):
+    funded = world.client.get(f"/c/{world.ids['funded']}").text  # its delivery date has passed
+    assert 'data-flow="confirm-delivery"' in funded and 'data-flow="report-not-delivered"' in funded
+    funding = world.client.get(f"/c/{world.ids['tiers']}").text
+    assert 'data-flow="confirm-delivery"' not in funding and 'data-flow="report-not-delivered"' not in funding
+
+
 def test_campaign_names_its_tiers_from_the_verified_metadata_document(world):
     page = text_of(world.client.get(f"/c/{world.ids['tiers']}").text)
     assert "Thank-you card Hand printed 0.1 ETH 17 of 20" in page
@@ -265,6 +282,15 @@ def test_task_pages_show_phases_entries_and_places(world):
     assert "Entries (1, 0 revealed)" in contest and "Reward 1 ETH" in contest
     micro = text_of(world.client.get(f"/t/{world.tasks['micro']}").text)
     assert "0 open" in micro and "1 taken" in micro and "2 open" in micro
+
+
+def test_a_tasks_arbiter_is_shown_on_its_page_and_in_the_api(world, backers):
+    arbiter = backers[5].address.lower()
+    micro = world.client.get(f"/t/{world.tasks['micro']}").text
+    assert "arbiter, who hears appeals" in micro and f'href="/a/{arbiter}"' in micro
+    assert world.client.get(f"/tasks/{world.tasks['micro']}").json()["arbiter"] == arbiter
+    assert "arbiter" not in text_of(world.client.get(f"/t/{world.tasks['contest']}").text)
+    assert world.client.get(f"/tasks/{world.tasks['contest']}").json()["arbiter"] is None
 
 
 def test_a_page_that_does_not_exist_answers_404_in_html(world):

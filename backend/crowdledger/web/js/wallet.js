@@ -4,11 +4,13 @@ import addTier from "./flows/add-tier.js";
 import cancel from "./flows/cancel.js";
 import claim from "./flows/claim.js";
 import commitEntry from "./flows/commit-entry.js";
+import confirmDelivery from "./flows/confirm-delivery.js";
 import launch from "./flows/launch.js";
 import openVote from "./flows/open-vote.js";
 import pledge from "./flows/pledge.js";
 import raiseSupply from "./flows/raise-supply.js";
 import refund from "./flows/refund.js";
+import reportNotDelivered from "./flows/report-not-delivered.js";
 import revealEntry from "./flows/reveal-entry.js";
 import submitWork from "./flows/submit-work.js";
 import take from "./flows/take.js";
@@ -23,7 +25,7 @@ import { explain } from "./lib/errors.js";
 
 const FLOWS = Object.fromEntries(
   [pledge, unpledge, refund, vote, claim, addTier, raiseSupply, openVote, cancel, launch, take, submitWork,
-    commitEntry, revealEntry, withdraw].map((flow) => [flow.name, flow]),
+    commitEntry, revealEntry, withdraw, confirmDelivery, reportNotDelivered].map((flow) => [flow.name, flow]),
 );
 
 function showAccount(account) {
