@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "backend" / "crowdledger" / "web" / "templates"
 JS = ROOT / "backend" / "crowdledger" / "web" / "js"
 ARTIFACTS = ROOT / "build" / "contracts"
+SOURCES = [*(ROOT / "contracts").glob("*.sol"), *(ROOT / "contracts" / "base").glob("*.sol")]  # shipped ones
 NOT_SHIPPED = ("contracts/test/", "contracts/bench/")  # hostile mocks and benchmark helpers
 
 
@@ -66,6 +67,17 @@ def test_every_error_message_names_only_the_errors_own_arguments():
         if key.startswith("error.") and key[6:] in arguments and not placeholders(text) <= arguments[key[6:]]
     }
     assert wrong == {}
+
+
+def test_every_reason_the_contracts_record_points_for_has_words():
+    """The account page shows each reputation change's bytes32 reason ("campaign.claimed") in words."""
+    reasons = set()
+    for source in SOURCES:
+        reasons |= set(re.findall(r'"([a-z]+\.[a-z][a-z-]*)"', source.read_text()))
+        reasons |= set(re.findall(r'\w*REASON\w* = "([\w.-]+)"', source.read_text()))
+    assert {"campaign.claimed", "campaign.delivered", "bounty.award", "rating"} <= reasons
+    for lang in LANGUAGES:
+        assert sorted(r for r in reasons if f"reason.{r}" not in catalogue(lang)) == []
 
 
 def test_every_text_a_template_or_script_names_exists():
