@@ -208,11 +208,12 @@ def test_campaign_shows_when_rewards_are_due_and_how_milestone_votes_count(world
     assert "Rewards due" in page and "Weighted by pledge" in page and "Vote quorum 20%" in page
 
 
-def test_a_funded_campaign_asks_its_backers_to_confirm_or_report_delivery(world):
+def test_a_funded_campaign_asks_its_backers_to_confirm_or_report_delivery_then_rate(world):
+    flows = ('data-flow="confirm-delivery"', 'data-flow="report-not-delivered"', 'data-flow="rate-creator"')
     funded = world.client.get(f"/c/{world.ids['funded']}").text  # its delivery date has passed
-    assert 'data-flow="confirm-delivery"' in funded and 'data-flow="report-not-delivered"' in funded
+    assert all(flow in funded for flow in flows)
     funding = world.client.get(f"/c/{world.ids['tiers']}").text
-    assert 'data-flow="confirm-delivery"' not in funding and 'data-flow="report-not-delivered"' not in funding
+    assert not any(flow in funding for flow in flows)
 
 
 def test_campaign_names_its_tiers_from_the_verified_metadata_document(world):

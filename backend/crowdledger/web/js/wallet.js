@@ -9,6 +9,7 @@ import launch from "./flows/launch.js";
 import openVote from "./flows/open-vote.js";
 import pledge from "./flows/pledge.js";
 import raiseSupply from "./flows/raise-supply.js";
+import rateCreator from "./flows/rate-creator.js";
 import refund from "./flows/refund.js";
 import reportNotDelivered from "./flows/report-not-delivered.js";
 import revealEntry from "./flows/reveal-entry.js";
@@ -25,7 +26,8 @@ import { explain } from "./lib/errors.js";
 
 const FLOWS = Object.fromEntries(
   [pledge, unpledge, refund, vote, claim, addTier, raiseSupply, openVote, cancel, launch, take, submitWork,
-    commitEntry, revealEntry, withdraw, confirmDelivery, reportNotDelivered].map((flow) => [flow.name, flow]),
+    commitEntry, revealEntry, withdraw, confirmDelivery, reportNotDelivered,
+    rateCreator].map((flow) => [flow.name, flow]),
 );
 
 function showAccount(account) {

@@ -144,6 +144,7 @@ def campaign_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         now=now,
         refundable=row.state in REFUNDABLE,
         crowdfund_address=web.config.contract_address("Crowdfund"),
+        has_ledger=web.config.contract_address("Reputation") is not None,
         is_eth=c.token == ETH,
         indexed_block=indexed_block(db),
         scripts=("wallet",),
