@@ -94,6 +94,8 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
         {"from": backers[1]},
     )
     bounty.take(micro, 1, [], {"from": backers[2]})
+    bounty.take(micro, 2, [], {"from": backers[3]})
+    bounty.submitWork(micro, 2, keccak(text="translation"), {"from": backers[3]})
     return ids, {"contest": contest, "micro": micro}, bounty, newcomer.address.lower()
 
 
@@ -282,7 +284,7 @@ def test_task_pages_show_phases_entries_and_places(world):
     contest = text_of(world.client.get(f"/t/{world.tasks['contest']}").text)
     assert "Entries (1, 0 revealed)" in contest and "Reward 1 ETH" in contest
     micro = text_of(world.client.get(f"/t/{world.tasks['micro']}").text)
-    assert "0 open" in micro and "1 taken" in micro and "2 open" in micro
+    assert "0 open" in micro and "1 taken" in micro and "2 submitted" in micro
 
 
 def test_a_tasks_arbiter_is_shown_on_its_page_and_in_the_api(world, backers):
@@ -292,6 +294,17 @@ def test_a_tasks_arbiter_is_shown_on_its_page_and_in_the_api(world, backers):
     assert world.client.get(f"/tasks/{world.tasks['micro']}").json()["arbiter"] == arbiter
     assert "arbiter" not in text_of(world.client.get(f"/t/{world.tasks['contest']}").text)
     assert world.client.get(f"/tasks/{world.tasks['contest']}").json()["arbiter"] is None
+
+
+def test_submitted_work_can_be_reviewed_and_arbitrated_from_the_task_page(world):
+    micro = world.client.get(f"/t/{world.tasks['micro']}").text
+    for flow in ("review-place", "arbitrate-place"):  # place 2 is submitted; the task has an arbiter
+        form = re.search(rf'<form data-flow="{flow}">.*?</form>', micro, re.S)
+        assert form and re.findall(r'<option value="(\d+)"', form.group(0)) == ["2"], flow
+    assert 'data-flow="co-review-place"' not in micro  # no co-reviewer
+    assert 'data-flow="appeal-place"' not in micro  # nothing rejected
+    contest = world.client.get(f"/t/{world.tasks['contest']}").text
+    assert not re.search(r'data-flow="(review|co-review|appeal|arbitrate)-place"', contest)
 
 
 def test_a_page_that_does_not_exist_answers_404_in_html(world):
