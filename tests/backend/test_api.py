@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from crowdledger.api.app import create_app
 from crowdledger.indexer.metadata import resolve_pending
 from tests.backend.conftest import make_indexer, metadata, simulate
-from tests.conftest import DAY, ETH
+from tests.conftest import DAY, ETH, launch_params
 
 E = 10**18
 STATES = ("Upcoming", "Funding", "Succeeded", "Failed", "Cancelled", "Rejected")  # the contract's enum order
@@ -33,37 +33,22 @@ def launch(
     crowdfund,
     sender,
     *,
-    token=ETH,
-    goal=E,
-    starts_in=0,
     days=10.0,
-    milestones=(),
-    tiers=(),
     title="Untitled",
     description="",
     uri=None,
     digest=None,
+    **params,
 ) -> int:
-    """Launch a campaign; its metadata document is a data: URI committing to `title` and `description`
-    unless `uri` and `digest` are given (no campaign here points to the network)."""
+    """Launch a campaign of `launch_params(**params)` running `days`; its metadata document is a data: URI
+    committing to `title` and `description` unless `uri` and `digest` are given (no campaign here points to
+    the network)."""
     document_uri, document_hash = metadata(title, description)
-    start = chain.time() + starts_in if starts_in else 0
-    deadline = (start or chain.time()) + int(days * DAY)
-    params = (
-        token,
-        goal,
-        start,
-        deadline,
-        2000,
-        list(milestones),
-        list(tiers),
-        uri or document_uri,
-        digest or document_hash,
-        deadline + 30 * DAY,  # rewards due 30 days after the deadline
-        0,  # pledge-weighted votes
-        0,
-    )
-    return crowdfund.launch(params, {"from": sender}).return_value
+    fields = launch_params(duration=int(days * DAY), **params)
+    # LaunchParams fields 7 and 8 are the metadata URI and hash
+    return crowdfund.launch(
+        fields[:7] + (uri or document_uri, digest or document_hash) + fields[9:], {"from": sender}
+    ).return_value
 
 
 def index(engine: Engine, crowdfund) -> None:
@@ -444,6 +429,33 @@ def test_campaign_detail_shows_the_refund_pool_of_a_rejected_campaign(world):
     )
     assert rejected["state"] == "Rejected" and rejected["milestones_approved"] == 0
     assert w.client.get(f"/campaigns/{w.ids['approved']}").json()["refund_pool"] == "0"
+
+
+def test_campaign_detail_shows_the_delivery_date_and_how_votes_count(world):
+    cf = world.crowdfund
+    for campaign_id in range(1, cf.campaignCount() + 1):
+        detail = world.client.get(f"/campaigns/{campaign_id}").json()
+        c = cf.campaign(campaign_id)
+        assert (detail["delivery_date"], detail["quorum_bps"], detail["min_attestation_level"]) == (
+            c["deliveryDate"],
+            c["quorumBps"],
+            c["minAttestationLevel"],
+        )
+        assert detail["vote_mode"] == ("pledge-weighted", "one-per-verified-identity")[c["voteMode"]]
+
+
+def test_pledges_show_whether_each_backer_confirmed_or_reported_delivery(world):
+    w = world
+
+    def delivery(name: str) -> dict[str, str | None]:
+        items = w.client.get(f"/campaigns/{w.ids[name]}/pledges").json()["items"]
+        return {p["backer"]: p["delivery"] for p in items}
+
+    confirmed = {b.address.lower() for b in w.backers[2:4]}  # simulate: two backers of Funded confirm
+    assert {b for b, d in delivery("funded").items() if d} == confirmed
+    assert set(delivery("funded").values()) == {"confirmed", None}
+    assert delivery("approved")[w.backers[1].address.lower()] == "not-delivered"  # one of Approved reports
+    assert [d for d in delivery("approved").values() if d] == ["not-delivered"]
 
 
 def test_an_unknown_campaign_is_a_404_in_the_error_shape(world):

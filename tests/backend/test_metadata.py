@@ -33,7 +33,7 @@ from crowdledger.indexer.metadata import (
 from crowdledger.settings import Settings
 from crowdledger.store.models import MAX_DESCRIPTION, MAX_TITLE, Campaign, MetadataDocument, SyncState
 from tests.backend.conftest import deployment_of, make_indexer, rpc_url
-from tests.conftest import DAY, ETH
+from tests.conftest import ETH, launch_params
 
 ALLOW_PRIVATE = FetchPolicy(allow_private=True, deadline=5.0, retry_seconds=0.2, attempts=3)
 DOCUMENT = json.dumps({"title": "Solar lamps", "description": "for the school"}).encode()
@@ -443,8 +443,9 @@ def test_a_long_uri_is_remembered_by_its_digest(engine):
 
 
 def launch_with(crowdfund, creator, uri: str, body: bytes) -> int:
-    params = (ETH, 10**18, 0, chain.time() + 10 * DAY, 0, [], [], uri, keccak(body))
-    return crowdfund.launch(params, {"from": creator}).return_value
+    """A campaign of `launch_params`' defaults whose metadata document is `body` at `uri`."""
+    fields = launch_params()
+    return crowdfund.launch(fields[:7] + (uri, keccak(body)) + fields[9:], {"from": creator}).return_value
 
 
 def test_a_reorg_does_not_fetch_an_unchanged_document_again(engine, crowdfund, creator, backers, host):
@@ -462,8 +463,9 @@ def test_a_reorg_does_not_fetch_an_unchanged_document_again(engine, crowdfund, c
     fresh = launch_with(crowdfund, creator, host.url("/new"), other)
     for _ in range(3):
         chain.mine()
-    indexer.run(follow=False)  # rolls back and rebuilds: every campaign is pending again
-    assert metadata_of(engine, kept)[0] == "pending"
+    indexer.run(follow=False)  # undoes the pledge only: the kept campaign keeps its verified document
+    assert metadata_of(engine, kept) == ("verified", "Solar lamps", "for the school")
+    assert metadata_of(engine, fresh)[0] == "pending"
     resolve_pending(engine, ALLOW_PRIVATE)
     assert metadata_of(engine, kept) == ("verified", "Solar lamps", "for the school")
     assert metadata_of(engine, fresh)[:2] == ("verified", "Only on the new branch")

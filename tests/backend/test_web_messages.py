@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "backend" / "crowdledger" / "web" / "templates"
 JS = ROOT / "backend" / "crowdledger" / "web" / "js"
 ARTIFACTS = ROOT / "build" / "contracts"
+SOURCES = [*(ROOT / "contracts").glob("*.sol"), *(ROOT / "contracts" / "base").glob("*.sol")]  # shipped ones
 NOT_SHIPPED = ("contracts/test/", "contracts/bench/")  # hostile mocks and benchmark helpers
 
 
@@ -68,6 +69,17 @@ def test_every_error_message_names_only_the_errors_own_arguments():
     assert wrong == {}
 
 
+def test_every_reason_the_contracts_record_points_for_has_words():
+    """The account page shows each reputation change's bytes32 reason ("campaign.claimed") in words."""
+    reasons = set()
+    for source in SOURCES:
+        reasons |= set(re.findall(r'"([a-z]+\.[a-z][a-z-]*)"', source.read_text()))
+        reasons |= set(re.findall(r'\w*REASON\w* = "([\w.-]+)"', source.read_text()))
+    assert {"campaign.claimed", "campaign.delivered", "bounty.award", "rating"} <= reasons
+    for lang in LANGUAGES:
+        assert sorted(r for r in reasons if f"reason.{r}" not in catalogue(lang)) == []
+
+
 def test_every_text_a_template_or_script_names_exists():
     named = set()
     for template in TEMPLATES.rglob("*.html"):
@@ -95,8 +107,9 @@ def test_every_value_a_page_translates_by_name_has_a_text():
         + [f"metadata.{m}" for m in ("pending", "verified", "mismatch", "unreachable")]
         + [f"milestone.{m}" for m in ("released-on-success", "approved", "rejected", "voting", "pending")]
         + [f"status.{s}" for s in ("open", "awarded", "split", "reclaimed")]
-        + [f"place.{p}" for p in ("open", "taken", "submitted", "approved")]
+        + [f"place.{p}" for p in ("open", "taken", "submitted", "approved", "rejected", "appealed")]
         + [f"refund.title.{s}" for s in ("Failed", "Cancelled", "Rejected")]
+        + [f"vote_mode.{m}" for m in ("pledge-weighted", "one-per-verified-identity")]
         + [f"lang.{lang}" for lang in LANGUAGES]
     )
     every_risk = CampaignFacts(
@@ -110,7 +123,7 @@ def test_every_value_a_page_translates_by_name_has_a_text():
         tiers=[(10, 10)],
     )
     codes = {r.code for r in risks(every_risk)}
-    codes |= {"zero_quorum", "low_quorum", "high_quorum"}
+    codes |= {"low_quorum", "high_quorum", "identity_votes"}
     keys += [f"risk.{code}" for code in codes]
     for lang in LANGUAGES:
         assert [key for key in keys if key not in catalogue(lang)] == []

@@ -7,22 +7,24 @@ import gzip
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from brownie import Bounty, accounts, chain
+from brownie import Bounty, accounts
 from eth_utils import keccak
 from fastapi.testclient import TestClient
 
 from crowdledger.api.app import create_app
 from crowdledger.chain.rpc import Rpc
-from crowdledger.indexer.metadata import resolve_pending
+from crowdledger.indexer.metadata import MetadataUnavailable, resolve_pending
 from crowdledger.web import documents
 from crowdledger.web.config import WebConfig, load_token_abi
 from crowdledger.web.pages import campaigns as campaign_pages
 from crowdledger.web.tokens import ETHER, Token, TokenBook, format_units
 from tests.backend.conftest import deployment_of, make_indexer, rpc_url, simulate
-from tests.conftest import DAY, ETH
+from tests.conftest import DAY, launch_params
+from tests.contracts.bounty.conftest import task_params
 
 E = 10**18
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,12 +37,12 @@ def document(title: str, tiers: list[dict[str, str]] | None = None) -> tuple[str
     return "data:application/json;base64," + base64.b64encode(raw).decode(), keccak(raw)
 
 
-def launch(
-    crowdfund, sender, title, *, token=ETH, goal=E, days=10, milestones=(), tiers=(), texts=None, quorum=2000
-):
+def launch(crowdfund, sender, title, *, texts=None, **params) -> int:
+    """Launch a campaign from `launch_params(**params)` whose metadata document names `title` and its tiers'
+    `texts`."""
     uri, digest = document(title, texts)
-    params = (token, goal, 0, chain.time() + days * DAY, quorum, list(milestones), list(tiers), uri, digest)
-    return crowdfund.launch(params, {"from": sender}).return_value
+    fields = launch_params(**params)
+    return crowdfund.launch(fields[:7] + (uri, digest) + fields[9:], {"from": sender}).return_value
 
 
 @dataclass
@@ -61,6 +63,7 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
         crowdfund,
         creator,
         "Bicycle workshop",
+        duration=10 * DAY,
         milestones=[5000, 5000],
         tiers=[(E // 10, 20), (E, 0)],
         texts=[
@@ -71,12 +74,19 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
     for backer in backers[:3]:
         crowdfund.pledge(ids["tiers"], 1, E // 5, {"from": backer, "value": E // 5})
     newcomer = accounts[8]
-    ids["risky"] = launch(crowdfund, newcomer, "Moon base", goal=E, quorum=0, tiers=[(E, 100)])
+    ids["risky"] = launch(crowdfund, newcomer, "Moon base", duration=10 * DAY, tiers=[(E, 100)])
     crowdfund.pledge(ids["risky"], 0, E // 2, {"from": backers[0], "value": E // 2})
     bounty = Bounty.deploy(owner, treasury, 250, reputation, {"from": owner})
-    task = (ETH, chain.time() + 2 * DAY, 2 * DAY, ETH, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
-    contest = bounty.postContest(task, E, {"from": creator, "value": E}).return_value
-    micro = bounty.postMicroTask(task, E // 10, 3, DAY, {"from": creator, "value": 3 * E // 10}).return_value
+    contest = bounty.postContest(
+        task_params(duration=2 * DAY, review=2 * DAY), E, {"from": creator, "value": E}
+    ).return_value
+    micro = bounty.postMicroTask(
+        task_params(duration=2 * DAY, review=2 * DAY, arbiter=backers[5].address),
+        E // 10,
+        3,
+        DAY,
+        {"from": creator, "value": 3 * E // 10},
+    ).return_value
     bounty.submit(
         contest,
         bounty.commitmentOf(keccak(text="logo"), backers[1], keccak(text="salt")),
@@ -84,6 +94,8 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
         {"from": backers[1]},
     )
     bounty.take(micro, 1, [], {"from": backers[2]})
+    bounty.take(micro, 2, [], {"from": backers[3]})
+    bounty.submitWork(micro, 2, keccak(text="translation"), {"from": backers[3]})
     return ids, {"contest": contest, "micro": micro}, bounty, newcomer.address.lower()
 
 
@@ -189,6 +201,23 @@ def test_campaign_shows_goal_raised_percent_deadline_fee_and_state(world):
     assert re.search(r"\d+ d \d+ h left", page)
 
 
+def test_campaign_shows_when_rewards_are_due_and_how_milestone_votes_count(world, crowdfund):
+    html = world.client.get(f"/c/{world.ids['tiers']}").text
+    due = datetime.fromtimestamp(crowdfund.campaign(world.ids["tiers"])["deliveryDate"], UTC)
+    delivery = re.search(r'data-testid="delivery-date"><time datetime="([^"]+)"', html)
+    assert delivery and delivery.group(1) == due.strftime("%Y-%m-%dT%H:%M:%SZ")
+    page = text_of(html)
+    assert "Rewards due" in page and "Weighted by pledge" in page and "Vote quorum 20%" in page
+
+
+def test_a_funded_campaign_asks_its_backers_to_confirm_or_report_delivery_then_rate(world):
+    flows = ('data-flow="confirm-delivery"', 'data-flow="report-not-delivered"', 'data-flow="rate-creator"')
+    funded = world.client.get(f"/c/{world.ids['funded']}").text  # its delivery date has passed
+    assert all(flow in funded for flow in flows)
+    funding = world.client.get(f"/c/{world.ids['tiers']}").text
+    assert not any(flow in funding for flow in flows)
+
+
 def test_campaign_names_its_tiers_from_the_verified_metadata_document(world):
     page = text_of(world.client.get(f"/c/{world.ids['tiers']}").text)
     assert "Thank-you card Hand printed 0.1 ETH 17 of 20" in page
@@ -244,7 +273,7 @@ def test_the_language_comes_from_the_query_then_the_cookie_then_the_browser(worl
 
 def test_an_account_shows_reputation_with_its_history_ratings_and_campaigns(world):
     page = text_of(world.client.get(f"/a/{world.creator}").text)
-    assert "Creator:" in page and "campaign succeeded" in page
+    assert "Creator:" in page and "funds released" in page and "reward delivered" in page
     assert "Bicycle workshop" in page
     assert "Tasks posted" in page
 
@@ -255,7 +284,27 @@ def test_task_pages_show_phases_entries_and_places(world):
     contest = text_of(world.client.get(f"/t/{world.tasks['contest']}").text)
     assert "Entries (1, 0 revealed)" in contest and "Reward 1 ETH" in contest
     micro = text_of(world.client.get(f"/t/{world.tasks['micro']}").text)
-    assert "0 open" in micro and "1 taken" in micro and "2 open" in micro
+    assert "0 open" in micro and "1 taken" in micro and "2 submitted" in micro
+
+
+def test_a_tasks_arbiter_is_shown_on_its_page_and_in_the_api(world, backers):
+    arbiter = backers[5].address.lower()
+    micro = world.client.get(f"/t/{world.tasks['micro']}").text
+    assert "arbiter, who hears appeals" in micro and f'href="/a/{arbiter}"' in micro
+    assert world.client.get(f"/tasks/{world.tasks['micro']}").json()["arbiter"] == arbiter
+    assert "arbiter" not in text_of(world.client.get(f"/t/{world.tasks['contest']}").text)
+    assert world.client.get(f"/tasks/{world.tasks['contest']}").json()["arbiter"] is None
+
+
+def test_submitted_work_can_be_reviewed_and_arbitrated_from_the_task_page(world):
+    micro = world.client.get(f"/t/{world.tasks['micro']}").text
+    for flow in ("review-place", "arbitrate-place"):  # place 2 is submitted; the task has an arbiter
+        form = re.search(rf'<form data-flow="{flow}">.*?</form>', micro, re.S)
+        assert form and re.findall(r'<option value="(\d+)"', form.group(0)) == ["2"], flow
+    assert 'data-flow="co-review-place"' not in micro  # no co-reviewer
+    assert 'data-flow="appeal-place"' not in micro  # nothing rejected
+    contest = world.client.get(f"/t/{world.tasks['contest']}").text
+    assert not re.search(r'data-flow="(review|co-review|appeal|arbitrate)-place"', contest)
 
 
 def test_a_page_that_does_not_exist_answers_404_in_html(world):
@@ -323,9 +372,9 @@ def test_a_listing_page_transfers_under_100_kb_of_script_and_style_compressed(wo
 def test_an_unreachable_metadata_document_is_not_asked_for_on_every_page(monkeypatch):
     asked = []
 
-    def unreachable(uri, client):
+    def unreachable(uri, policy):
         asked.append(uri)
-        raise documents.Unreachable("down")
+        raise MetadataUnavailable("down")
 
     monkeypatch.setattr(documents, "fetch", unreachable)
     book = documents.Documents(retry_seconds=60)

@@ -5,9 +5,10 @@ from dataclasses import replace
 
 import pytest
 
-from crowdledger.web.risk import THRESHOLDS, CampaignFacts, risks
+from crowdledger.web.risk import ONE_PER_VERIFIED_IDENTITY, THRESHOLDS, CampaignFacts, risks
 
 E = 10**18
+MAX_QUORUM_BPS = 5_000  # Crowdfund.MAX_QUORUM_BPS
 HEALTHY = CampaignFacts(
     goal=10 * E,
     raised=8 * E,
@@ -49,21 +50,40 @@ def test_one_account_holding_half_the_pledged_weight_is_a_risk():
 @pytest.mark.parametrize(
     ("quorum_bps", "expected"),
     [
-        (0, ["zero_quorum"]),
-        (1, ["low_quorum"]),
+        (1, ["low_quorum"]),  # the lowest quorum the contract takes
         (THRESHOLDS.low_quorum_bps - 1, ["low_quorum"]),
         (THRESHOLDS.low_quorum_bps, []),
         (THRESHOLDS.high_quorum_bps - 1, []),
         (THRESHOLDS.high_quorum_bps, ["high_quorum"]),
-        (10_000, ["high_quorum"]),
+        (MAX_QUORUM_BPS, ["high_quorum"]),  # the highest it takes: half the money must reject
     ],
 )
-def test_a_quorum_too_low_or_too_high_is_a_risk(quorum_bps, expected):
+def test_a_veto_quorum_too_low_or_too_high_is_a_risk(quorum_bps, expected):
     assert codes(replace(HEALTHY, quorum_bps=quorum_bps)) == expected
 
 
+def test_each_quorum_threshold_lies_within_what_the_contract_accepts(crowdfund):
+    """Both rules can fire: their thresholds lie between the lowest and the highest quorum a launch takes."""
+    assert (
+        1
+        < THRESHOLDS.low_quorum_bps
+        < THRESHOLDS.high_quorum_bps
+        <= crowdfund.MAX_QUORUM_BPS()
+        == MAX_QUORUM_BPS
+    )
+
+
+def test_one_vote_per_verified_identity_is_a_risk_whatever_the_quorum():
+    identity = replace(HEALTHY, vote_mode=ONE_PER_VERIFIED_IDENTITY, quorum_bps=0, min_attestation_level=2)
+    [risk] = risks(identity)
+    assert (risk.code, risk.params) == ("identity_votes", {"level": 2})
+
+
 def test_the_quorum_does_not_matter_without_milestone_votes():
-    assert codes(replace(HEALTHY, milestone_count=1, quorum_bps=0)) == ["no_milestones"]
+    assert codes(replace(HEALTHY, milestone_count=1, quorum_bps=1)) == ["no_milestones"]
+    assert codes(replace(HEALTHY, milestone_count=1, vote_mode=ONE_PER_VERIFIED_IDENTITY)) == [
+        "no_milestones"
+    ]
 
 
 def test_a_goal_far_below_what_the_limited_tiers_promise_is_a_risk():

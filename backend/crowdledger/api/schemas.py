@@ -270,5 +270,6 @@ class PlaceOut(BaseModel):
 
 
 class TaskDetail(TaskOut):
+    arbiter: str | None  # decides a rejected worker's appeal; None: no appeal
     entries: list[EntryOut]
     places_detail: list[PlaceOut]

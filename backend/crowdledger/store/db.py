@@ -55,7 +55,10 @@ def _sqlite(url: str, read_only: bool) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Not on an AUTOCOMMIT connection (the metadata fetcher's updates): its statements commit one by
+            # one, and a BEGIN here would leave them in a transaction that closing the connection rolls back.
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -5,13 +5,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 BPS = 10_000
+PLEDGE_WEIGHTED, ONE_PER_VERIFIED_IDENTITY = "pledge-weighted", "one-per-verified-identity"
 
 
 @dataclass(frozen=True)
 class Thresholds:
     concentration_bps: int = 5_000  # one account holds at least half the pledged weight
-    low_quorum_bps: int = 1_000  # a rejection counts with under 10% of the weight voting
-    high_quorum_bps: int = 9_000  # a few silent backers can block any rejection
+    # Pledge-weighted votes are a veto: a milestone is rejected when backers holding the quorum's share of the
+    # money reject it (at most 50%, Crowdfund.MAX_QUORUM_BPS), and silence counts as approval.
+    low_quorum_bps: int = 1_000  # backers holding under 10% of the money can reject for everyone
+    high_quorum_bps: int = 3_000  # the money is released unless 30% or more of it actively rejects
     promise_ratio: int = 10  # the tiers promise rewards worth ten times the goal or more
 
 
@@ -28,6 +31,8 @@ class CampaignFacts:
     creator_other_campaigns: int  # launched before or after this one
     creator_has_score: bool  # any recorded reputation as a creator
     tiers: list[tuple[int, int]] = field(default_factory=list)  # (price, supply); supply 0 is unlimited
+    vote_mode: str = PLEDGE_WEIGHTED
+    min_attestation_level: int = 0  # one-per-verified-identity: the level a voter must hold
 
 
 @dataclass(frozen=True)
@@ -44,10 +49,11 @@ def risks(f: CampaignFacts, limits: Thresholds = THRESHOLDS) -> list[Risk]:
         found.append(Risk("new_creator"))
     if f.raised > 0 and f.largest_pledge * BPS >= limits.concentration_bps * f.raised:
         found.append(Risk("concentrated", {"percent": _percent(f.largest_pledge * BPS // f.raised)}))
-    if f.milestone_count > 1:
-        if f.quorum_bps == 0:
-            found.append(Risk("zero_quorum"))
-        elif f.quorum_bps < limits.low_quorum_bps:
+    if f.milestone_count > 1 and f.vote_mode == ONE_PER_VERIFIED_IDENTITY:
+        # no quorum: more rejections than approvals among verified voters reject, whatever they pledged
+        found.append(Risk("identity_votes", {"level": f.min_attestation_level}))
+    elif f.milestone_count > 1:
+        if f.quorum_bps < limits.low_quorum_bps:
             found.append(Risk("low_quorum", {"percent": _percent(f.quorum_bps)}))
         elif f.quorum_bps >= limits.high_quorum_bps:
             found.append(Risk("high_quorum", {"percent": _percent(f.quorum_bps)}))

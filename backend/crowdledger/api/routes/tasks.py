@@ -35,6 +35,7 @@ def task(db: Db, task_id: TaskId) -> schemas.TaskDetail:
         raise HTTPException(404, f"no task {task_id}")
     return schemas.TaskDetail(
         **task_out(t).model_dump(),
+        arbiter=queries.task_arbiter(db, t),
         entries=[
             schemas.EntryOut(
                 worker=e.worker,

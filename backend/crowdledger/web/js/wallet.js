@@ -1,14 +1,21 @@
 // The wallet layer: loaded only on pages with actions. Each <form data-flow="NAME"> runs the flow module of
 // that name through the transaction runner. A new flow is one module in flows/ and one line in FLOWS.
 import addTier from "./flows/add-tier.js";
+import appealPlace from "./flows/appeal-place.js";
+import arbitratePlace from "./flows/arbitrate-place.js";
 import cancel from "./flows/cancel.js";
 import claim from "./flows/claim.js";
+import coReviewPlace from "./flows/co-review-place.js";
 import commitEntry from "./flows/commit-entry.js";
+import confirmDelivery from "./flows/confirm-delivery.js";
 import launch from "./flows/launch.js";
 import openVote from "./flows/open-vote.js";
 import pledge from "./flows/pledge.js";
 import raiseSupply from "./flows/raise-supply.js";
+import rateCreator from "./flows/rate-creator.js";
 import refund from "./flows/refund.js";
+import reportNotDelivered from "./flows/report-not-delivered.js";
+import reviewPlace from "./flows/review-place.js";
 import revealEntry from "./flows/reveal-entry.js";
 import submitWork from "./flows/submit-work.js";
 import take from "./flows/take.js";
@@ -23,7 +30,8 @@ import { explain } from "./lib/errors.js";
 
 const FLOWS = Object.fromEntries(
   [pledge, unpledge, refund, vote, claim, addTier, raiseSupply, openVote, cancel, launch, take, submitWork,
-    commitEntry, revealEntry, withdraw].map((flow) => [flow.name, flow]),
+    commitEntry, revealEntry, withdraw, confirmDelivery, reportNotDelivered,
+    rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace].map((flow) => [flow.name, flow]),
 );
 
 function showAccount(account) {

@@ -113,6 +113,8 @@ def campaign_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         creator_other_campaigns=web_queries.other_campaigns(db, c.creator, campaign_id),
         creator_has_score=web_queries.has_score(db, c.creator, int(Role.CREATOR)),
         tiers=[(int(t.row.price), t.row.supply) for t in tiers],
+        vote_mode=c.vote_mode,
+        min_attestation_level=c.min_attestation_level,
     )
     page = Page(request)
     chart = raised_chart(
@@ -142,6 +144,7 @@ def campaign_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         now=now,
         refundable=row.state in REFUNDABLE,
         crowdfund_address=web.config.contract_address("Crowdfund"),
+        has_ledger=web.config.contract_address("Reputation") is not None,
         is_eth=c.token == ETH,
         indexed_block=indexed_block(db),
         scripts=("wallet",),

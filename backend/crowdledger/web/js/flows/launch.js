@@ -13,7 +13,10 @@ import { t } from "../lib/i18n.js";
 
 const ETH = "0x0000000000000000000000000000000000000000";
 const DAY = 86400;
-const LIMITS = { minDays: 1, maxDays: 90, maxStartDays: 90 }; // Crowdfund's MIN_DURATION, MAX_DURATION, MAX_START_DELAY
+// Crowdfund's MIN_DURATION, MAX_DURATION, MAX_START_DELAY, MAX_QUORUM_BPS (as %) and MAX_DELIVERY_WAIT
+const LIMITS = { minDays: 1, maxDays: 90, maxStartDays: 90, maxQuorum: 50, maxDeliveryDays: 730 };
+const DEFAULT_DELIVERY_DAYS = 30; // an empty delivery date: this long after the deadline
+const PLEDGE_WEIGHTED = 0; // Crowdfund.VoteMode; 1 is one vote per verified identity
 
 function seconds(value) {
   return value ? Math.floor(new Date(value).getTime() / 1000) : 0;
@@ -53,6 +56,9 @@ const FIELDS = {
   tiers: (v) => v.tiers,
   metadataURI: (v) => v.metadata.uri,
   metadataHash: (v) => v.metadata.hash,
+  deliveryDate: (v) => v.deliveryDate,
+  voteMode: (v) => v.voteMode,
+  minAttestationLevel: (v) => v.minAttestationLevel,
 };
 
 /** The form's values, checked; throws one message listing every problem. */
@@ -80,9 +86,21 @@ async function read(form) {
   if (start > now + LIMITS.maxStartDays * DAY) problems.push(t("flow.launch.start"));
   const days = (value.deadline - start) / DAY;
   if (!(days >= LIMITS.minDays && days <= LIMITS.maxDays)) problems.push(t("flow.launch.deadline"));
-  const quorum = Number(form.elements.quorum.value || 0);
-  if (!(quorum >= 0 && quorum <= 100)) problems.push(t("flow.launch.quorum"));
-  value.quorumBps = Math.round(quorum * 100);
+  value.deliveryDate = seconds(form.elements.deliveryDate.value) || value.deadline + DEFAULT_DELIVERY_DAYS * DAY;
+  const waitDays = (value.deliveryDate - value.deadline) / DAY;
+  if (!(waitDays >= 0 && waitDays <= LIMITS.maxDeliveryDays)) problems.push(t("flow.launch.delivery"));
+  value.voteMode = Number(form.elements.voteMode.value || PLEDGE_WEIGHTED);
+  const level = Number(form.elements.minAttestationLevel.value || 0);
+  if (value.voteMode === PLEDGE_WEIGHTED) {
+    const quorum = Number(form.elements.quorum.value || 0);
+    if (!(quorum > 0 && quorum <= LIMITS.maxQuorum)) problems.push(t("flow.launch.quorum"));
+    value.quorumBps = Math.round(quorum * 100);
+    value.minAttestationLevel = 0; // only identity votes have a level
+  } else {
+    if (!(Number.isInteger(level) && level >= 0 && level <= 255)) problems.push(t("flow.launch.level"));
+    value.quorumBps = 0; // identity votes take no quorum: more rejections than approvals reject
+    value.minAttestationLevel = level;
+  }
   const shares = form.elements.milestones.value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
   const sum = shares.reduce((a, b) => a + b, 0);
   if (shares.length && (shares.some((s) => !(s > 0)) || Math.abs(sum - 100) > 1e-9)) {

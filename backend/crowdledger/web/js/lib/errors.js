@@ -6,13 +6,14 @@ import { has, t } from "./i18n.js";
 
 const TIMES = new Set([
   "startsAt", "latest", "endsAt", "time", "deadline", "opensAt", "reviewEndsAt", "reclaimableAt", "expiresAt",
-  "expiredAt", "now_",
+  "expiredAt", "now_", "endedAt", "finalAt", "deliveryDate", "earliest",
 ]);
 const AMOUNTS = new Set([
   "sent", "expected", "pledgeTotal", "price", "raisedAfter", "goal", "amount", "allowance", "needed", "balance",
   "received",
 ]);
-const BPS = new Set(["quorumBps", "sumBps", "feeBps"]);
+const BPS = new Set(["quorumBps", "sumBps", "feeBps", "weightBps"]);
+const BPS_BOUNDS = new Set(["QuorumOutOfRange", "WeightAboveFull"]); // their min and max are basis points too
 const DURATIONS = /Duration|ReviewPeriod|WorkWindow/;
 
 export class Declined extends Error {}
@@ -36,7 +37,9 @@ function formatArgument(errorName, input, value, money) {
   if (input.type === "address") return `${value.slice(0, 6)}…${value.slice(-4)}`;
   if (TIMES.has(name)) return new Date(Number(value) * 1000).toLocaleString();
   if (AMOUNTS.has(name) && money) return `${formatUnits(value, money.decimals)} ${money.symbol}`;
-  if (BPS.has(name)) return `${Number(value) / 100}%`;
+  if (BPS.has(name) || (BPS_BOUNDS.has(errorName) && ["min", "max"].includes(name))) {
+    return `${Number(value) / 100}%`;
+  }
   if (DURATIONS.test(errorName) && ["duration", "min", "max", "reviewPeriod", "workWindow"].includes(name)) {
     return duration(value);
   }
