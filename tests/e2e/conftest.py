@@ -164,7 +164,20 @@ def launch(
     uri, digest = metadata(title, f"{title}, for the browser tests.", tier_texts)
     deadline = chain.time() + int(days * DAY)
     # pledge-weighted votes with a 20% veto quorum; rewards due 30 days after the deadline
-    params = (token, goal, 0, deadline, 2000, list(milestones), list(tiers), uri, digest, deadline + 30 * DAY, 0, 0)
+    params = (
+        token,
+        goal,
+        0,
+        deadline,
+        2000,
+        list(milestones),
+        list(tiers),
+        uri,
+        digest,
+        deadline + 30 * DAY,
+        0,
+        0,
+    )
     return crowdfund.launch(params, {"from": creator}).return_value
 
 

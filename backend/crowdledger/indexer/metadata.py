@@ -534,13 +534,17 @@ class MetadataFetcher:
         # The read's connection is closed before the updates: on SQLite an open read holds the write lock
         # (BEGIN IMMEDIATE), and the updates' own connection would wait for it until the busy timeout.
         with self.engine.connect() as conn:
-            ids = conn.execute(
-                select(Campaign.id).where(
-                    Campaign.metadata_status == "pending",
-                    Campaign.metadata_hash == expected_hash,
-                    Campaign.metadata_uri == uri,
+            ids = (
+                conn.execute(
+                    select(Campaign.id).where(
+                        Campaign.metadata_status == "pending",
+                        Campaign.metadata_hash == expected_hash,
+                        Campaign.metadata_uri == uri,
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
         self._set_campaigns((campaign_id, uri, expected_hash, outcome) for campaign_id in ids)
 
     def _set_campaigns(self, rows: Iterable[tuple[int, str, str, Outcome]]) -> None:
@@ -578,10 +582,7 @@ class MetadataFetcher:
         if params:
             with self._autocommit.connect() as conn:
                 for one in params:  # not executemany: on PostgreSQL that is one pipeline, one transaction
-                    # Said explicitly: SQLite's engine still opens BEGIN IMMEDIATE under AUTOCOMMIT, and a
-                    # connection closed without a commit rolled every update back (its index stayed pending).
-                    with conn.begin():
-                        conn.execute(statement, one)
+                    conn.execute(statement, one)
 
 
 def _fields(row: Any) -> dict[str, str | None]:
