@@ -1,6 +1,6 @@
 """Watch mode: keep the replay at the chain head and re-check held >= owed at every new block.
 
-Without a webhook the watch ends, with exit status 2, at the first block where a contract holds less than it
+Without a webhook the watch ends, with exit status 5, at the first block where a contract holds less than it
 owes. With a webhook it POSTs a JSON alert whenever the set of shortfalls changes (one appearing, or all of
 them gone) and keeps watching. A reorganisation (the last replayed block no longer on the chain) restarts the
 replay.
