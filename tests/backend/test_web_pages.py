@@ -307,6 +307,34 @@ def test_submitted_work_can_be_reviewed_and_arbitrated_from_the_task_page(world)
     assert not re.search(r'data-flow="(review|co-review|appeal|arbitrate)-place"', contest)
 
 
+def test_the_post_a_task_form_renders_in_english_and_chinese_with_both_kinds(world):
+    english = world.client.get("/t/new?lang=en")
+    chinese = world.client.get("/t/new?lang=zh")
+    assert english.status_code == 200 and chinese.status_code == 200
+    assert "Post a task" in english.text and "发布任务" in chinese.text
+    form = re.search(r'<form data-flow="post-task".*?</form>', english.text, re.S)
+    assert form
+    names = "reward pay places workWindow deadline reviewPeriod coReviewer arbiter minWorkerScore"
+    for name in (*names.split(), "minVerifiedLevel", "metadataURI"):
+        assert f'name="{name}"' in form.group(0), name
+    assert re.findall(r'name="kind" value="([\w-]+)"', form.group(0)) == ["contest", "micro-task"]
+
+
+def test_the_task_board_links_to_the_post_a_task_form(world):
+    assert 'href="/t/new"' in world.client.get("/t").text
+
+
+def test_the_post_form_opens_with_the_kind_asked_for(world):
+    html = world.client.get("/t/new?kind=micro-task").text
+    assert re.search(r'value="micro-task" checked', html)
+    assert re.search(r'<div data-kind="contest" hidden>', html)
+
+
+def test_a_kind_of_task_that_does_not_exist_answers_400_with_a_message(world):
+    response = world.client.get("/t/new?kind=lottery&lang=en")
+    assert response.status_code == 400 and "That kind of task does not exist" in response.text
+
+
 def test_a_page_that_does_not_exist_answers_404_in_html(world):
     for path in ("/c/999999", "/c/nope", "/t/999999", "/a/0x1234"):
         response = world.client.get(path)

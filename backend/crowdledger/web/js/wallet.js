@@ -11,6 +11,7 @@ import confirmDelivery from "./flows/confirm-delivery.js";
 import launch from "./flows/launch.js";
 import openVote from "./flows/open-vote.js";
 import pledge from "./flows/pledge.js";
+import postTask from "./flows/post-task.js";
 import raiseSupply from "./flows/raise-supply.js";
 import rateCreator from "./flows/rate-creator.js";
 import refund from "./flows/refund.js";
@@ -31,7 +32,7 @@ import { explain } from "./lib/errors.js";
 const FLOWS = Object.fromEntries(
   [pledge, unpledge, refund, vote, claim, addTier, raiseSupply, openVote, cancel, launch, take, submitWork,
     commitEntry, revealEntry, withdraw, confirmDelivery, reportNotDelivered,
-    rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace].map((flow) => [flow.name, flow]),
+    rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace, postTask].map((flow) => [flow.name, flow]),
 );
 
 function showAccount(account) {
