@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from brownie import Bounty, accounts
+from brownie import Bounty, accounts, chain
 from eth_utils import keccak
 from fastapi.testclient import TestClient
 
@@ -96,7 +96,22 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
     bounty.take(micro, 1, [], {"from": backers[2]})
     bounty.take(micro, 2, [], {"from": backers[3]})
     bounty.submitWork(micro, 2, keccak(text="translation"), {"from": backers[3]})
-    return ids, {"contest": contest, "micro": micro}, bounty, newcomer.address.lower()
+    # a contest past its deadline with one revealed entry and a co-reviewer: the award forms' case
+    revealed = bounty.postContest(
+        task_params(duration=3600, review=2 * DAY, co_reviewer=backers[5].address),
+        E,
+        {"from": creator, "value": E},
+    ).return_value
+    bounty.submit(
+        revealed,
+        bounty.commitmentOf(keccak(text="poster"), backers[4], keccak(text="salt")),
+        [],
+        {"from": backers[4]},
+    )
+    chain.sleep(3601)
+    bounty.reveal(revealed, keccak(text="poster"), "ipfs://poster", keccak(text="salt"), {"from": backers[4]})
+    tasks = {"contest": contest, "micro": micro, "revealed": revealed}
+    return ids, tasks, bounty, newcomer.address.lower()
 
 
 @pytest.fixture
@@ -333,6 +348,25 @@ def test_the_post_form_opens_with_the_kind_asked_for(world):
 def test_a_kind_of_task_that_does_not_exist_answers_400_with_a_message(world):
     response = world.client.get("/t/new?kind=lottery&lang=en")
     assert response.status_code == 400 and "That kind of task does not exist" in response.text
+
+
+def test_a_contest_with_revealed_entries_offers_award_co_review_and_finalize(world, backers):
+    html = world.client.get(f"/t/{world.tasks['revealed']}").text
+    form = re.search(r'<form data-flow="award">.*?</form>', html, re.S)
+    assert form and re.findall(r'data-worker="(0x[0-9a-fA-F]{40})"', form.group(0)) == [
+        backers[4].address.lower()
+    ]
+    assert 'data-flow="co-review-award"' in html and 'data-flow="finalize-award"' in html
+    assert 'data-flow="arbitrate-award"' not in html  # the contest has no arbiter
+
+
+def test_a_contest_without_revealed_entries_offers_no_award(world):
+    html = world.client.get(f"/t/{world.tasks['contest']}").text
+    assert not re.search(r'data-flow="(award|co-review-award|arbitrate-award|finalize-award)"', html)
+
+
+def test_the_wallet_layer_learns_the_block_to_read_award_proposals_from(world, crowdfund):
+    assert world.client.get("/web/chain.json").json()["startBlock"] == crowdfund.tx.block_number
 
 
 def test_a_page_that_does_not_exist_answers_404_in_html(world):
