@@ -2,7 +2,9 @@
 requester posts a contest from the form, both workers commit entries and reveal them after the deadline, the
 requester proposes an award (70% / 30%), the co-reviewer confirms it and the first winner withdraws; then a
 micro-task posted from the form, a worker takes a place and submits, the requester approves and the
-co-reviewer confirms. In order: the chain moves on as they go."""
+co-reviewer confirms; a micro-task paid in a token (approved first); and two more contests, one whose award
+the co-reviewer objects to and the arbiter decides, one whose award stands after the co-reviewer's silence
+and is finalized by a bystander. In order: the chain moves on as they go."""
 
 import re
 from collections.abc import Iterator
@@ -25,7 +27,13 @@ posted: dict[str, int] = {}
 @pytest.fixture(scope="module")
 def people(browser: Browser, world: World) -> Iterator[dict[str, tuple[Page, object]]]:
     """A page (and its own browser context: a worker's secrets live in its localStorage) per participant."""
-    roles = {"requester": accounts[3], "alice": accounts[4], "bob": accounts[5], "co-reviewer": accounts[6]}
+    roles = {
+        "requester": accounts[3],
+        "alice": accounts[4],
+        "bob": accounts[5],
+        "co-reviewer": accounts[6],
+        "arbiter": accounts[7],
+    }
     contexts = []
     pages = {}
     for role, account in roles.items():
@@ -64,11 +72,11 @@ def submit(page: Page, flow: str) -> None:
 
 def post_from_the_form(page: Page, world: World, kind: str, fill: dict[str, str]) -> int:
     open_page(page, world, f"/t/new?kind={kind}")
-    for selector, value in fill.items():
-        page.fill(selector, value)
     page.fill("#p-deadline", local(chain.time() + 2 * DAY))
     page.fill("#p-review", "3")
     page.fill("#p-co-reviewer", accounts[6].address)
+    for selector, value in fill.items():
+        page.fill(selector, value)
     expect(page.locator("output[name=metadataHash]")).to_have_text(re.compile(r"^0x[0-9a-f]{64}$"))
     page.click("form[data-flow=post-task] button[type=submit]")
     expect(page.locator(DONE)).to_contain_text("is posted", timeout=20_000)
@@ -207,3 +215,63 @@ def test_requester_approves_and_the_co_reviewer_confirms(people, world: World, b
     assert bounty.placeOf(posted["micro"], 0)["status"] == 3  # Approved
     pay = E // 10
     assert bounty.withdrawable(posted["micro"], accounts[5]) == pay - pay * FEE_BPS // 10_000
+
+
+def test_requester_posts_a_micro_task_in_a_token_approving_the_escrow_first(people, world: World, bounty):
+    page, requester = people["requester"]
+    world.token.mint(requester, 100 * 10**6, {"from": accounts[0]})
+    escrow_before = world.token.balanceOf(bounty)
+    fill = {"#p-title": "Label the shelves", "#p-token": world.token.address, "#p-pay": "5", "#p-places": "2"}
+    task_id = post_from_the_form(page, world, "micro-task", fill)
+    expect(page.locator('#tx li[data-step="wallet.step.approve"]')).to_have_count(1)
+    assert bounty.task(task_id)["token"] == world.token.address
+    assert bounty.microTask(task_id)["pay"] == 5 * 10**6
+    assert world.token.balanceOf(bounty) - escrow_before == 10 * 10**6
+
+
+def test_an_objected_award_goes_to_the_arbiter_and_a_silent_co_reviewer_lets_it_stand(
+    people, world: World, bounty
+):
+    page, _ = people["requester"]
+    objected = post_from_the_form(
+        page, world, "contest", {"#p-title": "A poster", "#p-reward": "1", "#p-arbiter": accounts[7].address}
+    )
+    silent = post_from_the_form(page, world, "contest", {"#p-title": "A flyer", "#p-reward": "1"})
+    alice, worker = people["alice"]
+    for task_id in (objected, silent):
+        open_page(alice, world, f"/t/{task_id}")
+        alice.fill("#entry-text", f"Entry for task {task_id}.")
+        with alice.expect_download():
+            alice.click("form[data-flow=commit-entry] button[type=submit]")
+        expect(alice.locator(DONE)).to_be_visible(timeout=20_000)
+    chain.sleep(2 * DAY + 60)
+    chain.mine()
+    world.wait_indexed()
+    for task_id in (objected, silent):
+        open_page(alice, world, f"/t/{task_id}")
+        submit(alice, "reveal-entry")
+    world.wait_indexed()
+    for task_id in (objected, silent):
+        open_page(page, world, f"/t/{task_id}")
+        page.fill("form[data-flow=award] input[data-worker]", "100")
+        submit(page, "award")
+
+    co_reviewer, _ = people["co-reviewer"]
+    open_page(co_reviewer, world, f"/t/{objected}")
+    co_reviewer.check("form[data-flow=co-review-award] input[value=object]")
+    submit(co_reviewer, "co-review-award")
+    assert bounty.awardProposal(objected)["objected"] is True
+    arbiter, _ = people["arbiter"]
+    open_page(arbiter, world, f"/t/{objected}")
+    arbiter.fill("form[data-flow=arbitrate-award] input[data-worker]", "100")
+    submit(arbiter, "arbitrate-award")
+    assert bounty.task(objected)["status"] == 1  # Awarded, by the arbiter
+
+    chain.sleep(3 * DAY + 60)  # Bounty.CO_REVIEW_WINDOW passes without a word from the co-reviewer
+    chain.mine()
+    world.wait_indexed()
+    bystander, _ = people["bob"]
+    open_page(bystander, world, f"/t/{silent}")
+    submit(bystander, "finalize-award")
+    assert bounty.task(silent)["status"] == 1
+    assert bounty.withdrawable(silent, worker) == E - E * FEE_BPS // 10_000
