@@ -161,6 +161,10 @@ def test_shares_that_do_not_add_up_to_100_are_refused_in_the_page(people, world:
 def test_co_reviewer_confirms_the_proposed_award_read_from_the_chain(people, world: World, bounty):
     page, _ = people["co-reviewer"]
     open_page(page, world, f"/t/{posted['contest']}")
+    proposal = page.locator("form[data-flow=co-review-award] output[data-proposal]")
+    alice = accounts[4].address
+    expect(proposal).to_contain_text(f"{alice[:6]}…{alice[-4:]} 70%")  # what the confirmation carries out
+    expect(proposal).to_contain_text("30%")
     submit(page, "co-review-award")
     assert bounty.task(posted["contest"])["status"] == 1  # Awarded
     net = E - E * FEE_BPS // 10_000

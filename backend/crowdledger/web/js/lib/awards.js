@@ -3,7 +3,7 @@
 // arrays hash to the decision Bounty holds (as the CLI's `co-review` does), so nobody types it twice.
 import { encodeAbiParameters, keccak256 } from "viem";
 import { getContractEvents, readContract } from "viem/actions";
-import { settings } from "./chain.js";
+import { contract, publicClient, settings } from "./chain.js";
 import { t } from "./i18n.js";
 
 const FULL = 10_000;
@@ -35,11 +35,12 @@ function decisionOf(winners, sharesBps) {
 }
 
 /** The award the requester proposed for `taskId`, as { winners, sharesBps }; throws a message if none. */
-export async function proposedAward(ctx, taskId) {
-  const bounty = ctx.contract("Bounty");
-  const proposal = await readContract(ctx.reader, { ...bounty, functionName: "awardProposal", args: [taskId] });
+export async function proposedAward(taskId) {
+  const bounty = contract("Bounty");
+  const reader = publicClient();
+  const proposal = await readContract(reader, { ...bounty, functionName: "awardProposal", args: [taskId] });
   if (/^0x0+$/.test(proposal.decision)) throw new Error(t("flow.award.none"));
-  const logs = await getContractEvents(ctx.reader, {
+  const logs = await getContractEvents(reader, {
     ...bounty,
     eventName: "AwardProposed",
     args: { taskId },
@@ -56,4 +57,17 @@ export async function proposedAward(ctx, taskId) {
 /** "0x1234…abcd 60%, 0x5678…ef01 40%": an award in words for the finishing message. */
 export function describe({ winners, sharesBps }) {
   return winners.map((w, i) => `${w.slice(0, 6)}…${w.slice(-4)} ${sharesBps[i] / 100}%`).join(", ");
+}
+
+/** Shows the proposed award in the form's <output data-proposal>, as the page opens: what a confirmation or a
+ * finalization would carry out. */
+export async function showProposal(form) {
+  const output = form.querySelector("output[data-proposal]");
+  const taskId = form.closest("[data-wallet-actions]")?.dataset.task;
+  if (!output || !taskId) return;
+  try {
+    output.value = describe(await proposedAward(BigInt(taskId)));
+  } catch (error) {
+    output.value = error.message;
+  }
 }
