@@ -43,7 +43,7 @@ def task_board(request: Request, db: Db) -> HTMLResponse:
 
 
 @router.get("/t/new", response_class=HTMLResponse)
-def post_task_form(request: Request, db: Db) -> HTMLResponse:
+def post_task_form(request: Request) -> HTMLResponse:
     """The requester's form; ?kind= chooses which kind it opens with (a kind it does not know: 400)."""
     raw = request.query_params.get("kind", TaskKind.contest.value)
     bad = raw not in {k.value for k in TaskKind}
@@ -54,7 +54,6 @@ def post_task_form(request: Request, db: Db) -> HTMLResponse:
         kinds=list(TaskKind),
         kind=TaskKind.contest if bad else TaskKind(raw),
         bad=bad,
-        now=queries.now(db),
         scripts=("wallet",),
     )
 

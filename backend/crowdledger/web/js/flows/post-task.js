@@ -12,7 +12,8 @@ import { parseAmount } from "../lib/amounts.js";
 import { functionAbi, publicClient } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
 
-const ETH = "0x0000000000000000000000000000000000000000";
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+const ETH = ZERO_ADDRESS; // the token of a task paid in ETH
 const ZERO32 = `0x${"0".repeat(64)}`;
 const HOUR = 3600;
 const DAY = 86400;
@@ -48,9 +49,10 @@ const FIELDS = {
   metadataHash: (v) => v.metadata.hash,
 };
 
+/** An optional address field: the zero address when empty (ETH for a token, "none" for a reviewer). */
 function address(form, name, problems, key) {
   const text = form.elements[name].value.trim();
-  if (!text) return ETH;
+  if (!text) return ZERO_ADDRESS;
   if (!ADDRESS.test(text)) problems.push(t(key));
   return text;
 }

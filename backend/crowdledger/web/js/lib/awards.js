@@ -19,7 +19,7 @@ export function sharesFromForm(form) {
     if (!text || Number(text) === 0) continue;
     const share = Number(text);
     if (!/^\d+(\.\d{1,2})?$/.test(text) || !(share > 0)) bad = true;
-    sum += share;
+    if (Number.isFinite(share)) sum += share;
     winners.push(input.dataset.worker);
     sharesBps.push(Math.round(share * 100));
   }
