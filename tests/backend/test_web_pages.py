@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from brownie import Bounty, accounts
+from brownie import Bounty, accounts, chain
 from eth_utils import keccak
 from fastapi.testclient import TestClient
 
@@ -96,7 +96,22 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
     bounty.take(micro, 1, [], {"from": backers[2]})
     bounty.take(micro, 2, [], {"from": backers[3]})
     bounty.submitWork(micro, 2, keccak(text="translation"), {"from": backers[3]})
-    return ids, {"contest": contest, "micro": micro}, bounty, newcomer.address.lower()
+    # a contest past its deadline with one revealed entry and a co-reviewer: the award forms' case
+    revealed = bounty.postContest(
+        task_params(duration=3600, review=2 * DAY, co_reviewer=backers[5].address),
+        E,
+        {"from": creator, "value": E},
+    ).return_value
+    bounty.submit(
+        revealed,
+        bounty.commitmentOf(keccak(text="poster"), backers[4], keccak(text="salt")),
+        [],
+        {"from": backers[4]},
+    )
+    chain.sleep(3601)
+    bounty.reveal(revealed, keccak(text="poster"), "ipfs://poster", keccak(text="salt"), {"from": backers[4]})
+    tasks = {"contest": contest, "micro": micro, "revealed": revealed}
+    return ids, tasks, bounty, newcomer.address.lower()
 
 
 @pytest.fixture
@@ -305,6 +320,53 @@ def test_submitted_work_can_be_reviewed_and_arbitrated_from_the_task_page(world)
     assert 'data-flow="appeal-place"' not in micro  # nothing rejected
     contest = world.client.get(f"/t/{world.tasks['contest']}").text
     assert not re.search(r'data-flow="(review|co-review|appeal|arbitrate)-place"', contest)
+
+
+def test_the_post_a_task_form_renders_in_english_and_chinese_with_both_kinds(world):
+    english = world.client.get("/t/new?lang=en")
+    chinese = world.client.get("/t/new?lang=zh")
+    assert english.status_code == 200 and chinese.status_code == 200
+    assert "Post a task" in english.text and "发布任务" in chinese.text
+    form = re.search(r'<form data-flow="post-task".*?</form>', english.text, re.S)
+    assert form
+    names = "reward pay places workWindow deadline reviewPeriod coReviewer arbiter minWorkerScore"
+    for name in (*names.split(), "minVerifiedLevel", "metadataURI"):
+        assert f'name="{name}"' in form.group(0), name
+    assert re.findall(r'name="kind" value="([\w-]+)"', form.group(0)) == ["contest", "micro-task"]
+
+
+def test_the_task_board_links_to_the_post_a_task_form(world):
+    assert 'href="/t/new"' in world.client.get("/t").text
+
+
+def test_the_post_form_opens_with_the_kind_asked_for(world):
+    html = world.client.get("/t/new?kind=micro-task").text
+    assert re.search(r'value="micro-task" checked', html)
+    assert re.search(r'<div data-kind="contest" hidden>', html)
+
+
+def test_a_kind_of_task_that_does_not_exist_answers_400_with_a_message(world):
+    response = world.client.get("/t/new?kind=lottery&lang=en")
+    assert response.status_code == 400 and "That kind of task does not exist" in response.text
+
+
+def test_a_contest_with_revealed_entries_offers_award_co_review_and_finalize(world, backers):
+    html = world.client.get(f"/t/{world.tasks['revealed']}").text
+    form = re.search(r'<form data-flow="award">.*?</form>', html, re.S)
+    assert form and re.findall(r'data-worker="(0x[0-9a-fA-F]{40})"', form.group(0)) == [
+        backers[4].address.lower()
+    ]
+    assert 'data-flow="co-review-award"' in html and 'data-flow="finalize-award"' in html
+    assert 'data-flow="arbitrate-award"' not in html  # the contest has no arbiter
+
+
+def test_a_contest_without_revealed_entries_offers_no_award(world):
+    html = world.client.get(f"/t/{world.tasks['contest']}").text
+    assert not re.search(r'data-flow="(award|co-review-award|arbitrate-award|finalize-award)"', html)
+
+
+def test_the_wallet_layer_learns_the_block_to_read_award_proposals_from(world, crowdfund):
+    assert world.client.get("/web/chain.json").json()["startBlock"] == crowdfund.tx.block_number
 
 
 def test_a_page_that_does_not_exist_answers_404_in_html(world):

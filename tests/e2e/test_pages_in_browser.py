@@ -16,6 +16,7 @@ PAGES: dict[str, Callable[[World], str]] = {
     "campaign-tiers": lambda w: f"/c/{w.ids['eth']}",  # tier names and descriptions from the metadata
     "launch": lambda w: "/launch",
     "tasks": lambda w: "/t",
+    "post-task": lambda w: "/t/new",
     "contest": lambda w: "/t/1",
     "micro-task": lambda w: "/t/2",
     "account": lambda w: f"/a/{accounts[1].address}",

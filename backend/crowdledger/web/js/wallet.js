@@ -2,15 +2,20 @@
 // that name through the transaction runner. A new flow is one module in flows/ and one line in FLOWS.
 import addTier from "./flows/add-tier.js";
 import appealPlace from "./flows/appeal-place.js";
+import arbitrateAward from "./flows/arbitrate-award.js";
 import arbitratePlace from "./flows/arbitrate-place.js";
+import award from "./flows/award.js";
 import cancel from "./flows/cancel.js";
 import claim from "./flows/claim.js";
+import coReviewAward from "./flows/co-review-award.js";
 import coReviewPlace from "./flows/co-review-place.js";
 import commitEntry from "./flows/commit-entry.js";
 import confirmDelivery from "./flows/confirm-delivery.js";
+import finalizeAward from "./flows/finalize-award.js";
 import launch from "./flows/launch.js";
 import openVote from "./flows/open-vote.js";
 import pledge from "./flows/pledge.js";
+import postTask from "./flows/post-task.js";
 import raiseSupply from "./flows/raise-supply.js";
 import rateCreator from "./flows/rate-creator.js";
 import refund from "./flows/refund.js";
@@ -31,7 +36,8 @@ import { explain } from "./lib/errors.js";
 const FLOWS = Object.fromEntries(
   [pledge, unpledge, refund, vote, claim, addTier, raiseSupply, openVote, cancel, launch, take, submitWork,
     commitEntry, revealEntry, withdraw, confirmDelivery, reportNotDelivered,
-    rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace].map((flow) => [flow.name, flow]),
+    rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace, postTask,
+    award, coReviewAward, arbitrateAward, finalizeAward].map((flow) => [flow.name, flow]),
 );
 
 function showAccount(account) {

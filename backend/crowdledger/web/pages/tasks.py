@@ -42,6 +42,22 @@ def task_board(request: Request, db: Db) -> HTMLResponse:
     )
 
 
+@router.get("/t/new", response_class=HTMLResponse)
+def post_task_form(request: Request) -> HTMLResponse:
+    """The requester's form; ?kind= chooses which kind it opens with (a kind it does not know: 400)."""
+    raw = request.query_params.get("kind", TaskKind.contest.value)
+    bad = raw not in {k.value for k in TaskKind}
+    return render(
+        request,
+        "post_task.html",
+        status=400 if bad else 200,
+        kinds=list(TaskKind),
+        kind=TaskKind.contest if bad else TaskKind(raw),
+        bad=bad,
+        scripts=("wallet",),
+    )
+
+
 def phases(t: Any, now: int) -> list[dict[str, Any]]:
     """The task's phases in order, each with its start, end and whether it is the current one."""
     if t.kind == TaskKind.contest.value:
