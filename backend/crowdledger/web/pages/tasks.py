@@ -110,7 +110,7 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         request,
         "task.html",
         task=convert.task_out(t),
-        arbiter=queries.task_arbiter(db, t),
+        arbiter=t.arbiter,
         title=_title(request, t),
         phases=phases(t, now),
         entries=queries.task_entries(db, task_id),
