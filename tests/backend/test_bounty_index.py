@@ -1,6 +1,8 @@
 """Crowdsourcing indexed from events alone equals the Bounty contract: tasks, entries, earnings, places; and
 the tasks API serves them, on both stores."""
 
+import pytest
+from alembic import command
 from brownie import Bounty, accounts, web3
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
@@ -8,8 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from crowdledger.api.app import create_app
-from crowdledger.store.models import Entry, Place, RawEvent, ReputationScore, Task
-from tests.backend.conftest import make_indexer
+from crowdledger.store.db import alembic_config
+from crowdledger.store.models import AwardProposal, Entry, Place, RawEvent, ReputationScore, SyncState, Task
+from tests.backend.conftest import launch_campaign, make_indexer
 
 ETH = "0x" + "00" * 20
 DAY = 86400
@@ -269,3 +272,144 @@ def statuses_of(places, bounty, task_id: int, index: int) -> tuple[str, str]:
     """(indexed status, the chain's status) of one place; a place never indexed is open."""
     row = places.get((task_id, index))
     return (row.status if row else "open", PLACE_STATUSES[bounty.placeOf(task_id, index)["status"]])
+
+
+def awardable(bounty, requester, workers, co_reviewer, arbiter=None) -> int:
+    """A contest with a co-reviewer (and an arbiter, if given) whose three entries are revealed: its award
+    now waits for the co-reviewer."""
+    deadline = now() + 3 * DAY
+    contest = bounty.postContest(
+        reviewed_params(deadline, co_reviewer, arbiter), E, {"from": requester, "value": E}
+    ).return_value
+    for worker in workers[:3]:
+        bounty.submit(contest, work(worker)[2], [], {"from": worker})
+    mine_at(deadline)
+    for worker in workers[:3]:
+        deliverable, salt, _ = work(worker)
+        bounty.reveal(contest, deliverable, f"ipfs://entry-{worker}", salt, {"from": worker})
+    return contest
+
+
+@pytest.fixture
+def reviewed(engine, crowdfund, reputation, owner, treasury):
+    """(bounty, an indexer of it, an API client) on a fresh Bounty wired to the ledger."""
+    bounty = Bounty.deploy(owner, treasury, 250, reputation, {"from": owner})
+    reputation.setModule(bounty, True, {"from": owner})
+    indexer = make_indexer(engine, crowdfund, others=[bounty])
+    return bounty, indexer, TestClient(create_app(engine), raise_server_exceptions=False)
+
+
+def indexed_proposal(engine, indexer, task_id: int):
+    indexer.run(follow=False)
+    with engine.connect() as conn:
+        return conn.execute(select(AwardProposal).where(AwardProposal.task_id == task_id)).first()
+
+
+def test_a_tasks_arbiter_is_indexed_and_served_from_its_column(reviewed):
+    bounty, indexer, client = reviewed
+    requester, workers, co_reviewer, arbiter = accounts[1], list(accounts[2:6]), accounts[6], accounts[8]
+    with_arbiter = awardable(bounty, requester, workers, co_reviewer, arbiter)
+    without = awardable(bounty, requester, workers, co_reviewer)
+    indexer.run(follow=False)
+
+    assert client.get(f"/tasks/{with_arbiter}").json()["arbiter"] == arbiter.address.lower()
+    assert client.get(f"/tasks/{without}").json()["arbiter"] is None
+    with indexer.engine.connect() as conn:
+        arbiters = dict(conn.execute(select(Task.id, Task.arbiter)).all())
+    assert arbiters == {with_arbiter: arbiter.address.lower(), without: None}
+
+
+def test_a_proposed_award_is_indexed_objected_to_and_gone_once_the_arbiter_decides(engine, reviewed):
+    bounty, indexer, client = reviewed
+    requester, workers, co_reviewer, arbiter = accounts[1], list(accounts[2:6]), accounts[6], accounts[8]
+    contest = awardable(bounty, requester, workers, co_reviewer, arbiter)
+    tx = bounty.award(contest, [workers[0], workers[1]], [7_000, 3_000], {"from": requester})
+    proposed_at = web3.eth.get_block(tx.block_number).timestamp
+
+    row = indexed_proposal(engine, indexer, contest)
+    assert (row.proposer, row.winners, row.shares_bps, row.proposed_at, row.objected) == (
+        requester.address.lower(),
+        [workers[0].address.lower(), workers[1].address.lower()],
+        [7_000, 3_000],
+        proposed_at,
+        False,
+    )
+    assert client.get(f"/tasks/{contest}").json()["proposal"] == {
+        "winners": [workers[0].address.lower(), workers[1].address.lower()],
+        "shares_bps": [7_000, 3_000],
+        "proposer": requester.address.lower(),
+        "proposed_at": proposed_at,
+        "stands_at": proposed_at + CO_REVIEW,
+        "objected": False,
+    }
+
+    bounty.objectToAward(contest, {"from": co_reviewer})
+    assert indexed_proposal(engine, indexer, contest).objected is True
+    assert client.get(f"/tasks/{contest}").json()["proposal"]["objected"] is True
+
+    bounty.arbitrateAward(contest, [workers[2]], [10_000], {"from": arbiter})
+    assert indexed_proposal(engine, indexer, contest) is None
+    detail = client.get(f"/tasks/{contest}").json()
+    assert (detail["status"], detail["proposal"]) == ("awarded", None)
+
+
+def test_a_proposed_award_confirmed_by_the_co_reviewer_is_no_longer_pending(engine, reviewed):
+    bounty, indexer, client = reviewed
+    requester, workers, co_reviewer = accounts[1], list(accounts[2:6]), accounts[6]
+    contest = awardable(bounty, requester, workers, co_reviewer)
+    bounty.award(contest, [workers[0]], [10_000], {"from": requester})
+    assert indexed_proposal(engine, indexer, contest) is not None
+
+    bounty.confirmAward(contest, [workers[0]], [10_000], {"from": co_reviewer})
+    assert indexed_proposal(engine, indexer, contest) is None
+    assert client.get(f"/tasks/{contest}").json()["proposal"] is None
+
+
+def test_a_new_proposal_replaces_the_one_waiting_and_is_gone_once_finalized(engine, reviewed):
+    bounty, indexer, client = reviewed
+    requester, workers, co_reviewer = accounts[1], list(accounts[2:6]), accounts[6]
+    contest = awardable(bounty, requester, workers, co_reviewer)
+    bounty.award(contest, [workers[0]], [10_000], {"from": requester})
+    indexer.run(follow=False)
+    bounty.award(contest, [workers[1], workers[2]], [5_000, 5_000], {"from": requester})
+    row = indexed_proposal(engine, indexer, contest)
+    assert (row.winners, row.shares_bps) == (
+        [workers[1].address.lower(), workers[2].address.lower()],
+        [5_000, 5_000],
+    )
+
+    mine_at(now() + CO_REVIEW + HOUR)
+    bounty.finalizeAward(contest, [workers[1], workers[2]], [5_000, 5_000], {"from": workers[3]})
+    assert indexed_proposal(engine, indexer, contest) is None
+    assert client.get(f"/tasks/{contest}").json()["proposal"] is None
+
+
+def test_the_migration_has_the_indexer_fill_arbiters_proposals_and_failures_indexed_before_it(
+    engine, reviewed, crowdfund, creator, backers
+):
+    """Revision 0009 adds tasks.arbiter, award_proposals and campaigns.failure_recorded to an index that
+    already holds rows; the indexer's next start fills them from the raw events."""
+    bounty, indexer, client = reviewed
+    requester, workers, co_reviewer, arbiter = accounts[1], list(accounts[2:6]), accounts[6], accounts[8]
+    contest = awardable(bounty, requester, workers, co_reviewer, arbiter)
+    bounty.award(contest, [workers[0]], [10_000], {"from": requester})
+    failed = launch_campaign(crowdfund, creator, goal=10 * E, days=2)
+    crowdfund.pledge(failed, 0, E, {"from": backers[0], "value": E})
+    mine_at(now() + 3 * DAY)
+    crowdfund.recordFailure(failed, {"from": backers[1]})
+    indexer.run(follow=False)
+    config = alembic_config(engine)
+    command.downgrade(config, "0008")
+    with engine.begin() as conn:
+        conn.execute(SyncState.__table__.update().values(rebuild_required=False))
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        assert conn.execute(select(SyncState.rebuild_required)).scalar_one()
+        assert conn.execute(select(Task.arbiter).where(Task.id == contest)).scalar_one() is None
+        assert conn.execute(select(AwardProposal)).first() is None
+
+    make_indexer(engine, crowdfund, others=[bounty]).run(follow=False)
+    detail = client.get(f"/tasks/{contest}").json()
+    assert detail["arbiter"] == arbiter.address.lower()
+    assert detail["proposal"]["winners"] == [workers[0].address.lower()]
+    assert client.get(f"/campaigns/{failed}").json()["failure_recorded"] is True

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from brownie import Crowdfund, chain, web3
+from brownie import Bounty, Crowdfund, accounts, chain, web3
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -19,9 +19,10 @@ from crowdledger.api.app import create_app
 from crowdledger.chain.rpc import Rpc
 from crowdledger.errors import ReorgTooDeep
 from crowdledger.indexer import sync
-from crowdledger.store.models import Campaign, JournalEntry, SyncState
+from crowdledger.store.models import AwardProposal, Campaign, JournalEntry, SyncState, Task
 from tests.backend.conftest import deployment_of, make_indexer, rpc_url, simulate
 from tests.backend.rpcproxy import Call, RpcProxy
+from tests.backend.test_bounty_index import awardable
 from tests.backend.test_indexer import assert_index_matches_chain, dump, index_from_scratch, launch_plain
 from tests.conftest import DAY, ETH
 
@@ -201,3 +202,56 @@ def test_a_reorg_below_every_held_block_raises_in_process(engine, owner, treasur
     chain.mine(1)
     with pytest.raises(ReorgTooDeep):
         indexer.run(follow=False)
+
+
+@pytest.fixture
+def contest(crowdfund, owner, treasury):
+    """(bounty, a co-reviewed contest with an arbiter whose entries are revealed, the requester). Bounty
+    without a reputation ledger: this module's Crowdfund stays unwired for the tests that share it."""
+    bounty = Bounty.deploy(owner, treasury, 250, ETH, {"from": owner})
+    requester, workers = accounts[1], list(accounts[2:6])
+    return bounty, awardable(bounty, requester, workers, accounts[6], accounts[8]), requester
+
+
+def proposals(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(AwardProposal.task_id, AwardProposal.objected))]
+
+
+def test_a_reorg_that_drops_the_proposals_block_drops_the_proposal(engine, crowdfund, contest, monkeypatch):
+    bounty, task_id, requester = contest
+    indexer = make_indexer(engine, crowdfund, others=[bounty], finality_depth=8)
+    indexer.run(follow=False)
+    bounty.award(task_id, [accounts[2]], [10_000], {"from": requester})
+    chain.mine(1)
+    indexer.run(follow=False)
+    assert proposals(engine) == [(task_id, False)]
+
+    monkeypatch.setattr(sync, "rebuild", lambda conn: pytest.fail("undone by a rebuild, not the journal"))
+    reorg(2)
+    chain.mine(1)
+    indexer.run(follow=False)
+    assert proposals(engine) == []
+    assert bounty.awardProposal(task_id)["proposedAt"] == 0  # the chain agrees
+
+
+def test_a_reorg_that_drops_the_arbiters_award_brings_the_objected_proposal_back(
+    engine, crowdfund, contest, monkeypatch
+):
+    bounty, task_id, requester = contest
+    indexer = make_indexer(engine, crowdfund, others=[bounty], finality_depth=8)
+    bounty.award(task_id, [accounts[2]], [10_000], {"from": requester})
+    bounty.objectToAward(task_id, {"from": accounts[6]})
+    indexer.run(follow=False)
+    bounty.arbitrateAward(task_id, [accounts[3]], [10_000], {"from": accounts[8]})
+    chain.mine(1)
+    indexer.run(follow=False)
+    assert proposals(engine) == []
+
+    monkeypatch.setattr(sync, "rebuild", lambda conn: pytest.fail("undone by a rebuild, not the journal"))
+    reorg(2)
+    chain.mine(1)
+    indexer.run(follow=False)
+    assert proposals(engine) == [(task_id, True)]
+    with engine.connect() as conn:
+        assert conn.execute(select(Task.status).where(Task.id == task_id)).scalar_one() == "open"

@@ -93,6 +93,16 @@ def test_scores_ratings_and_attestations_match_the_chain(
     }
 
 
+def test_a_recorded_failure_is_indexed_for_its_campaign_alone(
+    engine, crowdfund, reputation, token, creator, backers
+):
+    ids = simulate(crowdfund, token, creator, backers)  # with a ledger, the failure of "failed" is recorded
+    make_indexer(engine, crowdfund).run(follow=False)
+    with engine.connect() as conn:
+        recorded = dict(conn.execute(select(Campaign.id, Campaign.failure_recorded)).all())
+    assert recorded == {campaign_id: name == "failed" for name, campaign_id in ids.items()}
+
+
 def test_unknown_roles_are_refused_with_the_error_shape(engine, crowdfund):
     client = TestClient(create_app(engine), raise_server_exceptions=False)
     for path in ("/leaderboards/hero", "/accounts/0x" + "ab" * 20 + "/reputation/hero"):

@@ -365,8 +365,38 @@ def test_a_contest_without_revealed_entries_offers_no_award(world):
     assert not re.search(r'data-flow="(award|co-review-award|arbitrate-award|finalize-award)"', html)
 
 
-def test_the_wallet_layer_learns_the_block_to_read_award_proposals_from(world, crowdfund):
-    assert world.client.get("/web/chain.json").json()["startBlock"] == crowdfund.tx.block_number
+def proposal_outputs(html: str) -> list[str]:
+    return re.findall(r"<output data-proposal>(.*?)</output>", html)
+
+
+def test_a_contest_without_a_proposal_says_so_and_hands_none_to_the_flows(world):
+    html = world.client.get(f"/t/{world.tasks['revealed']}").text
+    assert proposal_outputs(html) == ["The requester has proposed no award for this contest."] * 2
+    assert "data-proposal-winners" not in html
+
+
+def test_a_pending_proposal_is_shown_and_handed_to_the_flows_by_the_page(
+    world, made, engine, crowdfund, creator, backers
+):
+    """The co-review and finalize flows take the winners and shares from the page, not from logs."""
+    _, tasks, bounty, _ = made
+    bounty.award(tasks["revealed"], [backers[4]], [10_000], {"from": creator})
+    make_indexer(engine, crowdfund, others=[bounty]).run(follow=False)
+    html = world.client.get(f"/t/{tasks['revealed']}").text
+    worker = backers[4].address.lower()
+    assert f'data-proposal-winners="{worker}" data-proposal-shares="10000"' in html
+    assert proposal_outputs(html) == [f"{worker[:6]}…{worker[-4:]} 100%"] * 2
+    assert f'data-worker="{worker}" inputmode="decimal" placeholder="0" value="100"' in html  # pre-filled
+
+
+def test_an_objection_to_the_proposal_is_shown_on_the_page(world, made, engine, crowdfund, creator, backers):
+    _, tasks, bounty, _ = made
+    bounty.award(tasks["revealed"], [backers[4]], [10_000], {"from": creator})
+    bounty.objectToAward(tasks["revealed"], {"from": backers[5]})
+    make_indexer(engine, crowdfund, others=[bounty]).run(follow=False)
+    html = world.client.get(f"/t/{tasks['revealed']}").text
+    facts = re.search(r'<dl class="facts">.*?</dl>', html, re.S)
+    assert facts and "objected to by the co-reviewer" in text_of(facts.group(0))
 
 
 def test_a_page_that_does_not_exist_answers_404_in_html(world):

@@ -13,7 +13,7 @@ from crowdledger.api import queries, schemas
 from crowdledger.indexer.health import Health
 from crowdledger.indexer.reputation import half_life_periods
 from crowdledger.reputation import Line, Role, Score, score_at
-from crowdledger.store.models import MAX_DESCRIPTION, MAX_IMAGE, MAX_TITLE
+from crowdledger.store.models import MAX_DESCRIPTION, MAX_IMAGE, MAX_TITLE, AwardProposal
 
 
 def reputation_out(db: Session, who: str) -> schemas.Reputation:
@@ -75,6 +75,19 @@ def task_out(t: Any) -> schemas.TaskOut:
         revealed_count=t.revealed_count,
         metadata_uri=t.metadata_uri,
         posted_at=t.posted_at,
+    )
+
+
+def award_proposal_out(p: AwardProposal | None) -> schemas.AwardProposalOut | None:
+    if p is None:
+        return None
+    return schemas.AwardProposalOut(
+        winners=p.winners,
+        shares_bps=p.shares_bps,
+        proposer=p.proposer,
+        proposed_at=p.proposed_at,
+        stands_at=p.stands_at,
+        objected=p.objected,
     )
 
 

@@ -44,6 +44,7 @@ from crowdledger.store.models import (
     MAX_TITLE,
     Attestation,
     Attester,
+    AwardProposal,
     Campaign,
     Entry,
     MilestoneVote,
@@ -519,21 +520,9 @@ def task(conn: Session, task_id: int) -> Task | None:
     return conn.get(Task, task_id)
 
 
-def task_arbiter(conn: Session, task: Task) -> str | None:
-    """The arbiter a rejected worker may appeal to, or None: named only in the task's TaskPosted event, found
-    among the requester's TaskPosted events of the posting block (by the events' actor index)."""
-    query = select(RawEvent.args).where(
-        RawEvent.actor == task.requester,
-        RawEvent.contract == "Bounty",
-        RawEvent.name == "TaskPosted",
-        RawEvent.timestamp == task.posted_at,
-    )
-    events: Sequence[dict[str, Any]] = conn.execute(query).scalars().all()
-    for args in events:
-        if int(args["taskId"]) == task.id:
-            arbiter = str(args.get("arbiter") or "0x0")
-            return arbiter.lower() if int(arbiter, 16) else None
-    return None
+def award_proposal(conn: Session, task_id: int) -> AwardProposal | None:
+    """The contest's award proposal waiting for a decision, or None."""
+    return conn.get(AwardProposal, task_id)
 
 
 def task_entries(conn: Session, task_id: int) -> Sequence[Entry]:

@@ -73,6 +73,7 @@ class CampaignDetail(CampaignSummary):
     delivery_date: int  # rewards due; from then on a backer may report non-delivery
     milestones_approved: int
     refund_pool: str
+    failure_recorded: bool  # held against the creator's reputation (recordFailure), once
     tiers: list[TierOut]
     milestones: list[MilestoneOut]
 
@@ -269,7 +270,19 @@ class PlaceOut(BaseModel):
     review_ends_at: int | None
 
 
+class AwardProposalOut(BaseModel):
+    """A co-reviewed contest's award, proposed and not yet carried out."""
+
+    winners: list[str]
+    shares_bps: list[int]  # beside winners
+    proposer: str
+    proposed_at: int
+    stands_at: int  # anyone may finalize it from then, unless the co-reviewer objected
+    objected: bool  # the co-reviewer objected: the arbiter decides (if the task has one)
+
+
 class TaskDetail(TaskOut):
-    arbiter: str | None  # decides a rejected worker's appeal; None: no appeal
+    arbiter: str | None  # decides objections and a rejected worker's appeal; None: no arbiter
+    proposal: AwardProposalOut | None  # a contest's award waiting for its co-reviewer, arbiter or finalizer
     entries: list[EntryOut]
     places_detail: list[PlaceOut]

@@ -1,4 +1,5 @@
-"""Bounty events to the derived crowdsourcing tables: tasks, workers' entries and earnings, micro-task places.
+"""Bounty events to the derived crowdsourcing tables: tasks, contests' pending award proposals, workers'
+entries and earnings, micro-task places.
 
 Mirrors contracts/Bounty.sol; like the other projections it reads only its events and the rows they touch.
 """
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from crowdledger.chain.decode import Event
-from crowdledger.store.models import Entry, Place, Task
+from crowdledger.store.models import AwardProposal, Entry, Place, Task
 from crowdledger.store.rows import Row, Rows
 
 KINDS = ("contest", "micro-task")
@@ -19,6 +20,7 @@ ZERO = "0x" + "00" * 20
 class _Batch:
     def __init__(self) -> None:
         self.tasks = Rows(Task.__table__, ("id",))  # type: ignore[arg-type]
+        self.proposals = Rows(AwardProposal.__table__, ("task_id",))  # type: ignore[arg-type]
         self.entries = Rows(Entry.__table__, ("task_id", "worker"))  # type: ignore[arg-type]
         self.places = Rows(Place.__table__, ("task_id", "place_index"))  # type: ignore[arg-type]
 
@@ -73,18 +75,20 @@ def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int])
         return
     b = _Batch()
     b.tasks.load(conn, {(e.args["taskId"],) for e in events if "taskId" in e.args})
+    b.proposals.load(conn, {(e.args["taskId"],) for e in events if e.name in _PROPOSAL_EVENTS})
     b.entries.load(conn, {(e.args["taskId"], e.args["worker"]) for e in events if "worker" in e.args})
     b.places.load(conn, {(e.args["taskId"], e.args["placeIndex"]) for e in events if "placeIndex" in e.args})
     for e in events:
         handler = _HANDLERS.get(e.name)
         if handler is not None:
             handler(b, e.args, timestamps[e.block_number])
-    for rows in (b.tasks, b.entries, b.places):
+    for rows in (b.tasks, b.proposals, b.entries, b.places):
         rows.flush(conn)
 
 
 def _posted(b: _Batch, a: dict[str, Any], at: int) -> None:
     co_reviewer = a["coReviewer"] if a["coReviewer"] != ZERO else None
+    arbiter = a["arbiter"] if a["arbiter"] != ZERO else None
     b.tasks.add(
         {
             "id": a["taskId"],
@@ -99,6 +103,7 @@ def _posted(b: _Batch, a: dict[str, Any], at: int) -> None:
             "review_period": a["reviewPeriod"],
             "fee_bps": a["feeBps"],
             "co_reviewer": co_reviewer,
+            "arbiter": arbiter,
             "pay": 0,
             "places": 0,
             "places_approved": 0,
@@ -141,9 +146,41 @@ def _credit(b: _Batch, a: dict[str, Any]) -> Row:
     return task
 
 
+def _award_proposed(b: _Batch, a: dict[str, Any], at: int) -> None:
+    """Records the proposal, or replaces the one waiting (the contract allows that until an objection)."""
+    if b.tasks.get((a["taskId"],)) is None:
+        raise LookupError(f"award proposed for task {a['taskId']}, which was never posted")
+    values = {
+        "proposer": a["requester"],
+        "winners": [w.lower() for w in a["winners"]],
+        "shares_bps": list(a["sharesBps"]),
+        "proposed_at": at,
+        "stands_at": a["standsAt"],
+        "objected": False,
+    }
+    row = b.proposals.get((a["taskId"],))
+    if row is None:
+        b.proposals.add({"task_id": a["taskId"], **values})
+    else:
+        row.update(values)
+        b.proposals.changed(row)
+
+
+def _award_objected(b: _Batch, a: dict[str, Any], at: int) -> None:
+    row = b.proposals.get((a["taskId"],))
+    if row is None:
+        raise LookupError(f"objection to task {a['taskId']}'s award, which was never proposed")
+    row["objected"] = True
+    b.proposals.changed(row)
+
+
 def _awarded(b: _Batch, a: dict[str, Any], at: int) -> None:
+    """One per winner; the first ends the proposal's wait, whoever decided (co-reviewer, arbiter, anyone)."""
     _credit(b, a)["status"] = "awarded"
     b.entry(a["taskId"], a["worker"])["share_bps"] = a["shareBps"]
+    proposal = b.proposals.get((a["taskId"],))
+    if proposal is not None:
+        b.proposals.remove(proposal)
 
 
 def _split(b: _Batch, a: dict[str, Any], at: int) -> None:
@@ -204,12 +241,15 @@ def _withdrawn(b: _Batch, a: dict[str, Any], at: int) -> None:
     b.entry(a["taskId"], a["worker"])["withdrawn"] += a["amount"]
 
 
+_PROPOSAL_EVENTS = ("AwardProposed", "AwardObjected", "Awarded")
 _HANDLERS = {
     "TaskPosted": _posted,
     "PlacesOffered": _places_offered,
     "TaskRestricted": _restricted,
     "EntrySubmitted": _submitted,
     "EntryRevealed": _revealed,
+    "AwardProposed": _award_proposed,
+    "AwardObjected": _award_objected,
     "Awarded": _awarded,
     "ContestSplitByDefault": _split,
     "DefaultShareCredited": _default_share,

@@ -118,6 +118,7 @@ def _launched(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
             "rejected": False,
             "milestones_approved": 0,
             "refund_pool": 0,
+            "failure_recorded": False,
             "launched_block": e.block_number,
             "launched_at": at,
             "metadata_status": "pending",
@@ -208,6 +209,10 @@ def _cancelled(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
     _campaign(b, a)["cancelled"] = True
 
 
+def _failure_recorded(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
+    _campaign(b, a)["failure_recorded"] = True
+
+
 def _claimed(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
     c = _campaign(b, a)
     c["released"] = a["released"]
@@ -296,6 +301,7 @@ _HANDLERS = {
     "Unpledged": _unpledged,
     "CampaignCancelled": _cancelled,
     "Claimed": _claimed,
+    "FailureRecorded": _failure_recorded,
     "Refunded": _refunded,
     "DeliveryConfirmed": _delivery("confirmed"),
     "NonDeliveryReported": _delivery("not-delivered"),

@@ -143,6 +143,7 @@ class Campaign(Base):
     rejected: Mapped[bool] = mapped_column(Boolean)
     milestones_approved: Mapped[int] = mapped_column(Integer)
     refund_pool: Mapped[int] = mapped_column(Uint256)
+    failure_recorded: Mapped[bool] = mapped_column(Boolean)  # FailureRecorded: held against its creator, once
     launched_block: Mapped[int] = mapped_column(BigInteger)
     launched_at: Mapped[int] = mapped_column(BigInteger)
     # From the metadata document, once its keccak256 matches metadata_hash (crowdledger.indexer.metadata):
@@ -283,6 +284,7 @@ class Task(Base):
     review_period: Mapped[int] = mapped_column(Uint256)
     fee_bps: Mapped[int] = mapped_column(Uint256)
     co_reviewer: Mapped[str | None] = mapped_column(Address)
+    arbiter: Mapped[str | None] = mapped_column(Address)  # decides objections and appeals; None: no arbiter
     pay: Mapped[int] = mapped_column(Uint256)  # micro-task: per place
     places: Mapped[int] = mapped_column(Uint256)
     places_approved: Mapped[int] = mapped_column(Integer)
@@ -294,6 +296,21 @@ class Task(Base):
     metadata_hash: Mapped[str] = mapped_column(Hash)
     posted_at: Mapped[int] = mapped_column(BigInteger)
     __table_args__ = (Index("ix_tasks_deadline", "deadline", "id"),)
+
+
+class AwardProposal(Base):
+    """A co-reviewed contest's award, proposed by its requester and waiting: for the co-reviewer to confirm or
+    object, for the arbiter after an objection, or for anyone to finalize once it stands. Deleted when the
+    contest is awarded (whoever decided); a new proposal replaces it."""
+
+    __tablename__ = "award_proposals"
+    task_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
+    proposer: Mapped[str] = mapped_column(Address)
+    winners: Mapped[list[str]] = mapped_column(JSON)  # lower-case addresses, in the proposal's order
+    shares_bps: Mapped[list[int]] = mapped_column(JSON)  # beside winners
+    proposed_at: Mapped[int] = mapped_column(BigInteger)  # the block's timestamp
+    stands_at: Mapped[int] = mapped_column(Uint256)  # anyone may finalize it from then, unless objected to
+    objected: Mapped[bool] = mapped_column(Boolean)
 
 
 class Entry(Base):
@@ -380,6 +397,7 @@ DERIVED_TABLES = [
     Attestation,
     Attester,
     Task,
+    AwardProposal,
     Entry,
     Place,
 ]

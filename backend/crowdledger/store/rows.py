@@ -1,11 +1,12 @@
 """Batch read-modify-write of derived rows: load what a batch of events touches in a few queries, change the
-rows in memory, and write them back in two bulk statements (insert the new, update the changed)."""
+rows in memory, and write them back in a few bulk statements (delete the removed, insert the new, update the
+changed)."""
 
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, tuple_, update
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
@@ -19,6 +20,7 @@ class Rows:
         self._rows: dict[Key, Row] = {}
         self._new: set[Key] = set()
         self._changed: set[Key] = set()
+        self._removed: set[Key] = set()  # deleted before the new rows are inserted: a key may come back
         # A row's key, asked for once or more per event: itemgetter does it in C (a bare value for one name).
         get = itemgetter(*key)
         self._key_of: Callable[[Row], Key] = get if len(key) > 1 else lambda row: (get(row),)
@@ -52,7 +54,22 @@ class Rows:
         if key not in self._new:
             self._changed.add(key)
 
+    def remove(self, row: Row) -> None:
+        key = self._key_of(row)
+        del self._rows[key]
+        self._new.discard(key)
+        self._changed.discard(key)
+        self._removed.add(key)
+
     def flush(self, conn: Connection) -> None:
+        columns = [self.table.c[name] for name in self.key]
+        removed = list(self._removed)
+        for start in range(0, len(removed), _CHUNK):
+            chunk = removed[start : start + _CHUNK]
+            condition = (
+                columns[0].in_([k[0] for k in chunk]) if len(columns) == 1 else tuple_(*columns).in_(chunk)
+            )
+            conn.execute(delete(self.table).where(condition))
         if self._new:
             conn.execute(insert(self.table), [self._rows[k] for k in self._new])
         if self._changed:
@@ -68,3 +85,4 @@ class Rows:
             conn.execute(statement, params)
         self._new.clear()
         self._changed.clear()
+        self._removed.clear()

@@ -47,7 +47,6 @@ class WebConfig:
             "ready": self.wallet_ready,
             "chainId": d.chain_id,
             "network": d.network,
-            "startBlock": d.start_block,
             "rpcUrl": self.public_rpc_url,
             "contracts": {name: {"address": c.address, "abi": c.abi} for name, c in d.contracts.items()},
             "tokenAbi": self.token_abi,

@@ -1,12 +1,13 @@
 """The indexer's database against the replay, on both stores: an honest index agrees; a tampered row, a lost
 event and an invented one are each reported as what they are."""
 
-from brownie import web3
+from brownie import chain, web3
 from sqlalchemy import delete, insert, select, update
 
-from crowdledger.store.models import Pledge, RawEvent, SyncState
-from tests.backend.audit.conftest import check, run_audit
+from crowdledger.store.models import AwardProposal, Pledge, RawEvent, SyncState, Task
+from tests.backend.audit.conftest import E, check, entry, run_audit, task_params
 from tests.backend.conftest import make_indexer
+from tests.conftest import DAY
 
 
 def indexed(engine, crowdfund, bounty) -> None:
@@ -78,3 +79,41 @@ def test_an_index_behind_the_chain_compares_its_events_and_says_why_tables_were_
     index = check(run_audit(deployment, index=engine, block=web3.eth.block_number), "index")
     assert index["status"] == "pass"
     assert f"the index stands at block {at:,}" in index["summary"]
+
+
+def test_a_pending_award_proposal_and_a_tasks_arbiter_are_checked_against_the_replay(
+    engine, deployment, crowdfund, bounty, backers
+):
+    """An objected proposal waiting for the arbiter agrees as indexed; a proposal and an arbiter altered in
+    the index are each reported with the events behind them."""
+    requester, workers, co_reviewer, arbiter = backers[5], backers[:2], backers[3], backers[4]
+    deadline = chain.time() + 2 * DAY
+    task_id = bounty.postContest(
+        task_params(deadline, co_reviewer.address, arbiter.address), E, {"from": requester, "value": E}
+    ).return_value
+    for worker in workers:
+        bounty.submit(task_id, entry(worker)[2], [], {"from": worker})
+    chain.sleep(2 * DAY + 60)
+    chain.mine()
+    for worker in workers:
+        deliverable, salt, _ = entry(worker)
+        bounty.reveal(task_id, deliverable, f"ipfs://{worker.address[:8]}", salt, {"from": worker})
+    bounty.award(task_id, [workers[0], workers[1]], [6_000, 4_000], {"from": requester})
+    bounty.objectToAward(task_id, {"from": co_reviewer})
+    indexed(engine, crowdfund, bounty)
+    assert check(run_audit(deployment, index=engine), "index")["status"] == "pass"
+
+    with engine.begin() as conn:
+        conn.execute(update(AwardProposal).values(shares_bps=[4_000, 6_000], objected=False))
+        conn.execute(update(Task).where(Task.id == task_id).values(arbiter=None))
+    mismatches = check(run_audit(deployment, index=engine), "index")["mismatches"]
+    by_subject = {m["subject"]: m for m in mismatches}
+    assert set(by_subject) == {f"award_proposals row {task_id}", f"tasks row {task_id}"}
+    proposal = by_subject[f"award_proposals row {task_id}"]
+    assert proposal["message"] == (
+        "altered: shares_bps: index [4000, 6000], replay [6000, 4000]; objected: index False, replay True"
+    )
+    assert {e["event"] for e in proposal["events"]} == {"AwardProposed", "AwardObjected"}
+    assert by_subject[f"tasks row {task_id}"]["message"] == (
+        f"altered: arbiter: index None, replay '{arbiter.address.lower()}'"
+    )

@@ -61,6 +61,7 @@ def campaign(db: Db, campaign_id: CampaignId) -> schemas.CampaignDetail:
         delivery_date=c.delivery_date,
         milestones_approved=c.milestones_approved,
         refund_pool=str(c.refund_pool),
+        failure_recorded=c.failure_recorded,
         tiers=[tier_out(t) for t in queries.tiers(db, campaign_id)],
         milestones=milestones_out(c, row.state, queries.milestone_votes(db, campaign_id)),
     )

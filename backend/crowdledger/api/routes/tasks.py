@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from crowdledger.api import queries, schemas
-from crowdledger.api.convert import task_out
+from crowdledger.api.convert import award_proposal_out, task_out
 from crowdledger.api.deps import ADDRESS, MAX_ID, Db, Limit, TaskId, lower
 from crowdledger.api.queries import TaskKind
 
@@ -35,7 +35,8 @@ def task(db: Db, task_id: TaskId) -> schemas.TaskDetail:
         raise HTTPException(404, f"no task {task_id}")
     return schemas.TaskDetail(
         **task_out(t).model_dump(),
-        arbiter=queries.task_arbiter(db, t),
+        arbiter=t.arbiter,
+        proposal=award_proposal_out(queries.award_proposal(db, task_id)),
         entries=[
             schemas.EntryOut(
                 worker=e.worker,

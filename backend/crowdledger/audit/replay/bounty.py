@@ -135,6 +135,7 @@ class Task:
     award_decision: str = ZERO_HASH
     award_proposed_at: int = 0
     award_objected: bool = False
+    award_proposal: Row | None = None  # the pending proposal as the indexer's award_proposals row holds it
     places_confirmed: int = 0
     places_arbitrated: int = 0
     awarded_gross: int = 0
@@ -282,6 +283,16 @@ class BountyReplay(Replay):
         encoded = abi_encode(["address[]", "uint16[]"], [a["winners"], a["sharesBps"]])
         t.award_decision = "0x" + keccak(encoded).hex()
         t.award_proposed_at = at
+        t.award_proposal = {
+            "task_id": t.id,
+            "proposer": a["requester"],
+            "winners": [w.lower() for w in a["winners"]],
+            "shares_bps": list(a["sharesBps"]),
+            "proposed_at": at,
+            "stands_at": a["standsAt"],
+            "objected": False,
+            "_events": (EventRef.of(e),),
+        }
 
     def on_AwardObjected(self, e: Event, a: dict[str, Any], at: int) -> None:
         t = self._task(e)
@@ -295,6 +306,9 @@ class BountyReplay(Replay):
         until = t.award_proposed_at + window if t.arbiter != ZERO_ADDRESS else 0
         self.expect(e, subject, "arbiterUntil", a["arbiterUntil"], until)
         t.award_objected = True
+        if t.award_proposal is not None:
+            t.award_proposal["objected"] = True
+            t.award_proposal["_events"] += (EventRef.of(e),)
 
     def on_Awarded(self, e: Event, a: dict[str, Any], at: int) -> None:
         t = self._task(e)
@@ -306,6 +320,7 @@ class BountyReplay(Replay):
         self._check_decider(e, t, subject, a["decidedBy"])
         t.status = Status.AWARDED
         t.award_decision, t.award_proposed_at, t.award_objected = ZERO_HASH, 0, False
+        t.award_proposal = None
         t.awarded_gross += gross
         t.award_event = e
         t.paid += gross
@@ -838,6 +853,7 @@ class BountyReplay(Replay):
 
     def index_rows(self) -> dict[str, list[Row]]:
         tasks: list[Row] = []
+        proposals: list[Row] = []
         entries: list[Row] = []
         places: list[Row] = []
         for t in self.tasks.values():
@@ -861,6 +877,7 @@ class BountyReplay(Replay):
                     "review_period": t.review_period,
                     "fee_bps": t.fee_bps,
                     "co_reviewer": None if t.co_reviewer == ZERO_ADDRESS else t.co_reviewer,
+                    "arbiter": None if t.arbiter == ZERO_ADDRESS else t.arbiter,
                     "pay": t.pay,
                     "places": t.places,
                     "places_approved": t.places_approved,
@@ -874,6 +891,8 @@ class BountyReplay(Replay):
                     "_events": tuple(t.refs),
                 }
             )
+            if t.award_proposal is not None:
+                proposals.append(t.award_proposal)
             for worker, en in t.entries.items():
                 if not en.indexed:
                     continue
@@ -905,7 +924,7 @@ class BountyReplay(Replay):
                         "_events": tuple(place.refs),
                     }
                 )
-        return {"tasks": tasks, "entries": entries, "places": places}
+        return {"tasks": tasks, "award_proposals": proposals, "entries": entries, "places": places}
 
     def ledger(self, block: BlockInfo) -> dict[str, list[Row]]:
         rows = []

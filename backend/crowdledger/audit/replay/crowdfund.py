@@ -727,6 +727,7 @@ class CrowdfundReplay(Replay):
                     "rejected": c.stored_state == State.REJECTED,
                     "milestones_approved": c.milestones_approved,
                     "refund_pool": c.refund_pool_indexed,
+                    "failure_recorded": c.failure_recorded,
                     "launched_block": c.launched_block,
                     "launched_at": c.launched_at,
                     "_events": tuple(c.refs),

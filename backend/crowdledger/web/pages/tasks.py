@@ -8,12 +8,34 @@ from fastapi.responses import HTMLResponse
 from crowdledger.api import convert, queries
 from crowdledger.api.deps import Db
 from crowdledger.api.queries import TaskKind
+from crowdledger.store.models import AwardProposal
 from crowdledger.web.pages import PageNotFound
 from crowdledger.web.pages.campaigns import indexed_block, parse_id
 from crowdledger.web.render import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+
+
+def _percent(share_bps: int) -> str:
+    """7000 → "70", 3333 → "33.33": a share as the share inputs and the wallet flows write it."""
+    return str(share_bps // 100 if share_bps % 100 == 0 else share_bps / 100)
+
+
+def award_in_words(proposal: AwardProposal | None) -> str | None:
+    """ "0x1234…abcd 60%, 0x5678…ef01 40%", as the flows' describe() puts it; None: nothing proposed."""
+    if proposal is None:
+        return None
+    return ", ".join(
+        f"{w[:6]}…{w[-4:]} {_percent(s)}%" for w, s in zip(proposal.winners, proposal.shares_bps, strict=True)
+    )
+
+
+def proposed_shares(proposal: AwardProposal | None) -> dict[str, str]:
+    """Each proposed winner's share in %, pre-filled in the award forms' share inputs."""
+    if proposal is None:
+        return {}
+    return {w: _percent(s) for w, s in zip(proposal.winners, proposal.shares_bps, strict=True)}
 
 
 def _title(request: Request, t: Any) -> str | None:
@@ -106,11 +128,15 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
     if t is None or task_id is None:
         raise PageNotFound("page.no_task", id=raw_id[:20])
     now = queries.now(db)
+    proposal = queries.award_proposal(db, task_id)
     return render(
         request,
         "task.html",
         task=convert.task_out(t),
-        arbiter=queries.task_arbiter(db, t),
+        arbiter=t.arbiter,
+        proposal=proposal,
+        proposal_words=award_in_words(proposal),
+        proposed_shares=proposed_shares(proposal),
         title=_title(request, t),
         phases=phases(t, now),
         entries=queries.task_entries(db, task_id),

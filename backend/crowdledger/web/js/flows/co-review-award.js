@@ -1,6 +1,6 @@
-// The co-reviewer confirms the requester's proposed award (its winners and shares read from the chain, so
-// that exactly what was proposed is confirmed) or objects to it, which sends it to the arbiter.
-import { describe, proposedAward, showProposal } from "../lib/awards.js";
+// The co-reviewer confirms the requester's proposed award (its winners and shares are the indexed proposal the
+// page carries, so that exactly what was proposed is confirmed) or objects to it, which sends it to the arbiter.
+import { describe, proposedAward } from "../lib/awards.js";
 import { t } from "../lib/i18n.js";
 
 export default {
@@ -12,11 +12,8 @@ export default {
       await ctx.send(bounty, "objectToAward", [task]);
       return undefined;
     }
-    const award = await proposedAward(task);
+    const award = proposedAward(ctx.data);
     await ctx.send(bounty, "confirmAward", [task, award.winners, award.sharesBps]);
     return t("flow.award.done", { winners: describe(award) });
-  },
-  enhance(form) {
-    showProposal(form);
   },
 };

@@ -1,9 +1,6 @@
-// A contest's award, as the forms give it and as the chain holds it. Shares are typed in % (up to 2 decimals)
-// and sent in basis points; a proposed award is read back from the task's last AwardProposed event whose
-// arrays hash to the decision Bounty holds (as the CLI's `co-review` does), so nobody types it twice.
-import { encodeAbiParameters, keccak256 } from "viem";
-import { getContractEvents, readContract } from "viem/actions";
-import { contract, publicClient, settings } from "./chain.js";
+// A contest's award, as the forms give it and as the index holds it. Shares are typed in % (up to 2 decimals)
+// and sent in basis points; a proposed award is handed over by the task page (data-proposal-winners and
+// data-proposal-shares, from the indexed AwardProposed), so nobody types it twice and no log is scanned here.
 import { t } from "./i18n.js";
 
 const FULL = 10_000;
@@ -30,44 +27,17 @@ export function sharesFromForm(form) {
   return { winners, sharesBps };
 }
 
-function decisionOf(winners, sharesBps) {
-  return keccak256(encodeAbiParameters([{ type: "address[]" }, { type: "uint16[]" }], [winners, sharesBps]));
-}
-
-/** The award the requester proposed for `taskId`, as { winners, sharesBps }; throws a message if none. */
-export async function proposedAward(taskId) {
-  const bounty = contract("Bounty");
-  const reader = publicClient();
-  const proposal = await readContract(reader, { ...bounty, functionName: "awardProposal", args: [taskId] });
-  if (/^0x0+$/.test(proposal.decision)) throw new Error(t("flow.award.none"));
-  const logs = await getContractEvents(reader, {
-    ...bounty,
-    eventName: "AwardProposed",
-    args: { taskId },
-    fromBlock: BigInt(settings().startBlock || 0),
-  });
-  for (const log of logs.reverse()) {
-    const { winners, sharesBps } = log.args;
-    const shares = sharesBps.map(Number);
-    if (decisionOf(winners, shares) === proposal.decision) return { winners: [...winners], sharesBps: shares };
-  }
-  throw new Error(t("flow.award.not_found"));
+/** The award the requester proposed, as { winners, sharesBps }, from the page's data attributes (the wallet
+ * actions' dataset, `ctx.data`); throws a message if the page shows none. */
+export function proposedAward(data) {
+  if (!data.proposalWinners) throw new Error(t("flow.award.none"));
+  return {
+    winners: data.proposalWinners.split(","),
+    sharesBps: data.proposalShares.split(",").map(Number),
+  };
 }
 
 /** "0x1234…abcd 60%, 0x5678…ef01 40%": an award in words for the finishing message. */
 export function describe({ winners, sharesBps }) {
   return winners.map((w, i) => `${w.slice(0, 6)}…${w.slice(-4)} ${sharesBps[i] / 100}%`).join(", ");
-}
-
-/** Shows the proposed award in the form's <output data-proposal>, as the page opens: what a confirmation or a
- * finalization would carry out. */
-export async function showProposal(form) {
-  const output = form.querySelector("output[data-proposal]");
-  const taskId = form.closest("[data-wallet-actions]")?.dataset.task;
-  if (!output || !taskId) return;
-  try {
-    output.value = describe(await proposedAward(BigInt(taskId)));
-  } catch (error) {
-    output.value = error.message;
-  }
 }
