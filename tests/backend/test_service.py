@@ -212,7 +212,7 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/fresh.db"
     if not POSTGRES_URL:
-        pytest.skip("CROWDLEDGER_TEST_POSTGRES_URL is not set")
+        pytest.skip("CROWDLEDGER_TEST_POSTGRES_URL is not set (./dev test starts PostgreSQL and sets it)")
     schema = f"fresh_{os.getpid()}"
     with make_engine(POSTGRES_URL).begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))

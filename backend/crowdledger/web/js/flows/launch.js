@@ -8,7 +8,7 @@
 import { erc20Abi, keccak256, parseEventLogs, toBytes } from "viem";
 import { getBlock, readContract } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
-import { functionAbi, publicClient } from "../lib/chain.js";
+import { publicClient, structArgument } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
 
 const ETH = "0x0000000000000000000000000000000000000000";
@@ -133,13 +133,7 @@ export default {
   },
   async run(ctx) {
     const value = await read(ctx.form);
-    const components = functionAbi("Crowdfund", "launch").inputs[0].components;
-    const params = {};
-    for (const component of components) {
-      const fill = FIELDS[component.name];
-      if (!fill) throw new Error(t("flow.launch.unknown_field", { field: component.name }));
-      params[component.name] = fill(value);
-    }
+    const params = structArgument("Crowdfund", "launch", FIELDS, value);
     const crowdfund = ctx.contract("Crowdfund");
     const receipt = await ctx.send(crowdfund, "launch", [params]);
     const [launched] = parseEventLogs({ abi: crowdfund.abi, logs: receipt.logs, eventName: "CampaignLaunched" });

@@ -9,7 +9,7 @@
 import { erc20Abi, keccak256, parseEventLogs, parseUnits, toBytes } from "viem";
 import { getBlock, readContract } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
-import { functionAbi, publicClient } from "../lib/chain.js";
+import { publicClient, structArgument } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
@@ -140,13 +140,7 @@ export default {
     const value = await read(ctx.form);
     const contest = value.kind === "contest";
     const functionName = contest ? "postContest" : "postMicroTask";
-    const components = functionAbi("Bounty", functionName).inputs[0].components;
-    const params = {};
-    for (const component of components) {
-      const fill = FIELDS[component.name];
-      if (!fill) throw new Error(t("flow.launch.unknown_field", { field: component.name }));
-      params[component.name] = fill(value);
-    }
+    const params = structArgument("Bounty", functionName, FIELDS, value);
     const bounty = ctx.contract("Bounty");
     if (value.token !== ETH) {
       const tokenContract = ctx.token(value.token);

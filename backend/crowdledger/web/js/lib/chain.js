@@ -2,6 +2,7 @@
 // here is copied by hand, so a function or an error added to a contract reaches the pages by itself.
 // Bare clients and tree-shaken actions (viem/actions) keep the bundle to what the flows call.
 import { createClient, custom, defineChain, http } from "viem";
+import { t } from "./i18n.js";
 
 let config = null;
 let errorsAbi = [];
@@ -59,6 +60,19 @@ export function token(address) {
 }
 
 /** The ABI entry of a contract function, e.g. to read the components of launch's parameters. */
-export function functionAbi(name, functionName) {
+function functionAbi(name, functionName) {
   return config.contracts[name].abi.find((item) => item.type === "function" && item.name === functionName);
+}
+
+/** A function's struct parameter (launch's LaunchParams, a post's TaskParams), read from the ABI at run time,
+ * each field filled by the entry of the same name in `fields`: a field the contract gains later is refused by
+ * name until the form has it. */
+export function structArgument(name, functionName, fields, value) {
+  const params = {};
+  for (const component of functionAbi(name, functionName).inputs[0].components) {
+    const fill = fields[component.name];
+    if (!fill) throw new Error(t("flow.launch.unknown_field", { field: component.name }));
+    params[component.name] = fill(value);
+  }
+  return params;
 }
