@@ -120,31 +120,67 @@ def _is_word(abi_type: str) -> bool:
     return abi_type in _WORD_TYPES or (abi_type.startswith(("uint", "int")) and abi_type[-1].isdigit())
 
 
-def _word_reader(abi_type: str) -> Callable[[str], Any]:
-    """A reader of one 32-byte word given as 64 hex digits: an indexed topic, or a static data field."""
+def _signed(value: int) -> int:
+    return value - (1 << 256) if value >> 255 else value
+
+
+def _word_expression(abi_type: str, word: str) -> str:
+    """Python reading one 32-byte word, given by the expression `word` (64 hex digits), as `abi_type`."""
     if abi_type == "address":
-        return lambda word: "0x" + word[24:].lower()
+        return f"'0x' + {word}[24:].lower()"
     if abi_type == "bool":
-        return lambda word: int(word, 16) != 0
+        return f"int({word}, 16) != 0"
     if abi_type.startswith("uint"):
-        return lambda word: int(word, 16)
+        return f"int({word}, 16)"
     if abi_type.startswith("int"):
-        return lambda word: int(word, 16) - (1 << 256) if word[0] in "89abcdefABCDEF" else int(word, 16)
-    return lambda word: "0x" + word.lower()  # bytes32, or the hash of an indexed dynamic value
+        return f"_signed(int({word}, 16))"
+    return f"'0x' + {word}.lower()"  # bytes32, or the hash of an indexed dynamic value
+
+
+def _word_reader(
+    indexed: list[dict[str, Any]], data: list[dict[str, Any]]
+) -> Callable[[list[str], str], dict[str, Any]]:
+    """A function reading an event's indexed arguments from its topics, and its data too when every data
+    field is one word (as in pledges, the commonest event). It is made from the ABI, one expression per
+    argument, as namedtuple makes its classes: decoding is most of the indexer's CPU on a dense history, and
+    a call per argument costs more than the argument's own work. Wrong numbers of topics or words raise
+    ValueError."""
+    fields = [
+        f"{p['name']!r}: {_word_expression(p['type'], f'topics[{i + 1}][2:]')}" for i, p in enumerate(indexed)
+    ]
+    words_only = all(_is_word(p["type"]) for p in data)
+    words = len(data) if words_only else 0
+    fields += [
+        f"{p['name']!r}: {_word_expression(p['type'], f'data[{2 + 64 * i}:{66 + 64 * i}]')}"
+        for i, p in enumerate(data[:words])
+    ]
+    lines = [
+        "def read(topics, data):",
+        f"    if len(topics) != {len(indexed) + 1}:",
+        f"        raise ValueError(f'{{len(topics) - 1}} indexed values, not {len(indexed)}')",
+    ]
+    if words_only:
+        lines += [
+            f"    if len(data) != {2 + 64 * words}:",
+            f"        raise ValueError(f'{{(len(data) - 2) // 2}} bytes of data, not {32 * words}')",
+        ]
+    lines.append(f"    return {{{', '.join(fields)}}}")
+    namespace: dict[str, Any] = {"_signed": _signed}
+    exec("\n".join(lines), namespace)  # noqa: S102 - the source is made above from ABI types and names
+    return namespace["read"]  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
 class _EventSpec:
     contract: str
     name: str
-    topic_names: list[str]
-    topic_readers: list[Callable[[str], Any]]
+    read_words: Callable[
+        [list[str], str], dict[str, Any]
+    ]  # the topics' arguments, and the data's if all words
+    words_only: bool  # every data field is one word: read_words reads the whole event
     data_names: list[str]
     data_types: list[str]  # as eth_abi reads them: `string` read as `bytes`, whatever the bytes are
     data_converters: list[Converter | None]  # for fields holding strings: bytes to safe text and exact form
-    # When every data field is one word, the data is read word by word, which is several times faster than
-    # the general ABI decoder on the commonest events (pledges); otherwise this is None.
-    data_readers: list[Callable[[str], Any]] | None
 
 
 def _canonical_type(param: dict[str, Any]) -> str:
@@ -170,16 +206,11 @@ class Decoder:
                 self._specs[(contract.address, topic0)] = _EventSpec(
                     contract=contract.name,
                     name=item["name"],
-                    topic_names=[p["name"] for p in indexed],
-                    topic_readers=[_word_reader(p["type"]) for p in indexed],
+                    read_words=_word_reader(indexed, data),
+                    words_only=all(_is_word(p["type"]) for p in data),
                     data_names=[p["name"] for p in data],
                     data_types=[_STRING.sub("bytes", _canonical_type(p)) for p in data],
                     data_converters=[_converter(_canonical_type(p)) for p in data],
-                    data_readers=(
-                        [_word_reader(p["type"]) for p in data]
-                        if all(_is_word(p["type"]) for p in data)
-                        else None
-                    ),
                 )
         self.addresses = sorted({contract.address for contract in deployment.contracts.values()})
 
@@ -220,17 +251,8 @@ def _arguments(
     spec: _EventSpec, topics: list[str], data: str
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """A log's arguments, and the exact form of those holding strings that are not safe text (or None)."""
-    args: dict[str, Any] = {
-        name: read(topic[2:])
-        for name, read, topic in zip(spec.topic_names, spec.topic_readers, topics[1:], strict=True)
-    }
-    if spec.data_readers is not None:
-        if len(data) != 2 + 64 * len(spec.data_readers):
-            raise ValueError(f"{(len(data) - 2) // 2} bytes of data, not {32 * len(spec.data_readers)}")
-        for i, (name, read) in enumerate(zip(spec.data_names, spec.data_readers, strict=True)):
-            args[name] = read(data[2 + 64 * i : 66 + 64 * i])
-        return args, None
-    if not spec.data_types:
+    args = spec.read_words(topics, data)
+    if spec.words_only:
         return args, None
     exact = None
     values = abi_decode(spec.data_types, bytes.fromhex(data[2:]))
