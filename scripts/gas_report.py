@@ -87,6 +87,47 @@ def permit_signature(
     return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
 
 
+def attest_signature(
+    reputation, attester_key: str, account: str, level: int, expires_at: int, deadline: int
+) -> bytes:
+    """The attester's EIP-712 Attest signature (r‖s‖v) with its current nonce for `account`."""
+    attester = EthAccount.from_key(attester_key)
+    message = encode_typed_data(
+        full_message={
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                "Attest": [
+                    {"name": "account", "type": "address"},
+                    {"name": "level", "type": "uint8"},
+                    {"name": "expiresAt", "type": "uint64"},
+                    {"name": "nonce", "type": "uint256"},
+                    {"name": "deadline", "type": "uint256"},
+                ],
+            },
+            "primaryType": "Attest",
+            "domain": {
+                "name": "CrowdLedger Reputation",
+                "version": "1",
+                "chainId": chain.id,
+                "verifyingContract": reputation.address,
+            },
+            "message": {
+                "account": account,
+                "level": level,
+                "expiresAt": expires_at,
+                "nonce": reputation.nonces(attester.address, account),
+                "deadline": deadline,
+            },
+        }
+    )
+    return bytes(attester.sign_message(message).signature)
+
+
 def measure() -> dict[str, int]:
     owner, creator, *backers = accounts[:8]
     deploy(owner, treasury=owner.address)
@@ -191,6 +232,13 @@ def measure() -> dict[str, int]:
     ).gas_used
     reputation.setAttester(owner, True, {"from": owner})
     gas["Reputation: attest"] = reputation.attest(backers[4], 1, chain.time() + DAY, {"from": owner}).gas_used
+    # an attestation signed by an attester (an EOA with a known key), submitted by the account it vouches for
+    signer, signed_for, deadline = accounts.add(), accounts[8], chain.time() + DAY
+    reputation.setAttester(signer, True, {"from": owner})
+    signature = attest_signature(reputation, signer.private_key, signed_for.address, 1, deadline, deadline)
+    gas["Reputation: attest by signature (EOA attester)"] = reputation.attestBySig(
+        signed_for, 1, deadline, signer, deadline, signature, {"from": signed_for}
+    ).gas_used
 
     # recordDeal as a module calls it (Bounty's award, Crowdfund's delivery), from a plain account registered
     # as a module: a worker paid by a requester, both already holding a score in their role, first as a new
