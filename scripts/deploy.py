@@ -1,9 +1,12 @@
 """Deploy the CrowdLedger contracts and record where they are for the backend.
 
     ./dev brownie run scripts/deploy.py --network NAME
+    ./dev deploy NAME ACCOUNT [--evm shanghai|paris]   (a live network, from a keystore account)
 
-writes deployments/NAME.json: chain id, the block the contracts start at, and each contract's address and ABI
-(the indexer decodes events with these ABIs, so it needs nothing else from this repository).
+writes deployments/NAME.json: chain id, the block the contracts start at, the EVM version the contracts
+were built for, and each contract's address and ABI (the indexer decodes events with these ABIs, so it needs
+nothing else from this repository). For a chain without Cancun, the contracts are the pre-Cancun build's
+(scripts/build_evm.py, docs/DEPLOY.md); their ABIs are the same.
 """
 
 import json
@@ -11,6 +14,10 @@ from pathlib import Path
 
 from brownie import Bounty, Crowdfund, Reputation, accounts, chain, network
 from brownie.network.account import Account
+from brownie.network.contract import ContractContainer
+from brownie.project import get_loaded_projects
+
+from scripts import build_evm
 
 DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
 DEFAULT_FEE_BPS = 250  # 2.5%
@@ -23,14 +30,30 @@ IDENTITY_LEVEL = 1
 UNVERIFIED_WEIGHT_BPS = 5_000
 
 
-def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dict[str, object]:
-    """Deploy every contract, price ETH and weigh identities in the ledger, write the deployment record, and
-    return it."""
-    reputation = Reputation.deploy(owner, {"from": owner})
+def contracts_for(evm: str) -> tuple[ContractContainer, ContractContainer, ContractContainer]:
+    """Reputation, Crowdfund and Bounty as built for `evm`: brownie's own build for cancun (the default), the
+    pre-Cancun build's artifacts (build/evm/EVM/) for shanghai or paris."""
+    if evm == "cancun":
+        return Reputation, Crowdfund, Bounty
+    project = get_loaded_projects()[0]
+    reputation, crowdfund, bounty = (
+        ContractContainer(project, build_evm.artifact(evm, name))
+        for name in ("Reputation", "Crowdfund", "Bounty")
+    )
+    return reputation, crowdfund, bounty
+
+
+def deploy(
+    owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS, evm: str = "cancun"
+) -> dict[str, object]:
+    """Deploy every contract as built for `evm`, price ETH and weigh identities in the ledger, write the
+    deployment record, and return it."""
+    reputation_code, crowdfund_code, bounty_code = contracts_for(evm)
+    reputation = reputation_code.deploy(owner, {"from": owner})
     reputation.setAsset(ETH, *ETH_ASSET, {"from": owner})
     reputation.setIdentityWeights(IDENTITY_LEVEL, UNVERIFIED_WEIGHT_BPS, {"from": owner})
-    crowdfund = Crowdfund.deploy(owner, treasury, fee_bps, {"from": owner})
-    bounty = Bounty.deploy(owner, treasury, fee_bps, reputation, {"from": owner})
+    crowdfund = crowdfund_code.deploy(owner, treasury, fee_bps, {"from": owner})
+    bounty = bounty_code.deploy(owner, treasury, fee_bps, reputation, {"from": owner})
     reputation.setModule(crowdfund, True, {"from": owner})
     reputation.setModule(bounty, True, {"from": owner})
     crowdfund.setReputation(reputation, {"from": owner})
@@ -39,6 +62,7 @@ def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dic
         "network": network.show_active(),
         "chain_id": chain.id,
         "start_block": reputation.tx.block_number,
+        "evm_version": reputation_code._build["compiler"]["evm_version"],
         "contracts": {c._name: {"address": c.address, "abi": c.abi} for c in contracts},
     }
     DEPLOYMENTS.mkdir(exist_ok=True)
@@ -46,8 +70,9 @@ def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dic
     return record
 
 
-def main(account_id: str | None = None) -> None:
-    """On a live network name the brownie account to deploy from: `... deploy.py main ACCOUNT_ID`."""
+def main(account_id: str | None = None, evm: str = "cancun") -> None:
+    """On a live network name the brownie account to deploy from, and for a chain without Cancun the EVM
+    version the contracts were built for: `... deploy.py main ACCOUNT_ID [shanghai|paris]`."""
     owner = accounts.load(account_id) if account_id else accounts[0]
-    record = deploy(owner, treasury=owner.address)
+    record = deploy(owner, treasury=owner.address, evm=evm)
     print(json.dumps(record, indent=2))
