@@ -12,7 +12,7 @@ nothing else from this repository). For a chain without Cancun, the contracts ar
 import json
 from pathlib import Path
 
-from brownie import Bounty, Crowdfund, Reputation, accounts, chain, network
+from brownie import accounts, chain, network
 from brownie.network.account import Account
 from brownie.network.contract import ContractContainer
 from brownie.project import get_loaded_projects
@@ -30,17 +30,14 @@ IDENTITY_LEVEL = 1
 UNVERIFIED_WEIGHT_BPS = 5_000
 
 
-def contracts_for(evm: str) -> tuple[ContractContainer, ContractContainer, ContractContainer]:
-    """Reputation, Crowdfund and Bounty as built for `evm`: brownie's own build for cancun (the default), the
-    pre-Cancun build's artifacts (build/evm/EVM/) for shanghai or paris."""
-    if evm == "cancun":
-        return Reputation, Crowdfund, Bounty
+def code_for(evm: str, name: str) -> ContractContainer:
+    """Contract `name` as built for `evm`: brownie's own (build/) for cancun, the default; the pre-Cancun
+    build's artifact (build/evm/EVM/) for shanghai or paris."""
     project = get_loaded_projects()[0]
-    reputation, crowdfund, bounty = (
-        ContractContainer(project, build_evm.artifact(evm, name))
-        for name in ("Reputation", "Crowdfund", "Bounty")
-    )
-    return reputation, crowdfund, bounty
+    if evm == "cancun":
+        container: ContractContainer = project[name]
+        return container
+    return ContractContainer(project, build_evm.artifact(evm, name))
 
 
 def deploy(
@@ -48,12 +45,11 @@ def deploy(
 ) -> dict[str, object]:
     """Deploy every contract as built for `evm`, price ETH and weigh identities in the ledger, write the
     deployment record, and return it."""
-    reputation_code, crowdfund_code, bounty_code = contracts_for(evm)
-    reputation = reputation_code.deploy(owner, {"from": owner})
+    reputation = code_for(evm, "Reputation").deploy(owner, {"from": owner})
     reputation.setAsset(ETH, *ETH_ASSET, {"from": owner})
     reputation.setIdentityWeights(IDENTITY_LEVEL, UNVERIFIED_WEIGHT_BPS, {"from": owner})
-    crowdfund = crowdfund_code.deploy(owner, treasury, fee_bps, {"from": owner})
-    bounty = bounty_code.deploy(owner, treasury, fee_bps, reputation, {"from": owner})
+    crowdfund = code_for(evm, "Crowdfund").deploy(owner, treasury, fee_bps, {"from": owner})
+    bounty = code_for(evm, "Bounty").deploy(owner, treasury, fee_bps, reputation, {"from": owner})
     reputation.setModule(crowdfund, True, {"from": owner})
     reputation.setModule(bounty, True, {"from": owner})
     crowdfund.setReputation(reputation, {"from": owner})
@@ -62,7 +58,7 @@ def deploy(
         "network": network.show_active(),
         "chain_id": chain.id,
         "start_block": reputation.tx.block_number,
-        "evm_version": reputation_code._build["compiler"]["evm_version"],
+        "evm_version": reputation._build["compiler"]["evm_version"],
         "contracts": {c._name: {"address": c.address, "abi": c.abi} for c in contracts},
     }
     DEPLOYMENTS.mkdir(exist_ok=True)

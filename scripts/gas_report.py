@@ -9,12 +9,12 @@ reputation ledger wired in as deploy.py wires it (ETH registered as an asset, id
 
 import time
 
-from brownie import Crowdfund, MockToken, Reputation, accounts, chain
+from brownie import accounts, chain
 from eth_account import Account as EthAccount
 from eth_account.messages import encode_typed_data
 
 from scripts import gas_bounty
-from scripts.deploy import deploy
+from scripts.deploy import code_for, deploy
 
 DAY = 86400
 TARGETS = {
@@ -128,12 +128,13 @@ def attest_signature(
     return bytes(attester.sign_message(message).signature)
 
 
-def measure() -> dict[str, int]:
+def measure(evm: str = "cancun") -> dict[str, int]:
+    """The figures for the contracts as built for `evm` (scripts/build_evm.py; cancun: the default build)."""
     owner, creator, *backers = accounts[:8]
-    deploy(owner, treasury=owner.address)
-    crowdfund = Crowdfund[-1]
-    usd = MockToken.deploy("Demo Dollar", "DUSD", 18, {"from": owner})
-    reputation = Reputation[-1]
+    deployed = deploy(owner, treasury=owner.address, evm=evm)["contracts"]
+    crowdfund = code_for(evm, "Crowdfund").at(deployed["Crowdfund"]["address"])
+    usd = code_for(evm, "MockToken").deploy("Demo Dollar", "DUSD", 18, {"from": owner})
+    reputation = code_for(evm, "Reputation").at(deployed["Reputation"]["address"])
     reputation.setAsset(usd, 100 * 10**18, 10**18, {"from": owner})  # as demo.py registers it
     gas: dict[str, int] = {}
 
@@ -259,10 +260,11 @@ def measure() -> dict[str, int]:
     return gas
 
 
-def main() -> None:
+def main(evm: str = "cancun") -> None:
+    """`./dev gas [--evm shanghai|paris]`: the pre-Cancun build measures on a chain of that EVM version."""
     started = time.time()
-    gas = measure()
-    gas.update(gas_bounty.measure(accounts[0], accounts[1:8]))
+    gas = measure(evm)
+    gas.update(gas_bounty.measure(accounts[0], accounts[1:8], evm))
     targets = TARGETS | gas_bounty.TARGETS
     print("\n| operation | gas | target |\n|---|---:|---:|")
     for operation, used in gas.items():
