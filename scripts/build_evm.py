@@ -13,8 +13,9 @@ compiler and optimizer settings (brownie-config.yaml), and three differences:
   `ReentrancyGuard` (no TSTORE/TLOAD). PlatformFees itself is the same file in both builds, so the default
   build's bytecode does not change.
 
-The artifacts are brownie's (build/evm/EVM/contracts/NAME.json, the same format as build/contracts/), written
-only when a contract source or a setting changed since the last build: `build(evm)` is cheap when up to date.
+The settings are in backend/crowdledger/evm.py, which the audit's recompilation reads too. The artifacts
+are brownie's (build/evm/EVM/contracts/NAME.json, the same format as build/contracts/), written only when a
+contract source or a setting changed since the last build: `build(evm)` is cheap when up to date.
 """
 
 import hashlib
@@ -29,14 +30,10 @@ import yaml
 from brownie.project import compiler
 from brownie.project.main import _load_sources
 
+from crowdledger.evm import PRE_CANCUN, PRE_CANCUN_REMAPPINGS
+
 ROOT = Path(__file__).resolve().parent.parent
-PRE_CANCUN = ("shanghai", "paris")
 OPENZEPPELIN_PRE_CANCUN = ROOT / "node_modules/@openzeppelin/contracts-5.1"
-# solc applies the longest matching prefix, so the guard's file wins over the package's folder
-PRE_CANCUN_REMAPPINGS = [
-    "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol=contracts/_pre_cancun/ReentrancyGuard.sol",
-    "@openzeppelin/contracts/=node_modules/@openzeppelin/contracts-5.1/",
-]
 # what a deployment on these chains needs; the test mocks and the benchmark helper are compiled too
 DEPLOYED = ("Reputation", "Crowdfund", "Bounty")
 
@@ -60,7 +57,7 @@ def _settings(evm: str) -> dict[str, Any]:
         "optimizer": solc["optimizer"],
         "viaIR": solc["viaIR"],
         "evm_version": evm,
-        "remappings": PRE_CANCUN_REMAPPINGS,
+        "remappings": list(PRE_CANCUN_REMAPPINGS),
         "openzeppelin": version,
     }
 

@@ -22,6 +22,8 @@ from web3.contract import Contract
 from web3.exceptions import Web3RPCError
 from web3.logs import DISCARD
 
+from crowdledger.audit.solc import CompileError, Compiler
+from crowdledger.evm import PRE_CANCUN_REMAPPINGS
 from scripts import build_evm
 from scripts.deploy import DEFAULT_FEE_BPS, ETH_ASSET, IDENTITY_LEVEL, UNVERIFIED_WEIGHT_BPS
 
@@ -179,6 +181,24 @@ def test_the_disassembly_finds_the_transient_guard_in_the_default_build():
 def test_the_disassembly_skips_push_data():
     # PUSH2 0x5c5d, then TLOAD: only the last byte is an opcode
     assert opcodes(bytes([0x61, 0x5C, 0x5D, 0x5C])) == [0x61, 0x5C]
+
+
+def test_the_audit_recompiles_a_pre_cancun_deployment_as_the_build_compiled_it(pre_cancun):
+    """The audit's compiler input for a record built for shanghai has the build's settings and reads the files
+    the build read (the storage guard, OpenZeppelin 5.1.0), so its bytecode check can match exactly."""
+    compiler = Compiler(build_evm.ROOT, cache=None, evm_version="shanghai")
+    request = compiler.input_json(["contracts/Crowdfund.sol"])
+    assert request["settings"]["evmVersion"] == "shanghai"
+    assert request["settings"]["remappings"] == list(PRE_CANCUN_REMAPPINGS)
+    built_from = set(pre_cancun("Crowdfund")["allSourcePaths"].values())
+    assert built_from <= set(request["sources"])
+    assert "contracts/_pre_cancun/ReentrancyGuard.sol" in request["sources"]
+    assert not any("ReentrancyGuardTransient" in unit for unit in request["sources"])
+
+
+def test_the_audit_refuses_a_record_built_for_an_evm_version_no_build_makes():
+    with pytest.raises(CompileError, match="'london', which no build here makes"):
+        Compiler(build_evm.ROOT, cache=None, evm_version="london")
 
 
 # ---------------------------------------------------------------------- on a Shanghai chain
