@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from brownie.exceptions import CompilerError
 from brownie.project import compiler
 from brownie.project.main import _load_sources
 
@@ -89,7 +90,7 @@ def build(evm: str, quiet: bool = True) -> Path:
     if stamp.is_file() and stamp.read_text() == fingerprint:
         return target
     if not quiet:
-        print(f"Compiling {len(sources)} files for {evm} (solc-js, viaIR: a few minutes)", flush=True)
+        print(f"Compiling {len(sources)} files for {evm} (solc-js, viaIR: about a minute)", flush=True)
     cwd = os.getcwd()
     os.chdir(ROOT)  # the remappings and solc's import callback are relative to the project
     try:
@@ -115,7 +116,10 @@ def build(evm: str, quiet: bool = True) -> Path:
     old = target.with_name(f"contracts.old.{os.getpid()}")
     if target.exists():
         target.rename(old)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except OSError:  # another process swapped in its build of the same inputs meanwhile: keep that one
+        shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
     return target
 
@@ -138,6 +142,9 @@ def main(argv: list[str]) -> int:
     except BuildError as error:
         print(error, file=sys.stderr)
         return 2
+    except CompilerError as error:  # the compiler's own messages, with file and line, are what helps here
+        print(f"The {argv[0]} build failed: {error}", file=sys.stderr)
+        return 1
     print(f"Built for {argv[0]}: {target.relative_to(ROOT)}/ ({', '.join(DEPLOYED)} and the rest)")
     return 0
 
