@@ -323,19 +323,21 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
     /// @notice Submit `attester`'s EIP-712 signed attestation (anyone may; the attester need not pay gas).
     /// Works for contract attesters too (ERC-1271). The signature carries the attester's current nonce for this
     /// account, so it can be used once, and not after the attester revoked or voided.
+    /// @dev The signature is in memory for SignatureChecker.isValidSignatureNow: the calldata variant is missing
+    /// from OpenZeppelin 5.1.0, which the pre-Cancun build compiles against (about 200 gas more; docs/DEPLOY.md).
     function attestBySig(
         address account,
         uint8 level,
         uint64 expiresAt,
         address attester,
         uint256 deadline,
-        bytes calldata signature
+        bytes memory signature
     ) external {
         if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
         if (!isAttester[attester]) revert NotAnAttester(attester);
         uint256 nonce = nonces[attester][account]++;
         bytes32 structHash = keccak256(abi.encode(ATTEST_TYPEHASH, account, level, expiresAt, nonce, deadline));
-        if (!SignatureChecker.isValidSignatureNowCalldata(attester, _hashTypedDataV4(structHash), signature)) {
+        if (!SignatureChecker.isValidSignatureNow(attester, _hashTypedDataV4(structHash), signature)) {
             revert InvalidSignature(attester);
         }
         _attest(account, level, expiresAt, attester);

@@ -1,16 +1,23 @@
 """Deploy the CrowdLedger contracts and record where they are for the backend.
 
     ./dev brownie run scripts/deploy.py --network NAME
+    ./dev deploy NAME ACCOUNT [--evm shanghai|paris]   (a live network, from a keystore account)
 
-writes deployments/NAME.json: chain id, the block the contracts start at, and each contract's address and ABI
-(the indexer decodes events with these ABIs, so it needs nothing else from this repository).
+writes deployments/NAME.json: chain id, the block the contracts start at, the EVM version the contracts
+were built for, and each contract's address and ABI (the indexer decodes events with these ABIs, so it needs
+nothing else from this repository). For a chain without Cancun, the contracts are the pre-Cancun build's
+(scripts/build_evm.py, docs/DEPLOY.md); their ABIs are the same.
 """
 
 import json
 from pathlib import Path
 
-from brownie import Bounty, Crowdfund, Reputation, accounts, chain, network
+from brownie import accounts, chain, network
 from brownie.network.account import Account
+from brownie.network.contract import ContractContainer
+from brownie.project import get_loaded_projects
+
+from scripts import build_evm
 
 DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
 DEFAULT_FEE_BPS = 250  # 2.5%
@@ -23,14 +30,26 @@ IDENTITY_LEVEL = 1
 UNVERIFIED_WEIGHT_BPS = 5_000
 
 
-def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dict[str, object]:
-    """Deploy every contract, price ETH and weigh identities in the ledger, write the deployment record, and
-    return it."""
-    reputation = Reputation.deploy(owner, {"from": owner})
+def code_for(evm: str, name: str) -> ContractContainer:
+    """Contract `name` as built for `evm`: brownie's own (build/) for cancun, the default; the pre-Cancun
+    build's artifact (build/evm/EVM/) for shanghai or paris."""
+    project = get_loaded_projects()[0]
+    if evm == "cancun":
+        container: ContractContainer = project[name]
+        return container
+    return ContractContainer(project, build_evm.artifact(evm, name))
+
+
+def deploy(
+    owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS, evm: str = "cancun"
+) -> dict[str, object]:
+    """Deploy every contract as built for `evm`, price ETH and weigh identities in the ledger, write the
+    deployment record, and return it."""
+    reputation = code_for(evm, "Reputation").deploy(owner, {"from": owner})
     reputation.setAsset(ETH, *ETH_ASSET, {"from": owner})
     reputation.setIdentityWeights(IDENTITY_LEVEL, UNVERIFIED_WEIGHT_BPS, {"from": owner})
-    crowdfund = Crowdfund.deploy(owner, treasury, fee_bps, {"from": owner})
-    bounty = Bounty.deploy(owner, treasury, fee_bps, reputation, {"from": owner})
+    crowdfund = code_for(evm, "Crowdfund").deploy(owner, treasury, fee_bps, {"from": owner})
+    bounty = code_for(evm, "Bounty").deploy(owner, treasury, fee_bps, reputation, {"from": owner})
     reputation.setModule(crowdfund, True, {"from": owner})
     reputation.setModule(bounty, True, {"from": owner})
     crowdfund.setReputation(reputation, {"from": owner})
@@ -39,6 +58,7 @@ def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dic
         "network": network.show_active(),
         "chain_id": chain.id,
         "start_block": reputation.tx.block_number,
+        "evm_version": reputation._build["compiler"]["evm_version"],
         "contracts": {c._name: {"address": c.address, "abi": c.abi} for c in contracts},
     }
     DEPLOYMENTS.mkdir(exist_ok=True)
@@ -46,8 +66,9 @@ def deploy(owner: Account, treasury: str, fee_bps: int = DEFAULT_FEE_BPS) -> dic
     return record
 
 
-def main(account_id: str | None = None) -> None:
-    """On a live network name the brownie account to deploy from: `... deploy.py main ACCOUNT_ID`."""
+def main(account_id: str | None = None, evm: str = "cancun") -> None:
+    """On a live network name the brownie account to deploy from, and for a chain without Cancun the EVM
+    version the contracts were built for: `... deploy.py main ACCOUNT_ID [shanghai|paris]`."""
     owner = accounts.load(account_id) if account_id else accounts[0]
-    record = deploy(owner, treasury=owner.address)
+    record = deploy(owner, treasury=owner.address, evm=evm)
     print(json.dumps(record, indent=2))

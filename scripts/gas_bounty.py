@@ -11,9 +11,11 @@ accounts (new scores, a new pair) and for a repeat pair (both scores and the pai
 
 from collections.abc import Sequence
 
-from brownie import Bounty, MockToken, Reputation, chain, web3
+from brownie import chain, web3
 from brownie.network.account import Account
 from eth_utils import keccak
+
+from scripts.deploy import code_for
 
 ETH = "0x" + "00" * 20
 DAY = 86400
@@ -85,13 +87,13 @@ def _submitted_micro_task(bounty, requester: Account, worker: Account, places: i
     return micro
 
 
-def measure(owner: Account, accounts: Sequence[Account]) -> dict[str, int]:
-    """Deploy a Bounty (and a Reputation for the figures that need it) and measure each operation.
-    `accounts` needs at least six accounts besides `owner`: a requester, three workers, and two accounts that
-    first meet in the "first deal" figure."""
+def measure(owner: Account, accounts: Sequence[Account], evm: str = "cancun") -> dict[str, int]:
+    """Deploy a Bounty (and a Reputation for the figures that need it), as built for `evm`, and measure each
+    operation. `accounts` needs at least six accounts besides `owner`: a requester, three workers, and two
+    accounts that first meet in the "first deal" figure."""
     others = [account for account in accounts if account != owner]
     requester, workers, fresh = others[0], others[1:4], others[4:6]
-    bounty = Bounty.deploy(owner, owner, FEE_BPS, ETH, {"from": owner})
+    bounty = code_for(evm, "Bounty").deploy(owner, owner, FEE_BPS, ETH, {"from": owner})
     gas: dict[str, int] = {}
 
     # mid-life: an earlier task, awarded, so taskCount and feesAccrued[ETH] are already non-zero
@@ -100,7 +102,7 @@ def measure(owner: Account, accounts: Sequence[Account]) -> dict[str, int]:
 
     tx = bounty.postContest(_params(), REWARD, {"from": requester, "value": REWARD})
     gas["bounty: post a funded contest (ETH)"] = tx.gas_used
-    usd = MockToken.deploy("Demo Dollar", "DUSD", 18, {"from": owner})
+    usd = code_for(evm, "MockToken").deploy("Demo Dollar", "DUSD", 18, {"from": owner})
     usd.mint(requester, 10 * REWARD, {"from": owner})
     usd.approve(bounty, 2**256 - 1, {"from": requester})
     bounty.postContest(
@@ -141,17 +143,17 @@ def measure(owner: Account, accounts: Sequence[Account]) -> dict[str, int]:
         co_reviewed, [workers[0]], [10_000], {"from": workers[2]}
     ).gas_used
 
-    gas.update(_with_ledger(owner, requester, workers, fresh))
+    gas.update(_with_ledger(owner, requester, workers, fresh, evm))
     return gas
 
 
 def _with_ledger(
-    owner: Account, requester: Account, workers: Sequence[Account], fresh: Sequence[Account]
+    owner: Account, requester: Account, workers: Sequence[Account], fresh: Sequence[Account], evm: str
 ) -> dict[str, int]:
     """The same Bounty wired to the real Reputation, ETH registered."""
-    reputation = Reputation.deploy(owner, {"from": owner})
+    reputation = code_for(evm, "Reputation").deploy(owner, {"from": owner})
     reputation.setAsset(ETH, REWARD, REWARD // 1000, {"from": owner})
-    ranked = Bounty.deploy(owner, owner, FEE_BPS, reputation, {"from": owner})
+    ranked = code_for(evm, "Bounty").deploy(owner, owner, FEE_BPS, reputation, {"from": owner})
     reputation.setModule(ranked, True, {"from": owner})
     gas: dict[str, int] = {}
 

@@ -9,12 +9,12 @@ reputation ledger wired in as deploy.py wires it (ETH registered as an asset, id
 
 import time
 
-from brownie import Crowdfund, MockToken, Reputation, accounts, chain
+from brownie import accounts, chain
 from eth_account import Account as EthAccount
 from eth_account.messages import encode_typed_data
 
 from scripts import gas_bounty
-from scripts.deploy import deploy
+from scripts.deploy import code_for, deploy
 
 DAY = 86400
 TARGETS = {
@@ -87,12 +87,54 @@ def permit_signature(
     return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
 
 
-def measure() -> dict[str, int]:
+def attest_signature(
+    reputation, attester_key: str, account: str, level: int, expires_at: int, deadline: int
+) -> bytes:
+    """The attester's EIP-712 Attest signature (r‖s‖v) with its current nonce for `account`."""
+    attester = EthAccount.from_key(attester_key)
+    message = encode_typed_data(
+        full_message={
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                "Attest": [
+                    {"name": "account", "type": "address"},
+                    {"name": "level", "type": "uint8"},
+                    {"name": "expiresAt", "type": "uint64"},
+                    {"name": "nonce", "type": "uint256"},
+                    {"name": "deadline", "type": "uint256"},
+                ],
+            },
+            "primaryType": "Attest",
+            "domain": {
+                "name": "CrowdLedger Reputation",
+                "version": "1",
+                "chainId": chain.id,
+                "verifyingContract": reputation.address,
+            },
+            "message": {
+                "account": account,
+                "level": level,
+                "expiresAt": expires_at,
+                "nonce": reputation.nonces(attester.address, account),
+                "deadline": deadline,
+            },
+        }
+    )
+    return bytes(attester.sign_message(message).signature)
+
+
+def measure(evm: str = "cancun") -> dict[str, int]:
+    """The figures for the contracts as built for `evm` (scripts/build_evm.py; cancun: the default build)."""
     owner, creator, *backers = accounts[:8]
-    deploy(owner, treasury=owner.address)
-    crowdfund = Crowdfund[-1]
-    usd = MockToken.deploy("Demo Dollar", "DUSD", 18, {"from": owner})
-    reputation = Reputation[-1]
+    deployed = deploy(owner, treasury=owner.address, evm=evm)["contracts"]
+    crowdfund = code_for(evm, "Crowdfund").at(deployed["Crowdfund"]["address"])
+    usd = code_for(evm, "MockToken").deploy("Demo Dollar", "DUSD", 18, {"from": owner})
+    reputation = code_for(evm, "Reputation").at(deployed["Reputation"]["address"])
     reputation.setAsset(usd, 100 * 10**18, 10**18, {"from": owner})  # as demo.py registers it
     gas: dict[str, int] = {}
 
@@ -191,6 +233,13 @@ def measure() -> dict[str, int]:
     ).gas_used
     reputation.setAttester(owner, True, {"from": owner})
     gas["Reputation: attest"] = reputation.attest(backers[4], 1, chain.time() + DAY, {"from": owner}).gas_used
+    # an attestation signed by an attester (an EOA with a known key), submitted by the account it vouches for
+    signer, signed_for, deadline = accounts.add(), accounts[8], chain.time() + DAY
+    reputation.setAttester(signer, True, {"from": owner})
+    signature = attest_signature(reputation, signer.private_key, signed_for.address, 1, deadline, deadline)
+    gas["Reputation: attest by signature (EOA attester)"] = reputation.attestBySig(
+        signed_for, 1, deadline, signer, deadline, signature, {"from": signed_for}
+    ).gas_used
 
     # recordDeal as a module calls it (Bounty's award, Crowdfund's delivery), from a plain account registered
     # as a module: a worker paid by a requester, both already holding a score in their role, first as a new
@@ -211,10 +260,11 @@ def measure() -> dict[str, int]:
     return gas
 
 
-def main() -> None:
+def main(evm: str = "cancun") -> None:
+    """`./dev gas [--evm shanghai|paris]`: the pre-Cancun build measures on a chain of that EVM version."""
     started = time.time()
-    gas = measure()
-    gas.update(gas_bounty.measure(accounts[0], accounts[1:8]))
+    gas = measure(evm)
+    gas.update(gas_bounty.measure(accounts[0], accounts[1:8], evm))
     targets = TARGETS | gas_bounty.TARGETS
     print("\n| operation | gas | target |\n|---|---:|---:|")
     for operation, used in gas.items():

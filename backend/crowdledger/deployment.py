@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from crowdledger.errors import DeploymentError
+from crowdledger.evm import DEFAULT as DEFAULT_EVM
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class Deployment:
     chain_id: int
     start_block: int
     contracts: dict[str, DeployedContract]
+    # the EVM version the contracts were built for (crowdledger.evm); records from before it was written are
+    # of the default build
+    evm_version: str = DEFAULT_EVM
 
     @classmethod
     def load(cls, path: Path) -> "Deployment":
@@ -34,6 +38,7 @@ class Deployment:
                     name: DeployedContract(name, str(entry["address"]).lower(), list(entry["abi"]))
                     for name, entry in record["contracts"].items()
                 },
+                evm_version=str(record.get("evm_version", DEFAULT_EVM)),
             )
         except FileNotFoundError:
             raise DeploymentError(

@@ -206,7 +206,7 @@ def audit(
     checks.append(views.check(rpc, block, auditor.replays.values(), deployment.contracts))
     checks.append(solvency(positions))
     if options.bytecode:
-        compiler = Compiler(options.source, options.solc, options.compile_cache)
+        compiler = Compiler(options.source, options.solc, options.compile_cache, deployment.evm_version)
         compiled = compiler.compile(sorted(deployment.contracts))
         checks.append(bytecode.check(rpc, number, deployment.contracts, compiled))
     else:

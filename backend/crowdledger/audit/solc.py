@@ -2,10 +2,11 @@
 
 The compiler input is built here, not taken from build/: every file the contracts import is read from the
 checkout (contracts/ and node_modules/, whose versions package-lock.json pins by hash) and passed as content,
-with the settings of brownie-config.yaml (solc version, EVM version, optimizer, viaIR, remappings). Source
-unit names are those brownie gives (contracts/X.sol, node_modules/@openzeppelin/...), so the metadata, and
-with it the metadata hash in the bytecode, come out the same. The compiler is toolchain/solc (solc-js from
-npm) unless another `solc` binary of the same version is named.
+with the settings of brownie-config.yaml (solc version, EVM version, optimizer, viaIR, remappings), or, for
+a deployment built before Cancun, with the pre-Cancun build's EVM version and remappings (crowdledger.evm).
+Source unit names are those brownie gives (contracts/X.sol, node_modules/@openzeppelin/...), so the
+metadata, and with it the metadata hash in the bytecode, come out the same. The compiler is toolchain/solc
+(solc-js from npm) unless another `solc` binary of the same version is named.
 
 Outputs are cached by the SHA-256 of the compiler's version line and the whole input, so a second audit of
 the same sources does not compile again; nothing else is cached.
@@ -19,13 +20,15 @@ import logging
 import posixpath
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
 from crowdledger.errors import NotRetryableError
+from crowdledger.evm import DEFAULT as DEFAULT_EVM
+from crowdledger.evm import PRE_CANCUN, PRE_CANCUN_REMAPPINGS
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,18 @@ class CompilerSettings:
         except (KeyError, TypeError, yaml.YAMLError) as bad:
             raise CompileError(f"{path} has no usable compiler settings: {bad!r}") from None
 
+    def for_evm(self, evm_version: str) -> CompilerSettings:
+        """These settings as the build for `evm_version` uses them: the default build's own, or the pre-Cancun
+        build's EVM version and remappings (crowdledger.evm, scripts/build_evm.py)."""
+        if evm_version == self.evm_version:
+            return self
+        if evm_version in PRE_CANCUN:
+            return replace(self, evm_version=evm_version, remappings=list(PRE_CANCUN_REMAPPINGS))
+        raise CompileError(
+            f"The deployment was built for EVM version {evm_version!r}, which no build here makes "
+            f"({', '.join((self.evm_version, *PRE_CANCUN))})"
+        )
+
 
 @dataclass(frozen=True)
 class Compiled:
@@ -92,9 +107,14 @@ def default_cache() -> Path:
 
 
 class Compiler:
-    def __init__(self, root: Path, solc: Path | None = None, cache: Path | None = None) -> None:
+    def __init__(
+        self, root: Path, solc: Path | None = None, cache: Path | None = None, evm_version: str = DEFAULT_EVM
+    ) -> None:
+        """`evm_version`: what the deployment was built for (its record says), which picks the settings."""
         self.root = root.resolve()
-        self.settings = CompilerSettings.from_brownie_config(self.root / "brownie-config.yaml")
+        self.settings = CompilerSettings.from_brownie_config(self.root / "brownie-config.yaml").for_evm(
+            evm_version
+        )
         self.solc = (solc or self.root / "toolchain" / "solc").resolve()
         self.cache = cache
 
