@@ -2,29 +2,14 @@
 index it builds is the one a plain read builds, through a reorg and a provider that refuses wide ranges, on
 both stores. Here every range is handed to the workers, however sparse, and small ranges make many of them."""
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import pytest
-from brownie import PledgeBatcher, chain, web3
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from brownie import chain, web3
 
 from crowdledger.chain.rpc import Rpc
-from crowdledger.cli import EXIT_INTERRUPTED
 from crowdledger.indexer import sync
 from crowdledger.indexer.ranges import ReadAhead
-from crowdledger.store.db import make_engine
-from crowdledger.store.models import SyncState
 from tests.backend.conftest import make_indexer, rpc_url, simulate
 from tests.backend.rpcproxy import Call, Refusal, RpcProxy
 from tests.backend.test_indexer import assert_index_matches_chain, dump, index_from_scratch, launch_plain
-from tests.backend.test_service import environment
 
 
 def read_ahead_in_workers(monkeypatch) -> list[tuple[int, int]]:
@@ -102,74 +87,3 @@ def test_a_refusal_in_a_worker_narrows_the_range(
         proxy.close()
     assert handed and proxy.refused  # the workers met the refusal, and the index went on narrower
     assert dump(engine) == expected
-
-
-def dense_history(crowdfund, creator, blocks: int) -> None:
-    """`blocks` blocks of 200 one-wei pledges each, over 5 campaigns (as the indexer benchmark makes them)."""
-    first = launch_plain(crowdfund, creator, "ipfs://dense")
-    for _ in range(4):
-        launch_plain(crowdfund, creator, "ipfs://dense")
-    batcher = PledgeBatcher.deploy({"from": creator})
-    for _ in range(blocks):
-        batcher.pledgeMany(crowdfund, first, 5, 200, {"from": creator, "value": 200, "gas": 11_500_000})
-
-
-def process_group(group: int) -> list[int]:
-    """The processes of a process group that are still alive (zombies not counted)."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        if int(fields[2]) == group and fields[0] != "Z":
-            members.append(int(stat.parent.name))
-    return members
-
-
-@pytest.mark.parametrize(
-    "stop",
-    [
-        lambda process: os.killpg(process.pid, signal.SIGINT),  # Ctrl-C in a terminal: the whole group
-        lambda process: process.terminate(),  # `kill`, a service manager: SIGTERM to the command alone
-    ],
-    ids=["ctrl-c", "sigterm"],
-)
-@pytest.mark.parametrize("command", [["index", "--follow"], ["run"]], ids=["index", "run"])
-def test_stopping_a_dense_backfill_stops_its_readers_without_a_traceback(
-    crowdfund, creator, tmp_path, stop, command
-):
-    dense_history(crowdfund, creator, blocks=60)
-    env = environment(tmp_path, crowdfund, batch_blocks=25)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crowdledger.cli", *command],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a command started from a terminal has
-    )
-    group = process.pid
-    try:
-        engine = make_engine(env["CROWDLEDGER_DATABASE_URL"])
-        head = web3.eth.block_number
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OperationalError), engine.connect() as conn:
-                if (conn.execute(select(SyncState.next_block)).scalar() or 0) > head:
-                    break
-            time.sleep(0.1)
-        engine.dispose()
-        # The command, the fork server and two readers at least: the backfill was read ahead in processes.
-        assert len(process_group(group)) >= 4
-        stop(process)
-        _, errors = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            os.killpg(group, signal.SIGKILL)
-    assert process.returncode == EXIT_INTERRUPTED
-    assert "Traceback" not in errors, errors
-    deadline = time.monotonic() + 10
-    while process_group(group) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert process_group(group) == [], "a reader process outlived the command"

@@ -18,14 +18,13 @@ is sent. Settings come from CROWDLEDGER_* environment variables (crowdledger/set
 exit status: 0 done; 1 refused or failed before anything was sent (bad input, the contract would revert, no
 funds, wrong password, wrong chain, no deployment); 2 bad command line; 3 the chain (RPC) cannot be reached;
 4 a transaction was sent but reverted or was not mined in time (look before retrying); 5 an audit check
-failed; 70 a bug (its traceback is kept in ~/.crowdledger/crash.log); 130 interrupted (Ctrl-C, or SIGTERM
-from a service manager: the same clean stop).
+failed; 70 a bug (its
+traceback is kept in ~/.crowdledger/crash.log); 130 interrupted.
 """
 
 import argparse
 import logging
 import os
-import signal
 import sys
 import tempfile
 import traceback
@@ -63,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
     for chatty in ("httpx", "alembic"):  # a line per request or per migration says nothing to an operator
         logging.getLogger(chatty).setLevel(logging.WARNING)
     handler: Handler = args.handler
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return handler(Settings.from_env(), args)
     except TransactionFailed as failure:
@@ -102,12 +100,6 @@ def _is_database_error(failure: Exception) -> bool:
     importing it would add a second to their start."""
     errors = sys.modules.get("sqlalchemy.exc")
     return errors is not None and isinstance(failure, errors.SQLAlchemyError)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM (`kill`, a service manager's stop) stops a command as Ctrl-C does: cleanly, its indexer's
-    reader processes included, rather than killing it mid-way and leaving them to find their parent gone."""
-    raise KeyboardInterrupt
 
 
 def _keep_traceback() -> Path:

@@ -7,7 +7,6 @@ nodes that are not a plain endpoint, such as a test's double) read ahead in a th
 """
 
 import multiprocessing
-import signal
 from collections import deque
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -155,9 +154,6 @@ _worker_reader: RangeReader | None = None
 
 def _start_worker(url: str, timeout: float, attempts: int, backoff: float, deployment: Deployment) -> None:
     global _worker_reader
-    # Ctrl-C reaches every process of the terminal's group: the indexer stops its workers itself, so they
-    # ignore it rather than each printing a KeyboardInterrupt traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_reader = RangeReader(Rpc(url, timeout, attempts, backoff), Decoder(deployment))
 
 
