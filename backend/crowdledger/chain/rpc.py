@@ -32,7 +32,6 @@ class Block:
 class Rpc:
     def __init__(self, url: str, timeout: float = 10.0, attempts: int = 6, backoff: float = 0.1) -> None:
         self.url = url
-        self.timeout = timeout
         self.attempts = attempts
         self.backoff = backoff
         self._client = httpx.Client(timeout=timeout)

@@ -26,6 +26,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -34,7 +35,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, tuple_
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from crowdledger.chain.decode import Decoder, Event
-from crowdledger.chain.rpc import Rpc
+from crowdledger.chain.rpc import Block, Rpc
 from crowdledger.deployment import Deployment
 from crowdledger.errors import (
     CrowdLedgerError,
@@ -45,7 +46,6 @@ from crowdledger.errors import (
     StoreError,
 )
 from crowdledger.indexer import bounty, crowdfund, reputation
-from crowdledger.indexer.ranges import PROCESS_READ_AHEAD_EVENTS, Inconsistent, Range, RangeReader, ReadAhead
 from crowdledger.store import journal
 from crowdledger.store.db import lock_for_migration
 from crowdledger.store.models import DERIVED_TABLES, IndexedBlock, RawEvent, SkippedEvent, SyncState
@@ -81,6 +81,22 @@ class Progress:
     events: int  # indexed by this step
 
 
+@dataclass(frozen=True)
+class _Range:
+    """One block range as read from the chain: its events, and the hashes that link it."""
+
+    first: int
+    last: int
+    events: list[Event]
+    timestamps: dict[int, int]
+    end: Block
+    parent_hash: str  # of block first - 1, as the chain had it once the logs were read
+
+
+class _Inconsistent(Exception):
+    """The chain changed while a range was read; read it again."""
+
+
 class Indexer:
     def __init__(
         self,
@@ -102,12 +118,16 @@ class Indexer:
         self.max_span = batch_blocks
         self.ceiling = batch_blocks  # below the last refused size, until _GROW_AFTER successes
         self._successes = 0
-        self.reader = RangeReader(rpc, Decoder(deployment))
-        self._read_ahead = ReadAhead(self.reader, deployment)
+        self.decoder = Decoder(deployment)
+        self._prefetcher: ThreadPoolExecutor | None = None  # started with the first read ahead
+        self._prefetched: tuple[int, int, Future[_Range]] | None = None
 
     def close(self) -> None:
         """Stop reading ahead (run() does this when it returns)."""
-        self._read_ahead.close()
+        self._discard_prefetched()
+        if self._prefetcher is not None:
+            self._prefetcher.shutdown(wait=True, cancel_futures=True)
+            self._prefetcher = None
 
     # ------------------------------------------------------------------ the cursor
 
@@ -151,19 +171,19 @@ class Indexer:
         with self.engine.connect() as conn:
             next_block = conn.execute(select(SyncState.next_block)).scalar_one()
         if next_block > target:
-            self._read_ahead.discard()
+            self._discard_prefetched()
             if not self._newest_is_on_chain():
                 self.rollback()
             self._touch(head, IndexerStatus.FOLLOWING)
             return Progress(next_block, target, 0)
 
         first, last = next_block, min(target, next_block + self.span - 1)
-        ahead = self._read_ahead.take(first)
+        ahead = self._take_prefetched(first)
         if ahead is not None:
             last = ahead[0]
         try:
-            fetched = ahead[1].result() if ahead is not None else self.reader.read(first, last)
-        except Inconsistent:  # the chain changed under us: read again
+            fetched = ahead[1].result() if ahead is not None else self._fetch(first, last)
+        except _Inconsistent:  # the chain changed under us: read again
             return Progress(first, target, 0)
         except CrowdLedgerError as failure:  # whatever the words, a failed read of several blocks narrows
             if self._shrink(first, last, failure):
@@ -174,17 +194,67 @@ class Indexer:
             log.warning(
                 "Block %d no longer follows the indexed block %d: the chain reorganised", first, first - 1
             )
-            self._read_ahead.discard()
+            self._discard_prefetched()
             self.rollback()
             return Progress(first, target, 0)
         self._grow(fetched)
         if fetched.last < target:  # read the next range while this one is written
-            dense = len(fetched.events) >= PROCESS_READ_AHEAD_EVENTS
-            self._read_ahead.fill(fetched.last + 1, target, self.span, dense)
+            self._prefetch(fetched.last + 1, min(target, fetched.last + self.span))
         self._commit(fetched, head)
         return Progress(fetched.last + 1, target, len(fetched.events))
 
+    def _fetch(self, first: int, last: int) -> _Range:
+        end = self.rpc.block(last)
+        # A provider may refuse a wide query or time out on it: try it once, so the range shrinks instead.
+        logs = self.rpc.logs(first, last, self.decoder.addresses, attempts=1 if last > first else None)
+        # If the chain reorganised while we read, the range's end block changed: read the range again.
+        end_after = self.rpc.block(last)
+        if end is None or end_after is None or end.hash != end_after.hash:
+            raise _Inconsistent()
+        # Read after the logs, so that a reorg before them shows as a parent the index does not hold.
+        start = end_after if first == last else self.rpc.block(first)
+        if start is None:
+            raise _Inconsistent()
+        events = self.decoder.decode(logs)
+        timestamps = {end.number: end.timestamp}
+        for raw in logs:
+            if raw.get("blockTimestamp") is not None:
+                timestamps[int(raw["blockNumber"], 16)] = int(raw["blockTimestamp"], 16)
+        for event in events:  # providers that leave blockTimestamp out cost one header per block
+            if event.block_number not in timestamps:
+                block = self.rpc.block(event.block_number)
+                if block is None or block.hash != event.block_hash:
+                    raise _Inconsistent()
+                timestamps[block.number] = block.timestamp
+        return _Range(first, last, events, timestamps, end, start.parent_hash)
+
     # ------------------------------------------------------------------ ranges that adapt
+
+    def _prefetch(self, first: int, last: int) -> None:
+        if self._prefetcher is None:
+            self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+        self._prefetched = (first, last, self._prefetcher.submit(self._fetch, first, last))
+
+    def _take_prefetched(self, first: int) -> tuple[int, Future[_Range]] | None:
+        """The end and the read of the range read ahead, if it starts where the index stands."""
+        if self._prefetched is None:
+            return None
+        start, last, future = self._prefetched
+        if start != first:
+            self._discard_prefetched()
+            return None
+        self._prefetched = None
+        return last, future
+
+    def _discard_prefetched(self) -> None:
+        if self._prefetched is not None:
+            future = self._prefetched[2]
+            self._prefetched = None
+            future.cancel()
+            try:
+                future.exception()  # wait for it, so no read is left running against a changed index
+            except Exception:  # noqa: BLE001 - whatever it was, it is thrown away with the range
+                pass
 
     def _shrink(self, first: int, last: int, failure: Exception) -> bool:
         """After a failed read of blocks first..last: narrow the range and say so; False when it was one block
@@ -197,7 +267,7 @@ class Indexer:
         log.info("A log query over %d blocks failed (%s); trying %d", width, failure, self.span)
         return True
 
-    def _grow(self, fetched: Range) -> None:
+    def _grow(self, fetched: _Range) -> None:
         """Next, as many blocks as should hold about EVENTS_PER_RANGE events at this density, so that a dense
         stretch of chain never makes one huge response and commit; ranges grow back where blocks are empty."""
         self._successes += 1
@@ -211,7 +281,7 @@ class Indexer:
 
     # ------------------------------------------------------------------ writing a range
 
-    def _commit(self, fetched: Range, head: int) -> None:
+    def _commit(self, fetched: _Range, head: int) -> None:
         first, last, events, timestamps = fetched.first, fetched.last, fetched.events, fetched.timestamps
         blocks = {e.block_number: e.block_hash for e in events}
         blocks[last] = fetched.end.hash
