@@ -10,8 +10,8 @@ The fetch ceiling is measured in the same run: plain eth_getLogs over the same b
 many events as the indexer reads at once, with each answer's JSON parsed, and nothing else. No indexer can
 beat it against this node; the share says how much of the node's speed the indexer turns into an index.
 
-CPU is shown twice: the indexer's own process (its reader processes, which decode on the other core, are not
-in it) and the whole machine (readers, node and database too; on a shared machine, the neighbours as well).
+CPU is shown twice: the indexer's own process, and the whole machine (the node and the database too; on a
+shared machine, the neighbours as well), which is what a backfill beside its node really costs.
 """
 
 import os
@@ -86,8 +86,8 @@ def fetch_ceiling(deployment: Deployment, events: int) -> float:
 
 
 def machine_cpu_seconds() -> float:
-    """CPU time every process on the machine has used (/proc/stat): the indexer's reader processes, the node
-    and the database included, which the indexer's own process time leaves out."""
+    """CPU time every process on the machine has used (/proc/stat): the node and the database included, which
+    the indexer's own process time leaves out."""
     fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
     user, nice, system, _idle, _iowait, irq, softirq, steal = fields
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")

@@ -15,11 +15,11 @@ Nothing on chain stops it. Every value the ABI admits is decoded and stored at f
 projection refuses (say, a pledge to a campaign never launched) is kept raw, recorded in skipped_events, and
 its effect skipped, alone: the rest of its range is applied as usual.
 
-Speed. While a range is being written, the next ones are read ahead (crowdledger.indexer.ranges): on a
-dense backfill by two worker processes that parse and decode on the other core, else by a thread. Ranges
-adapt to the event density (about EVENTS_PER_RANGE each) and to what the provider accepts: a log query that
-fails in any way (an error, HTTP 503, a time-out) over several blocks is retried over half as many, and
-ranges grow again after successes.
+Speed. While a range is being written, the next one is fetched by a second thread (reading it in worker
+processes instead was measured: on two cores beside the node it cost half as much CPU again in passing
+events between processes, and backfilled slower); ranges adapt to the event density (about EVENTS_PER_RANGE
+each) and to what the provider accepts: a log query that fails in any way (an error, HTTP 503, a time-out)
+over several blocks is retried over half as many, and ranges grow again after successes.
 """
 
 import json
