@@ -25,7 +25,8 @@ import time
 import httpx
 import psycopg
 
-from crowdledger.store.db import make_engine, migrate
+from crowdledger.errors import StoreError
+from crowdledger.store.db import make_engine, migrate, require_current
 
 SORTS = ("newest", "ending_soon", "most_funded", "most_backers", "percent_funded")
 WRK_REPORT = """
@@ -46,7 +47,15 @@ def in_schema(url: str, schema: str) -> str:
 
 
 def loaded(url: str, campaigns: int, pledges: int) -> bool:
-    """Whether the schema already holds exactly the data `fill` would write (then --reuse skips it)."""
+    """Whether the schema already holds exactly the data `fill` would write, in this code's newest schema
+    version (then --reuse skips it; a schema an older checkout filled is filled again)."""
+    engine = make_engine(url)
+    try:
+        require_current(engine)
+    except StoreError:
+        return False
+    finally:
+        engine.dispose()
     try:
         with psycopg.connect(url) as conn:
             counts = conn.execute("SELECT (SELECT count(*) FROM campaigns), (SELECT count(*) FROM pledges)")
