@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from tests.backend.rpcproxy import Call, Refusal, RpcProxy
 from tests.cli.conftest import WAD, launch, post_contest
 
 
@@ -42,6 +43,28 @@ def test_show_account_lists_balances_scores_and_what_it_launched(world, campaign
     out = world.ok("show", "account", "creator")
     assert out.startswith(f"{world.addresses['creator']} (creator)")
     assert f"launched     {campaign}" in out
+
+
+def test_a_provider_that_caps_log_queries_is_asked_in_pieces(world, campaign):
+    """Public providers cap the blocks one eth_getLogs may span (10,000 on several) and refuse wider ones:
+    `show account` reads the account's launches since the deployment in as many queries as it takes."""
+
+    def capped(call: Call) -> Refusal | None:
+        if call.method != "eth_getLogs":
+            return None
+        query = call.params[0]
+        if query["toBlock"] != "latest" and int(query["toBlock"], 16) - int(query["fromBlock"], 16) < 4:
+            return None
+        return Refusal(error="query exceeds the maximum block range of 4")
+
+    proxy = RpcProxy(world.rpc_url)
+    proxy.refuse = capped
+    try:
+        out = world.ok("show", "account", "creator", CROWDLEDGER_RPC_URL=proxy.url)
+    finally:
+        proxy.close()
+    assert f"launched     {campaign}" in out
+    assert proxy.refused, "the chain is too short to meet the cap: the test shows nothing"
 
 
 def test_balance_shows_eth_and_each_token_asked_for(world):

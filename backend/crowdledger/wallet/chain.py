@@ -277,15 +277,20 @@ class Chain:
             filters.append(None if value is None else topic(value))
         while filters and filters[-1] is None:
             filters.pop()
-        found: list[dict[str, Any]] = self.request(
-            "eth_getLogs",
-            [
-                {
-                    "address": contract.address,
-                    "fromBlock": hex(self.deployment.start_block),
-                    "toBlock": "latest",
-                    "topics": filters,
-                }
-            ],
-        )
-        return found
+        head = int(self.request("eth_blockNumber", []), 16)
+        return self._logs({"address": contract.address, "topics": filters}, self.deployment.start_block, head)
+
+    def _logs(self, query: dict[str, Any], first: int, last: int) -> list[dict[str, Any]]:
+        """The logs of blocks first..last. Public providers cap what one query may span (blocks or results)
+        and refuse more, each in its own words: a refused range is asked for in halves, the earlier half
+        first, so a refusal of every query (not a cap) still ends at its first single block."""
+        try:
+            found: list[dict[str, Any]] = self.request(
+                "eth_getLogs", [{**query, "fromBlock": hex(first), "toBlock": hex(last)}]
+            )
+            return found
+        except RpcError:
+            if first >= last:
+                raise
+            middle = (first + last) // 2
+            return self._logs(query, first, middle) + self._logs(query, middle + 1, last)
