@@ -4,6 +4,7 @@ processes migrating a fresh database at once; bad settings answered in one line.
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -229,6 +230,22 @@ def test_two_indexers_starting_on_a_fresh_database_take_turns(fresh_url, crowdfu
         assert "Traceback" not in errors and "UNIQUE constraint" not in errors, errors
         assert code == 0 or errors.splitlines()[-1].startswith("crowdledger: another indexer"), errors
     assert any(code == 0 for code, _ in results)
+
+
+def test_a_new_sqlite_file_another_process_is_writing_is_waited_for(tmp_path):
+    """Two indexers on a new SQLite file: while one writes before the file is in WAL mode, the other's switch
+    to WAL was refused at once ("database is locked", without the busy timeout), and it stopped."""
+    path = tmp_path / "new.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE first_writes (a)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO first_writes VALUES (1)")
+    threading.Timer(0.5, lambda: writer.execute("COMMIT")).start()
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+    writer.close()
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs CROWDLEDGER_TEST_POSTGRES_URL")

@@ -7,6 +7,8 @@ database's write lock from its first statement (each writing transaction on SQLi
 "is the cursor where I left it?" check and its writes are one atomic step).
 """
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from crowdledger.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK = 0x63726F7764  # "crowd": the PostgreSQL advisory lock key migrations hold
+SQLITE_BUSY_SECONDS = 30  # how long a SQLite statement waits for another process's write to finish
 
 
 def make_engine(url: str, read_only: bool = False) -> Engine:
@@ -38,7 +41,7 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
 def _sqlite(url: str, read_only: bool) -> Engine:
     if file := sqlite_file(url):
         file.parent.mkdir(parents=True, exist_ok=True)  # the default lives in .data/, made on first use
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
 
     @event.listens_for(engine, "connect")
     def _tune(dbapi_connection: Any, _record: Any) -> None:
@@ -47,7 +50,7 @@ def _sqlite(url: str, read_only: bool) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         # WAL lets the API read while the indexer writes; NORMAL is crash-safe under WAL.
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -61,6 +64,21 @@ def _sqlite(url: str, read_only: bool) -> Engine:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """PRAGMA journal_mode=WAL, waiting for the file as long as any statement would. Changing the journal
+    mode needs the file to itself, and SQLite answers "database is locked" at once, without the busy timeout,
+    while another process has it: two indexers started on a new file failed so."""
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as failure:
+            if "locked" not in str(failure) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def sqlite_file(url: str) -> Path | None:
