@@ -79,7 +79,7 @@ def test_creator_claims_the_first_tranche_once_the_goal_is_met(creator_page, wor
     world.wait_indexed()
     open_campaign(page, world)
     page.click("#connect")
-    expect(page.locator("[data-creator-only]")).to_be_visible()
+    expect(page.locator(f"[data-only-for='{world.creator.address.lower()}']")).to_be_visible()
     before = world.creator.balance()
     page.click("form[data-flow=claim] button[type=submit]")
     expect(page.locator(DONE)).to_be_visible(timeout=20_000)

@@ -65,6 +65,13 @@ def open_page(page: Page, world: World, path: str) -> None:
     expect(page.locator("body[data-wallet=ready]")).to_be_attached()
 
 
+def connect(page: Page) -> None:
+    """Connect the wallet, as a person does before acting in a role: the page offers a role's forms (the
+    co-reviewer's, the arbiter's) only to the account connected in that role."""
+    page.click("#connect")
+    expect(page.locator("#account")).to_contain_text("0x")
+
+
 def submit(page: Page, flow: str) -> None:
     page.click(f"form[data-flow={flow}] button[type=submit]")
     expect(page.locator(DONE)).to_be_visible(timeout=20_000)
@@ -133,6 +140,15 @@ def test_both_workers_reveal_after_the_deadline(people, world: World, bounty):
     world.wait_indexed()
 
 
+def test_only_the_requester_is_offered_the_award_form(people, world: World):
+    """Anyone else's award would be refused by the contract: the page does not offer it to them."""
+    for role in ("requester", "alice", "co-reviewer"):
+        page, _ = people[role]
+        open_page(page, world, f"/t/{posted['contest']}")
+        award = page.locator("form[data-flow=award]")
+        expect(award).to_be_visible() if role == "requester" else expect(award).to_be_hidden()
+
+
 def test_requester_proposes_an_award_among_the_revealed_entries(people, world: World, bounty):
     page, _ = people["requester"]
     open_page(page, world, f"/t/{posted['contest']}")
@@ -162,6 +178,7 @@ def test_co_reviewer_confirms_the_proposed_award_the_page_shows_from_the_index(p
     world.wait_indexed()  # the page shows the proposal once the index holds it
     page, _ = people["co-reviewer"]
     open_page(page, world, f"/t/{posted['contest']}")
+    connect(page)
     proposal = page.locator("form[data-flow=co-review-award] output[data-proposal]")
     alice = accounts[4].address.lower()  # as the index holds addresses
     expect(proposal).to_contain_text(f"{alice[:6]}…{alice[-4:]} 70%")  # what the confirmation carries out
@@ -215,6 +232,7 @@ def test_requester_approves_and_the_co_reviewer_confirms(people, world: World, b
     world.wait_indexed()
     page, _ = people["co-reviewer"]
     open_page(page, world, f"/t/{posted['micro']}")
+    connect(page)
     page.select_option("#co-review-place", "0")
     submit(page, "co-review-place")
     assert bounty.placeOf(posted["micro"], 0)["status"] == 3  # Approved
@@ -263,12 +281,16 @@ def test_an_objected_award_goes_to_the_arbiter_and_a_silent_co_reviewer_lets_it_
 
     co_reviewer, _ = people["co-reviewer"]
     open_page(co_reviewer, world, f"/t/{objected}")
+    connect(co_reviewer)
     co_reviewer.check("form[data-flow=co-review-award] input[value=object]")
     submit(co_reviewer, "co-review-award")
     assert bounty.awardProposal(objected)["objected"] is True
     world.wait_indexed()
+    open_page(co_reviewer, world, f"/t/{objected}")
+    expect(co_reviewer.locator("form[data-flow=arbitrate-award]")).to_be_hidden()  # the arbiter's alone
     arbiter, _ = people["arbiter"]
     open_page(arbiter, world, f"/t/{objected}")
+    connect(arbiter)
     expect(arbiter.locator("dl.facts")).to_contain_text("objected to by the co-reviewer")
     arbiter.fill("form[data-flow=arbitrate-award] input[data-worker]", "100")
     submit(arbiter, "arbitrate-award")

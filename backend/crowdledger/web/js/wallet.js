@@ -43,9 +43,11 @@ const FLOWS = Object.fromEntries(
 function showAccount(account) {
   const label = document.getElementById("account");
   if (label) label.textContent = account ? t("wallet.connected", { account: `${account.slice(0, 6)}…${account.slice(-4)}` }) : "";
-  for (const section of document.querySelectorAll("[data-creator-only]")) {
-    const creator = section.closest("[data-creator]")?.dataset.creator;
-    section.hidden = !account || !creator || creator.toLowerCase() !== account.toLowerCase();
+  // What only one party may do (the creator's claim, the requester's award, the arbiter's ruling...) is shown to
+  // that account alone: to anyone else the contract would refuse it.
+  for (const section of document.querySelectorAll("[data-only-for]")) {
+    const allowed = section.dataset.onlyFor.toLowerCase().split(",");
+    section.hidden = !account || !allowed.includes(account.toLowerCase());
   }
 }
 
