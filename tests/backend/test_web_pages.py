@@ -311,10 +311,12 @@ def test_a_tasks_arbiter_is_shown_on_its_page_and_in_the_api(world, backers):
     assert world.client.get(f"/tasks/{world.tasks['contest']}").json()["arbiter"] is None
 
 
-def test_submitted_work_can_be_reviewed_and_arbitrated_from_the_task_page(world):
+def test_submitted_work_can_be_reviewed_and_arbitrated_from_the_task_page(world, backers):
     micro = world.client.get(f"/t/{world.tasks['micro']}").text
-    for flow in ("review-place", "arbitrate-place"):  # place 2 is submitted; the task has an arbiter
-        form = re.search(rf'<form data-flow="{flow}">.*?</form>', micro, re.S)
+    # place 2 is submitted; the task has an arbiter; each form is for its account alone (shown once connected)
+    for flow, only_for in (("review-place", world.creator), ("arbitrate-place", backers[5].address.lower())):
+        opening = f'<form data-flow="{flow}" data-only-for="{only_for}" hidden>'
+        form = re.search(rf"{opening}.*?</form>", micro, re.S)
         assert form and re.findall(r'<option value="(\d+)"', form.group(0)) == ["2"], flow
     assert 'data-flow="co-review-place"' not in micro  # no co-reviewer
     assert 'data-flow="appeal-place"' not in micro  # nothing rejected
@@ -352,7 +354,8 @@ def test_a_kind_of_task_that_does_not_exist_answers_400_with_a_message(world):
 
 def test_a_contest_with_revealed_entries_offers_award_co_review_and_finalize(world, backers):
     html = world.client.get(f"/t/{world.tasks['revealed']}").text
-    form = re.search(r'<form data-flow="award">.*?</form>', html, re.S)
+    opening = f'<form data-flow="award" data-only-for="{world.creator}" hidden>'  # the requester's alone
+    form = re.search(rf"{opening}.*?</form>", html, re.S)
     assert form and re.findall(r'data-worker="(0x[0-9a-fA-F]{40})"', form.group(0)) == [
         backers[4].address.lower()
     ]
