@@ -266,6 +266,12 @@ def rating_points(stars: int, factor: int, weight_bps: int, pair_deals: int) -> 
     return (stars - NEUTRAL_STARS) * magnitude
 
 
+def int256_or_none(points: int) -> int | None:
+    """Points the contract's int256 arithmetic could have computed, else None: inputs past that come from no
+    real Reputation, only from a look-alike at a configured address, and must not stop the indexer."""
+    return points if -(2**255) <= points < 2**255 else None
+
+
 def expected_changes(event: PricingEvent) -> list[tuple[str, int]]:
     """The (subject, points) of the ScoreChanged events that must follow `event`, in order."""
     if isinstance(event, DealRecorded):

@@ -26,7 +26,7 @@ from crowdledger.chain.decode import safe_text
 from crowdledger.chain.rpc import Block
 from crowdledger.deployment import DeployedContract, Deployment
 from crowdledger.indexer.sync import Indexer
-from crowdledger.store.models import RawEvent, SkippedEvent, SyncState
+from crowdledger.store.models import Rating, RawEvent, SkippedEvent, SyncState
 from tests.backend.conftest import deployment_of, rpc_url
 from tests.conftest import DAY, ETH
 
@@ -243,6 +243,27 @@ def test_every_event_with_any_values_is_indexed_and_the_indexer_keeps_going(engi
 
 
 SIMULATED: dict[int, SimulatedChain] = {}
+
+
+def test_a_rating_priced_past_int256_is_kept_without_points(engine):
+    """Found by the fuzz test above: a Rated event whose inputs no int256 can price (here 252 stars above
+    neutral at a weight of 2**256 - 1) stopped the indexer on PostgreSQL. The rating is kept, points None."""
+    chain_state = SimulatedChain(1337)
+    reputation = CONTRACTS["Reputation"]
+    rated = next(e for e in events_of(reputation.abi) if e["name"] == "Rated")
+    rater, subject, source = "0x" + "11" * 20, "0x" + "22" * 20, "0x" + "33" * 20
+    extreme = {"rater": rater, "subject": subject, "source": source, "ref": 7, "stars": 255}
+    extreme |= {"valueFactor": 10**18, "weightBps": 2**256 - 1, "pairDeals": 0}
+    log = encode_log(rated, [extreme[p["name"]] for p in rated["inputs"]])
+    chain_state.add_block([(reputation.address, *log)])
+
+    deployment = Deployment("fuzz", 1337, 1, CONTRACTS)
+    Indexer(engine, chain_state, deployment, finality_depth=2).run(follow=False)  # type: ignore[arg-type]
+
+    with engine.connect() as conn:
+        assert conn.execute(select(SkippedEvent)).all() == []
+        rating = conn.execute(select(Rating)).one()
+    assert (rating.subject, rating.weight_bps, rating.points) == (subject, 2**256 - 1, None)
 
 
 # ----------------------------------------------------------------------------- the real chain

@@ -37,7 +37,7 @@ def reputation_out(db: Session, who: str) -> schemas.Reputation:
             weight_bps=r.weight_bps,
             value_factor=str(r.value_factor),
             pair_deals=r.pair_deals,
-            points=str(r.points),
+            points=None if r.points is None else str(r.points),
             timestamp=r.timestamp,
         )
         for r in queries.ratings_received(db, who)

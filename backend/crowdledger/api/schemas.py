@@ -172,7 +172,7 @@ class RatingOut(BaseModel):
     weight_bps: int  # the rater's identity weight: 10,000 verified, the ledger's unverified weight otherwise
     value_factor: str  # WAD: V of what the rater settled in the relationship, capped at 1e18
     pair_deals: int  # deals between rater and subject before the rating; divides its weight
-    points: str  # WAD: what the rating added (negative below 3 stars)
+    points: str | None  # WAD: what the rating added (negative below 3 stars); None: inputs no int256 prices
     timestamp: int
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from crowdledger.chain.decode import Event
 from crowdledger.ranking import rank_key
-from crowdledger.reputation import DEFAULT_HALF_LIFE, HalfLifePeriod, rating_points
+from crowdledger.reputation import DEFAULT_HALF_LIFE, HalfLifePeriod, int256_or_none, rating_points
 from crowdledger.store.models import Attestation, Attester, Rating, RawEvent, ReputationScore
 from crowdledger.store.rows import Rows
 
@@ -68,7 +68,9 @@ def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int])
                     "value_factor": a["valueFactor"],
                     "pair_deals": a["pairDeals"],
                     # the contract's price of these inputs (the ScoreChanged after it carries the same)
-                    "points": rating_points(a["stars"], a["valueFactor"], a["weightBps"], a["pairDeals"]),
+                    "points": int256_or_none(
+                        rating_points(a["stars"], a["valueFactor"], a["weightBps"], a["pairDeals"])
+                    ),
                     "timestamp": at,
                 }
             )

@@ -243,7 +243,8 @@ class Rating(Base):
     weight_bps: Mapped[int] = mapped_column(Uint256)  # the rater's identity weight
     value_factor: Mapped[int] = mapped_column(Uint256)  # V of what the rater settled, capped at 1e18
     pair_deals: Mapped[int] = mapped_column(Uint256)  # deals between rater and subject before the rating
-    points: Mapped[int] = mapped_column(Int256)  # what the rating added to the subject's score
+    # what the rating added to the subject's score; None for inputs past what int256 arithmetic prices
+    points: Mapped[int | None] = mapped_column(Int256, nullable=True)
     timestamp: Mapped[int] = mapped_column(BigInteger)
 
 

@@ -24,6 +24,7 @@ from crowdledger.reputation import (
     HalfLifePeriod,
     deal_points,
     fade_across,
+    int256_or_none,
     rating_points,
     value_factor,
     value_points,
@@ -336,7 +337,9 @@ class ReputationReplay(Replay):
                     "weight_bps": r.weight_bps,
                     "value_factor": r.value_factor,
                     "pair_deals": r.pair_deals,
-                    "points": rating_points(r.stars, r.value_factor, r.weight_bps, r.pair_deals),
+                    "points": int256_or_none(
+                        rating_points(r.stars, r.value_factor, r.weight_bps, r.pair_deals)
+                    ),
                     "timestamp": r.timestamp,
                 }
                 for (source, ref, rater, subject), r in self.ratings.items()
