@@ -11,8 +11,9 @@ import time
 
 from brownie import accounts, chain
 from eth_account import Account as EthAccount
-from eth_account.messages import encode_typed_data
 
+from crowdledger.wallet.attest import sign_attest
+from crowdledger.wallet.erc20 import PERMIT_TYPES
 from scripts import gas_bounty
 from scripts.deploy import code_for, deploy
 
@@ -50,40 +51,22 @@ def permit_signature(
     token, owner_key: str, spender: str, amount: int, deadline: int
 ) -> tuple[int, bytes, bytes]:
     owner = EthAccount.from_key(owner_key)
-    message = encode_typed_data(
-        full_message={
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Permit": [
-                    {"name": "owner", "type": "address"},
-                    {"name": "spender", "type": "address"},
-                    {"name": "value", "type": "uint256"},
-                    {"name": "nonce", "type": "uint256"},
-                    {"name": "deadline", "type": "uint256"},
-                ],
-            },
-            "primaryType": "Permit",
-            "domain": {
-                "name": token.name(),
-                "version": "1",
-                "chainId": chain.id,
-                "verifyingContract": token.address,
-            },
-            "message": {
-                "owner": owner.address,
-                "spender": spender,
-                "value": amount,
-                "nonce": token.nonces(owner.address),
-                "deadline": deadline,
-            },
-        }
+    signed = owner.sign_typed_data(
+        domain_data={
+            "name": token.name(),
+            "version": "1",
+            "chainId": chain.id,
+            "verifyingContract": token.address,
+        },
+        message_types=PERMIT_TYPES,
+        message_data={
+            "owner": owner.address,
+            "spender": spender,
+            "value": amount,
+            "nonce": token.nonces(owner.address),
+            "deadline": deadline,
+        },
     )
-    signed = owner.sign_message(message)
     return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
 
 
@@ -91,41 +74,10 @@ def attest_signature(
     reputation, attester_key: str, account: str, level: int, expires_at: int, deadline: int
 ) -> bytes:
     """The attester's EIP-712 Attest signature (r‖s‖v) with its current nonce for `account`."""
-    attester = EthAccount.from_key(attester_key)
-    message = encode_typed_data(
-        full_message={
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Attest": [
-                    {"name": "account", "type": "address"},
-                    {"name": "level", "type": "uint8"},
-                    {"name": "expiresAt", "type": "uint64"},
-                    {"name": "nonce", "type": "uint256"},
-                    {"name": "deadline", "type": "uint256"},
-                ],
-            },
-            "primaryType": "Attest",
-            "domain": {
-                "name": "CrowdLedger Reputation",
-                "version": "1",
-                "chainId": chain.id,
-                "verifyingContract": reputation.address,
-            },
-            "message": {
-                "account": account,
-                "level": level,
-                "expiresAt": expires_at,
-                "nonce": reputation.nonces(attester.address, account),
-                "deadline": deadline,
-            },
-        }
+    nonce = reputation.nonces(EthAccount.from_key(attester_key).address, account)
+    return sign_attest(
+        attester_key, chain.id, reputation.address, account, level, expires_at, nonce, deadline
     )
-    return bytes(attester.sign_message(message).signature)
 
 
 def measure(evm: str = "cancun") -> dict[str, int]:

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from eth_account import Account as EthAccount
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 from web3 import Web3
 from web3.contract import Contract
@@ -24,6 +23,7 @@ from web3.logs import DISCARD
 
 from crowdledger.audit.solc import CompileError, Compiler
 from crowdledger.evm import PRE_CANCUN_REMAPPINGS
+from crowdledger.wallet.attest import sign_attest
 from scripts import build_evm
 from scripts.deploy import DEFAULT_FEE_BPS, ETH_ASSET, IDENTITY_LEVEL, UNVERIFIED_WEIGHT_BPS
 
@@ -259,40 +259,9 @@ def test_an_attestation_by_signature_is_accepted_on_shanghai(shanghai, ledger):
     attester = EthAccount.create()
     send(reputation.functions.setAttester(attester.address, True), owner)
     expires_at = deadline = now(shanghai) + DAY
-    message = encode_typed_data(
-        full_message={
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Attest": [
-                    {"name": "account", "type": "address"},
-                    {"name": "level", "type": "uint8"},
-                    {"name": "expiresAt", "type": "uint64"},
-                    {"name": "nonce", "type": "uint256"},
-                    {"name": "deadline", "type": "uint256"},
-                ],
-            },
-            "primaryType": "Attest",
-            "domain": {
-                "name": "CrowdLedger Reputation",
-                "version": "1",
-                "chainId": shanghai.eth.chain_id,
-                "verifyingContract": reputation.address,
-            },
-            "message": {
-                "account": account,
-                "level": 1,
-                "expiresAt": expires_at,
-                "nonce": 0,
-                "deadline": deadline,
-            },
-        }
+    signature = sign_attest(
+        attester.key.hex(), shanghai.eth.chain_id, reputation.address, account, 1, expires_at, 0, deadline
     )
-    signature = bytes(attester.sign_message(message).signature)
     attest = reputation.functions.attestBySig(account, 1, expires_at, attester.address, deadline, signature)
     assert send(attest, account)["status"] == 1
     assert tuple(reputation.functions.attestationOf(account).call()) == (attester.address, 1, expires_at)

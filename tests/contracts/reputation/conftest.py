@@ -4,8 +4,6 @@ receipts into crowdledger.reputation's event records."""
 
 import pytest
 from brownie import MockRatingSource, Reputation, accounts, chain, web3
-from eth_account import Account as EthAccount
-from eth_account.messages import encode_typed_data
 
 from crowdledger.reputation import (
     DealRecorded,
@@ -16,6 +14,7 @@ from crowdledger.reputation import (
     ScoreChanged,
     ValueRecorded,
 )
+from crowdledger.wallet.attest import sign_attest as signed_attest
 
 DAY = 86400
 WAD = 10**18
@@ -159,40 +158,8 @@ def sign_attest(
     r‖s‖v).
 
     For an EOA attester `key` is its own key; for a contract attester, the key the contract trusts."""
-    message = encode_typed_data(
-        full_message={
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Attest": [
-                    {"name": "account", "type": "address"},
-                    {"name": "level", "type": "uint8"},
-                    {"name": "expiresAt", "type": "uint64"},
-                    {"name": "nonce", "type": "uint256"},
-                    {"name": "deadline", "type": "uint256"},
-                ],
-            },
-            "primaryType": "Attest",
-            "domain": {
-                "name": "CrowdLedger Reputation",
-                "version": "1",
-                "chainId": chain.id,
-                "verifyingContract": reputation.address,
-            },
-            "message": {
-                "account": account,
-                "level": level,
-                "expiresAt": expires_at,
-                "nonce": reputation.nonces(attester, account),
-                "deadline": deadline,
-            },
-        }
-    )
-    return EthAccount.from_key(key).sign_message(message).signature
+    nonce = reputation.nonces(attester, account)
+    return signed_attest(key, chain.id, reputation.address, account, level, expires_at, nonce, deadline)
 
 
 @pytest.fixture(scope="module")
