@@ -6,6 +6,7 @@ creators     launch, add-tier, raise-supply, open-vote, close-vote, claim, cance
 tasks        post, take, submit-work, enter, reveal, award, approve, reject, approve-by-default,
              split-by-default, withdraw, reclaim, rate
 reviews      co-review confirm|object, arbitrate, appeal, finalize
+attesters    attest, sign-attestation, submit-attestation, revoke-attestation, void-signatures
 everyone     balance, show campaign|task|account
 accounts     account list|new|import
 service      index, serve, run, status
@@ -32,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crowdledger.audit import cli as audit
-from crowdledger.cli import accounts, backer, creator, ratings, reviews, service, show, tasks
+from crowdledger.cli import accounts, attesters, backer, creator, ratings, reviews, service, show, tasks
 from crowdledger.errors import CrowdLedgerError, RetryableError, TransactionFailed
 from crowdledger.settings import Settings
 
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (backer, creator, tasks, reviews, ratings, show, accounts, service, audit):
+    for group in (backer, creator, tasks, reviews, ratings, attesters, show, accounts, service, audit):
         group.register(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

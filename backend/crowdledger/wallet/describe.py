@@ -98,6 +98,11 @@ EVENT_SENTENCES: dict[str, str] = {
     # Reputation
     "Rated": "Rated {subject} {stars} stars (the rating weighs {weightBps:pct})",
     "ScoreChanged": "{subject}'s {role:role} score: {points:signed_points}, now {newScore:points}",
+    "Attested": "{attester} attested {account}'s identity at level {level} {expiry_phrase}",
+    "AttestationRevoked": (
+        "{attester} revoked the attestation of {account}; its unsubmitted signatures for it are void"
+    ),
+    "SignaturesVoided": "{attester}'s unsubmitted attestation signatures for {account} are void",
 }
 
 _ACCESS = (
@@ -128,6 +133,11 @@ def describe(event: Event, about: About) -> str:
             f"the worker may appeal to the arbiter until {format_time(until)}, else the place opens again"
             if until
             else "the place is open again"
+        )
+    if event.name == "Attested":
+        expires_at = int(values["expiresAt"])
+        values["expiry_phrase"] = (
+            "with no expiry" if expires_at == 2**64 - 1 else f"until {format_time(expires_at)}"
         )
     if event.name == "TaskRestricted":
         rules = [render(text, values, about) for bit, text in _ACCESS if int(values["accessRules"]) & bit]

@@ -1,0 +1,231 @@
+"""Identity attesters: vouch for an account (paying the gas, or signing for the account to submit), revoke.
+
+An attester is registered by the ledger's owner (Reputation.setAttester). Its attestation is what makes an
+account "verified": full weight for its ratings, one vote per identity, access to tasks that ask for it."""
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from eth_utils.address import to_checksum_address
+
+from crowdledger.cli.common import address, command, open_session, positive_int, signer_options
+from crowdledger.errors import ConfigError
+from crowdledger.settings import Settings
+from crowdledger.wallet.attest import sign_attest
+from crowdledger.wallet.explain import About
+from crowdledger.wallet.send import Call, simulate
+from crowdledger.wallet.units import format_time, parse_time
+
+NEVER = 2**64 - 1  # the largest expiresAt: an attestation that does not expire
+FILE_KEYS = ("chainId", "reputation", "account", "level", "expiresAt", "attester", "deadline", "signature")
+
+
+def register(commands: Any) -> None:
+    attest = command(
+        commands,
+        "attest",
+        "as a registered attester, vouch for an account's identity at a level until a date",
+        _attest,
+        [
+            "crowdledger attest 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --until +365d --account kyc",
+            "crowdledger attest 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --level 2 --until never "
+            "--account kyc",
+        ],
+        details="It replaces any attestation the account had, from whichever attester. To let the account "
+        "pay the gas instead, use sign-attestation.",
+    )
+    _attestation_options(attest)
+    signer_options(attest)
+
+    sign = command(
+        commands,
+        "sign-attestation",
+        "sign an attestation for the account to submit (the attester pays no gas); writes it to a file",
+        _sign,
+        [
+            "crowdledger sign-attestation 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --until +365d "
+            "--account kyc --out dave.attestation.json",
+        ],
+        details="Nothing is sent: the file holds the EIP-712 signature and its terms, checked against the "
+        "chain. Give it to the account, which runs `crowdledger submit-attestation FILE` before the "
+        "signature's deadline (--valid-for). It can be used once; revoke-attestation or void-signatures "
+        "voids it before then.",
+    )
+    _attestation_options(sign)
+    sign.add_argument(
+        "--valid-for", default="+7d", help="how long the signature may be submitted: +7d (default), +12h"
+    )
+    sign.add_argument("--out", type=Path, help="the file to write (default: ACCOUNT.attestation.json)")
+    signer_options(sign)
+
+    submit = command(
+        commands,
+        "submit-attestation",
+        "submit an attestation an attester signed for you (sign-attestation's file); you pay the gas",
+        _submit,
+        ["crowdledger submit-attestation dave.attestation.json --account dave"],
+    )
+    submit.add_argument("file", metavar="FILE", type=Path)
+    signer_options(submit)
+
+    revoke = command(
+        commands,
+        "revoke-attestation",
+        "withdraw the attestation you issued for an account, and void your unsubmitted signatures for it",
+        _revoke,
+        ["crowdledger revoke-attestation 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --account kyc"],
+    )
+    revoke.add_argument("subject", metavar="ACCOUNT", type=address)
+    signer_options(revoke)
+
+    void = command(
+        commands,
+        "void-signatures",
+        "void the attestation signatures you gave an account that nobody submitted yet",
+        _void,
+        ["crowdledger void-signatures 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --account kyc"],
+        details="For when there is no attestation of yours to revoke (another attester's replaced it).",
+    )
+    void.add_argument("subject", metavar="ACCOUNT", type=address)
+    signer_options(void)
+
+
+def _attestation_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("subject", metavar="ACCOUNT", type=address, help="the account vouched for")
+    parser.add_argument(
+        "--level", type=positive_int, default=1, help="the identity level, 1 to 255 (default 1)"
+    )
+    parser.add_argument(
+        "--until",
+        required=True,
+        help="when it expires: a date (2027-12-01, UTC), a span from now (+365d), or never",
+    )
+
+
+def _terms(args: argparse.Namespace, now: int) -> tuple[int, int]:
+    """(level, expiresAt) from the command line, refused before anything is signed."""
+    if not 1 <= args.level <= 255:
+        raise ConfigError(
+            f"--level must be 1 to 255 (an attestation of level 0 verifies nothing), got {args.level}"
+        )
+    expires_at = NEVER if args.until.strip().lower() == "never" else parse_time(args.until, now, "--until")
+    if not now < expires_at <= NEVER:
+        raise ConfigError(
+            f"--until must be later than now ({format_time(now)}), got {format_time(expires_at)}"
+        )
+    return args.level, expires_at
+
+
+def _attest(settings: Settings, args: argparse.Namespace) -> int:
+    session = open_session(settings, args)
+    level, expires_at = _terms(args, session.chain.now())
+    session.send(
+        Call(session.reputation, "attest", [args.subject, level, expires_at]), About(sender=session.sender)
+    )
+    return 0
+
+
+def _sign(settings: Settings, args: argparse.Namespace) -> int:
+    session = open_session(settings, args)
+    chain, reputation = session.chain, session.reputation
+    now = chain.now()
+    level, expires_at = _terms(args, now)
+    deadline = parse_time(args.valid_for, now, "--valid-for")
+    if deadline <= now:
+        raise ConfigError(f"--valid-for must be a span into the future such as +7d, got {args.valid_for!r}")
+    nonce = int(chain.read(reputation, "nonces", session.sender, args.subject))
+    key = session.account().key.hex()
+    signature = sign_attest(
+        key, chain.deployment.chain_id, reputation.address, args.subject, level, expires_at, nonce, deadline
+    )
+    attestation = {
+        "chainId": chain.deployment.chain_id,
+        "reputation": reputation.address,
+        "account": args.subject,
+        "level": level,
+        "expiresAt": expires_at,
+        "attester": session.sender,
+        "deadline": deadline,
+        "signature": "0x" + signature.hex(),
+    }
+    # As the account will submit it: a signature the contract would refuse (an unregistered attester) is
+    # not handed out.
+    simulate(chain, args.subject, _submission(session, attestation), About(sender=args.subject))
+    out = args.out or Path(f"{args.subject}.attestation.json")
+    out.write_text(json.dumps(attestation, indent=2) + "\n")
+    print(
+        f"Signed: {args.subject} verified at level {level} {_until(expires_at)}. Wrote {out}; give it to the "
+        f"account, which submits it with `crowdledger submit-attestation {out} --account ...` by "
+        f"{format_time(deadline)}. Nothing was sent."
+    )
+    return 0
+
+
+def _submit(settings: Settings, args: argparse.Namespace) -> int:
+    attestation = _read(args.file)
+    session = open_session(settings, args)
+    if attestation["chainId"] != session.chain.deployment.chain_id:
+        raise ConfigError(
+            f"{args.file} was signed for chain {attestation['chainId']}, and this is chain "
+            f"{session.chain.deployment.chain_id}: choose its network (--network or --rpc-url)"
+        )
+    if attestation["reputation"].lower() != session.reputation.address.lower():
+        raise ConfigError(
+            f"{args.file} was signed for the ledger at {attestation['reputation']}, not this deployment's "
+            f"({session.reputation.address}): choose its deployment (--network or --deployment)"
+        )
+    session.send(_submission(session, attestation), About(sender=session.sender))
+    return 0
+
+
+def _submission(session: Any, attestation: dict[str, Any]) -> Call:
+    a = attestation
+    signature = bytes.fromhex(a["signature"].removeprefix("0x"))
+    values = [a["account"], a["level"], a["expiresAt"], a["attester"], a["deadline"], signature]
+    return Call(session.reputation, "attestBySig", values)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """sign-attestation's file, every field checked, so that a damaged one is a message, not a revert."""
+    try:
+        attestation = json.loads(path.read_text())
+    except OSError as failure:
+        raise ConfigError(f"cannot read {path}: {failure.strerror}") from None
+    except (ValueError, UnicodeDecodeError):
+        raise ConfigError(f"{path} is not JSON: it should be the file sign-attestation wrote") from None
+    if not isinstance(attestation, dict) or sorted(attestation) != sorted(FILE_KEYS):
+        raise ConfigError(
+            f"{path} should hold exactly {', '.join(FILE_KEYS)} (the file sign-attestation wrote)"
+        )
+    a = attestation
+    try:
+        for key in ("account", "attester", "reputation"):
+            a[key] = to_checksum_address(a[key])
+        numbers_ok = all(
+            type(a[k]) is int and a[k] >= 0 for k in ("chainId", "level", "expiresAt", "deadline")
+        )
+        signature = bytes.fromhex(a["signature"].removeprefix("0x"))
+    except (ValueError, TypeError, AttributeError):
+        numbers_ok = False
+    if not numbers_ok or a["level"] > 255 or a["expiresAt"] > NEVER or len(signature) != 65:
+        raise ConfigError(f"{path} is damaged: ask the attester for the file sign-attestation wrote")
+    return a
+
+
+def _revoke(settings: Settings, args: argparse.Namespace) -> int:
+    session = open_session(settings, args)
+    session.send(Call(session.reputation, "revoke", [args.subject]), About(sender=session.sender))
+    return 0
+
+
+def _void(settings: Settings, args: argparse.Namespace) -> int:
+    session = open_session(settings, args)
+    call = Call(session.reputation, "voidOutstandingSignatures", [args.subject])
+    session.send(call, About(sender=session.sender))
+    return 0
+
+
+def _until(expires_at: int) -> str:
+    return "with no expiry" if expires_at == NEVER else f"until {format_time(expires_at)}"
