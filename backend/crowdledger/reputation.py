@@ -33,6 +33,7 @@ BPS = 10_000
 RATING_POINTS = 10 * WAD  # per star above or below 3, at full weight
 NEUTRAL_STARS = 3
 MAX_PRICED_AMOUNT = 2**128 - 1  # larger amounts are priced as this
+NEVER_EXPIRES = 2**64 - 1  # the largest attestation expiresAt (uint64): an attestation that does not expire
 
 
 class Role(IntEnum):

@@ -293,6 +293,30 @@ def test_an_account_shows_reputation_with_its_history_ratings_and_campaigns(worl
     assert "Tasks posted" in page
 
 
+@pytest.fixture(scope="module")
+def verified_forever(reputation, owner):
+    """An identity attester, and an account it verified with no expiry (the largest uint64)."""
+    attester, account = accounts[9], accounts.add()
+    reputation.setAttester(attester, True, {"from": owner})
+    reputation.attest(account, 2, 2**64 - 1, {"from": attester})
+    return attester.address.lower(), account.address.lower()
+
+
+def test_an_attestation_that_never_expires_is_shown_and_only_attesters_get_the_forms(verified_forever, world):
+    """The natural "never" (2**64 - 1, past year 9999) made the page fail; the forms are the attester's."""
+    attester, verified = verified_forever
+    response = world.client.get(f"/a/{verified}")
+    assert response.status_code == 200
+    page = text_of(response.text)
+    assert "verified (level 2)" in page and "never expires" in page
+    assert f'data-flow="attest" data-only-for="{attester}"' in response.text
+    assert f'data-flow="revoke-attestation" data-only-for="{attester}"' in response.text
+    assert 'src="/static/build/wallet.js"' in response.text
+    # an account nobody attested: the attester may attest it, there is nothing to revoke
+    unverified = world.client.get(f"/a/{world.creator}").text
+    assert 'data-flow="attest"' in unverified and 'data-flow="revoke-attestation"' not in unverified
+
+
 def test_task_pages_show_phases_entries_and_places(world):
     board = text_of(world.client.get("/t").text)
     assert "Contest" in board and "Micro-task" in board

@@ -12,13 +12,13 @@ from eth_utils.address import to_checksum_address
 
 from crowdledger.cli.common import address, command, open_session, positive_int, signer_options
 from crowdledger.errors import ConfigError
+from crowdledger.reputation import NEVER_EXPIRES
 from crowdledger.settings import Settings
 from crowdledger.wallet.attest import sign_attest
 from crowdledger.wallet.explain import About
 from crowdledger.wallet.send import Call, simulate
 from crowdledger.wallet.units import format_time, parse_time
 
-NEVER = 2**64 - 1  # the largest expiresAt: an attestation that does not expire
 FILE_KEYS = ("chainId", "reputation", "account", "level", "expiresAt", "attester", "deadline", "signature")
 
 
@@ -110,8 +110,10 @@ def _terms(args: argparse.Namespace, now: int) -> tuple[int, int]:
         raise ConfigError(
             f"--level must be 1 to 255 (an attestation of level 0 verifies nothing), got {args.level}"
         )
-    expires_at = NEVER if args.until.strip().lower() == "never" else parse_time(args.until, now, "--until")
-    if not now < expires_at <= NEVER:
+    expires_at = (
+        NEVER_EXPIRES if args.until.strip().lower() == "never" else parse_time(args.until, now, "--until")
+    )
+    if not now < expires_at <= NEVER_EXPIRES:
         raise ConfigError(
             f"--until must be later than now ({format_time(now)}), got {format_time(expires_at)}"
         )
@@ -209,7 +211,7 @@ def _read(path: Path) -> dict[str, Any]:
         signature = bytes.fromhex(a["signature"].removeprefix("0x"))
     except (ValueError, TypeError, AttributeError):
         numbers_ok = False
-    if not numbers_ok or a["level"] > 255 or a["expiresAt"] > NEVER or len(signature) != 65:
+    if not numbers_ok or a["level"] > 255 or a["expiresAt"] > NEVER_EXPIRES or len(signature) != 65:
         raise ConfigError(f"{path} is damaged: ask the attester for the file sign-attestation wrote")
     return a
 
@@ -228,4 +230,4 @@ def _void(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _until(expires_at: int) -> str:
-    return "with no expiry" if expires_at == NEVER else f"until {format_time(expires_at)}"
+    return "with no expiry" if expires_at == NEVER_EXPIRES else f"until {format_time(expires_at)}"

@@ -2,6 +2,7 @@
 as crowdledger.wallet.explain). An event without a sentence is shown by its name and values."""
 
 from crowdledger.chain.decode import Event
+from crowdledger.reputation import NEVER_EXPIRES
 from crowdledger.wallet.explain import About, render
 from crowdledger.wallet.units import format_time
 
@@ -137,7 +138,7 @@ def describe(event: Event, about: About) -> str:
     if event.name == "Attested":
         expires_at = int(values["expiresAt"])
         values["expiry_phrase"] = (
-            "with no expiry" if expires_at == 2**64 - 1 else f"until {format_time(expires_at)}"
+            "with no expiry" if expires_at == NEVER_EXPIRES else f"until {format_time(expires_at)}"
         )
     if event.name == "TaskRestricted":
         rules = [render(text, values, about) for bit, text in _ACCESS if int(values["accessRules"]) & bit]

@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crowdledger.store.models import Campaign, Entry, Pledge, Rating, RawEvent, ReputationScore, Task
+from crowdledger.store.models import (
+    Attester,
+    Campaign,
+    Entry,
+    Pledge,
+    Rating,
+    RawEvent,
+    ReputationScore,
+    Task,
+)
 
 HISTORY_LIMIT = 5_000  # pledge events a chart reads at most
 
@@ -81,3 +90,8 @@ def worker_entries(db: Session, address: str) -> Sequence[tuple[Entry, Task]]:
 def campaign_tokens(db: Session, campaign_ids: list[int]) -> dict[int, str]:
     query = select(Campaign.id, Campaign.token).where(Campaign.id.in_(campaign_ids))
     return {campaign_id: token for campaign_id, token in db.execute(query).tuples().all()}
+
+
+def registered_attesters(db: Session) -> list[str]:
+    """The accounts that may attest identities now (registered by the ledger's owner)."""
+    return list(db.scalars(select(Attester.address).where(Attester.registered).order_by(Attester.address)))

@@ -34,7 +34,10 @@ def when(timestamp: int | None) -> Markup:
     """A UTC time, marked up so that the page's script can show it in the reader's own time zone."""
     if not timestamp:
         return Markup("—")
-    moment = datetime.fromtimestamp(timestamp, UTC)
+    try:
+        moment = datetime.fromtimestamp(timestamp, UTC)
+    except (OverflowError, OSError, ValueError):  # past year 9999: a uint64 the contracts accept
+        return Markup("timestamp {}").format(timestamp)
     return Markup('<time datetime="{}" data-local>{} UTC</time>').format(
         moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime("%Y-%m-%d %H:%M")
     )

@@ -4,6 +4,7 @@ import addTier from "./flows/add-tier.js";
 import appealPlace from "./flows/appeal-place.js";
 import arbitrateAward from "./flows/arbitrate-award.js";
 import arbitratePlace from "./flows/arbitrate-place.js";
+import attest from "./flows/attest.js";
 import award from "./flows/award.js";
 import cancel from "./flows/cancel.js";
 import claim from "./flows/claim.js";
@@ -22,6 +23,7 @@ import refund from "./flows/refund.js";
 import reportNotDelivered from "./flows/report-not-delivered.js";
 import reviewPlace from "./flows/review-place.js";
 import revealEntry from "./flows/reveal-entry.js";
+import revokeAttestation from "./flows/revoke-attestation.js";
 import submitWork from "./flows/submit-work.js";
 import take from "./flows/take.js";
 import unpledge from "./flows/unpledge.js";
@@ -37,7 +39,7 @@ const FLOWS = Object.fromEntries(
   [pledge, unpledge, refund, vote, claim, addTier, raiseSupply, openVote, cancel, launch, take, submitWork,
     commitEntry, revealEntry, withdraw, confirmDelivery, reportNotDelivered,
     rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace, postTask,
-    award, coReviewAward, arbitrateAward, finalizeAward].map((flow) => [flow.name, flow]),
+    award, coReviewAward, arbitrateAward, finalizeAward, attest, revokeAttestation].map((flow) => [flow.name, flow]),
 );
 
 function showAccount(account) {

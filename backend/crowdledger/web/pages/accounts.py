@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from crowdledger.api import convert, queries
 from crowdledger.api.deps import ADDRESS, Db
-from crowdledger.reputation import Role, explain
+from crowdledger.reputation import NEVER_EXPIRES, Role, explain
 from crowdledger.web import queries as web_queries
 from crowdledger.web.pages import PageNotFound
 from crowdledger.web.pages.campaigns import indexed_block
@@ -32,6 +32,7 @@ def account_page(request: Request, db: Db, address: str) -> HTMLResponse:
         ]
         for score in reputation.scores
     }
+    attesters = web_queries.registered_attesters(db)
     return render(
         request,
         "account.html",
@@ -46,4 +47,7 @@ def account_page(request: Request, db: Db, address: str) -> HTMLResponse:
         work=web_queries.worker_entries(db, who),
         now=at,
         indexed_block=indexed_block(db),
+        attesters=attesters,
+        never_expires=NEVER_EXPIRES,
+        scripts=("wallet",) if attesters else (),
     )
