@@ -13,6 +13,7 @@ import json
 from brownie import Bounty, Crowdfund, MockToken, Reputation, accounts, chain
 from eth_utils import keccak
 
+from crowdledger.wallet.devchain import DEMO_ATTESTER
 from scripts.deploy import deploy
 
 ETH = "0x" + "00" * 20
@@ -82,7 +83,7 @@ def main() -> None:
 
     # An identity attester vouches for a few accounts; the funded campaign's backers confirm that the seeds
     # arrived (a deal between each of them and the creator) and then rate its creator.
-    attester = accounts[9]
+    attester = accounts[DEMO_ATTESTER]
     reputation.setAttester(attester, True, {"from": owner})
     for account in (alice, bob, *backers[:2]):
         reputation.attest(account, 1, chain.time() + 365 * DAY, {"from": attester})

@@ -35,5 +35,6 @@ def test_the_ready_block_of_dev_up_names_every_contract_and_marks_the_keys_local
     for name in contracts:
         assert name in block
     assert "LOCAL ONLY" in block
+    assert "identity attester is development account 9" in block  # the one scripts/demo.py registers
     for index in (10, 11, 12):
         assert f"{Account.from_key(dev_key(index)).address}  key {dev_key(index)}" in block

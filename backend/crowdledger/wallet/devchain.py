@@ -15,6 +15,7 @@ from eth_utils.address import to_checksum_address
 from crowdledger.deployment import Deployment
 
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
+DEMO_ATTESTER = 9  # the development account scripts/demo.py registers as an identity attester
 
 
 def dev_key(index: int) -> str:
@@ -40,6 +41,10 @@ def ready_block(deployment: Deployment, rpc_url: str, app_url: str, accounts: ra
     lines.append(
         f"Import one: .venv/bin/crowdledger account import NAME --dev {accounts.start}"
         "  (or paste its key into MetaMask)"
+    )
+    lines.append(
+        f"The demo's identity attester is development account {DEMO_ATTESTER}: import it the same way "
+        f"(--dev {DEMO_ATTESTER}) to attest accounts on their pages or with `crowdledger attest`"
     )
     lines.append(
         "Then, in another terminal: .venv/bin/crowdledger show campaign 1  (--help lists all; docs/CLI.md)"
