@@ -102,3 +102,16 @@ def test_a_bad_command_line_exits_2(world):
 def test_a_network_brownie_does_not_know_is_named(world, campaign):
     line = world.refused("show", "campaign", campaign, "--network", "no-such-net", HOME=str(world.home))
     assert "network 'no-such-net' is not in brownie's network list" in line
+
+
+def test_an_address_whose_capitals_break_its_checksum_is_refused_as_a_typo(world, campaign):
+    """eth_utils 5 no longer checks EIP-55 checksums: a mistyped recipient was accepted and paid."""
+    recipient = world.addresses["worker"]
+    typo = recipient[:2] + recipient[2:].swapcase()  # the same digits, every capital flipped
+    before = world.nonce("backer")
+    result = world.cli("refund", campaign, "--to", typo, "--account", "backer")
+    assert result.code == 2 and "do not match its checksum" in result.err and "Traceback" not in result.err
+    assert world.nonce("backer") == before
+    # all lowercase carries no checksum, so it is taken as written
+    assert "Traceback" not in world.cli("show", "account", recipient.lower()).err
+    assert "do not match its checksum" in world.refused("show", "account", typo)

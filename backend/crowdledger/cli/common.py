@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils.address import is_address, to_checksum_address
 
-from crowdledger.errors import InsufficientFunds
+from crowdledger.errors import ConfigError, InsufficientFunds
 from crowdledger.settings import Settings
+from crowdledger.wallet.addresses import checked_address
 from crowdledger.wallet.chain import Chain, Contract, resolve
 from crowdledger.wallet.describe import describe
 from crowdledger.wallet.explain import About
@@ -78,9 +78,10 @@ def positive_int(text: str) -> int:
 
 
 def address(text: str) -> str:
-    if not is_address(text):
-        raise argparse.ArgumentTypeError(f"expected an address (0x and 40 hex digits), got {text!r}")
-    return to_checksum_address(text)
+    try:
+        return checked_address(text, "the address")
+    except ConfigError as refused:
+        raise argparse.ArgumentTypeError(str(refused)) from None
 
 
 @dataclass

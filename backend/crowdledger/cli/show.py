@@ -6,13 +6,14 @@ import base64
 import json
 from typing import Any
 
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import is_hex_address
 from eth_utils.crypto import keccak
 
 from crowdledger.chain.decode import Decoder
 from crowdledger.cli.common import chain_options, command, open_chain
 from crowdledger.errors import ConfigError, Refused
 from crowdledger.settings import Settings
+from crowdledger.wallet.addresses import checked_address
 from crowdledger.wallet.chain import Chain, Reverted
 from crowdledger.wallet.explain import (
     CAMPAIGN_STATES,
@@ -75,8 +76,9 @@ def register(commands: Any) -> None:
 
 def _who(settings: Settings, text: str) -> tuple[str, str]:
     """An address, or a keystore account id: (address, label)."""
-    if is_address(text):
-        return to_checksum_address(text), to_checksum_address(text)
+    if is_hex_address(text):
+        address = checked_address(text, "the account")
+        return address, address
     found = Keystore.at(settings.keystore_dir).address(text)
     return found, f"{found} ({text})"
 

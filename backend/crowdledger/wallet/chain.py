@@ -18,13 +18,14 @@ import yaml  # type: ignore[import-untyped]  # (brownie pins PyYAML; its stubs a
 from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
 from eth_abi.exceptions import DecodingError, EncodingError
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from crowdledger.deployment import Deployment
 from crowdledger.errors import ConfigError, DeploymentError, RpcError, RpcUnavailable
 from crowdledger.settings import Settings
 from crowdledger.wallet.abi import canonical, named, signature, topic
+from crowdledger.wallet.addresses import checked_address
 from crowdledger.wallet.erc20 import ERC20_ABI
 from crowdledger.wallet.units import ETH, Token
 
@@ -252,11 +253,10 @@ class Chain:
         """A token given on the command line or in a file: ETH, or an ERC-20 address."""
         if text.strip().upper() == "ETH":
             return ETH
-        if not is_address(text.strip()):
-            raise ConfigError(f"a token is ETH or an ERC-20 contract address, got {text!r}")
-        if self.request("eth_getCode", [to_checksum_address(text.strip()), "latest"]) in ("0x", "0x0"):
-            raise ConfigError(f"there is no contract at {text.strip()} on this chain, so it is not a token")
-        return self.token(text.strip())
+        address = checked_address(text, "a token (ETH or an ERC-20 contract address)")
+        if self.request("eth_getCode", [address, "latest"]) in ("0x", "0x0"):
+            raise ConfigError(f"there is no contract at {address} on this chain, so it is not a token")
+        return self.token(address)
 
     def balance(self, address: str, token: Token = ETH) -> int:
         if token.is_eth:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eth_abi.abi import encode
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from crowdledger.errors import ConfigError
+from crowdledger.wallet.addresses import checked_address
 
 
 def leaf(account: str) -> bytes:
@@ -37,9 +38,7 @@ class InviteTree:
             raise ConfigError("the invite list is empty; name at least one address")
         checked = []
         for account in accounts:
-            if not is_address(account):
-                raise ConfigError(f"the invite list has {account!r}, which is not an address")
-            checked.append(to_checksum_address(account))
+            checked.append(checked_address(account, "the invite list's entry"))
         if len(set(checked)) != len(checked):
             raise ConfigError("the invite list names an address twice")
         leaves = sorted(leaf(a) for a in checked)

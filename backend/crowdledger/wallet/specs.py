@@ -20,10 +20,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from eth_utils.address import is_address, to_checksum_address
 from eth_utils.crypto import keccak
 
 from crowdledger.errors import ConfigError
+from crowdledger.wallet.addresses import checked_address
 from crowdledger.wallet.merkle import InviteTree, read_invites
 from crowdledger.wallet.units import DAY, HOUR, WAD, Token, format_time, parse_percent, parse_time
 
@@ -283,10 +283,7 @@ def task(
 
 def _reviewer(spec: dict[str, Any], key: str) -> str:
     """The task's co-reviewer or arbiter: an address, or the zero address for none."""
-    named = str(spec.get(key) or ZERO_ADDRESS)
-    if not is_address(named):
-        raise ConfigError(f"{key} must be an address (0x and 40 hex digits), got {named!r}")
-    return str(to_checksum_address(named))
+    return checked_address(spec.get(key) or ZERO_ADDRESS, key)
 
 
 def _access(
