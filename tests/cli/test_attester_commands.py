@@ -118,19 +118,35 @@ def test_an_unregistered_account_cannot_attest_or_sign(world, attester):
     line = world.refused("attest", world.addresses["worker"], "--until", "+30d", "--account", "backer")
     assert "NotAnAttester" in line and "not a registered identity attester" in line
     signed = world.home / "unregistered.json"
-    line = world.refused(
-        "sign-attestation",
-        world.addresses["worker"],
-        "--until",
-        "+30d",
-        "--out",
-        signed,
-        "--account",
-        "backer",
-    )
-    assert "NotAnAttester" in line
+    # refused before the password is asked: a wrong one does not even come into it
+    sign = ("sign-attestation", world.addresses["worker"], "--until", "+30d", "--out", signed)
+    line = world.refused(*sign, "--account", "backer", CROWDLEDGER_ACCOUNT_PASSWORD="wrong")
+    assert "NotAnAttester" in line and "nothing was signed" in line
     assert not signed.exists()  # no signature the contract would refuse is handed out
     assert world.nonce("backer") == before
+
+
+def test_a_dry_run_signs_nothing(world, attester):
+    signed = world.home / "dry.json"
+    sign = ("sign-attestation", world.addresses["worker"], "--until", "+30d", "--out", signed)
+    out = world.ok(*sign, "--account", attester, "--dry-run")
+    assert "nothing was signed" in out and not signed.exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (("--until", "+1d", "--valid-for", "+7d"), "before the attestation expires"),  # useless after day 1
+        (("--until", "never", "--valid-for", "+1e80d"), "before the attestation expires"),  # past uint256
+        (("--until", "+30d", "--valid-for", "+infd"), "--valid-for: write a span"),
+        (("--until", "+30d", "--valid-for", "+0d"), "--valid-for must end after now"),
+        (("--until", "+30d", "--out", "."), "name a file in a folder that exists"),
+        (("--until", "+30d", "--out", "no/such/folder/file.json"), "name a file in a folder that exists"),
+    ],
+)
+def test_a_signature_that_could_not_be_used_is_not_made(world, attester, options, says):
+    sign = ("sign-attestation", world.addresses["worker"], *options)
+    assert says in world.refused(*sign, "--account", attester)
 
 
 @pytest.mark.parametrize(
@@ -141,6 +157,8 @@ def test_an_unregistered_account_cannot_attest_or_sign(world, attester):
         (("--until", "2020-01-01"), "--until must be later than now"),
         (("--until", "soon"), "--until must be a date"),
         (("--until", "+1y"), "--until: write a span as"),
+        (("--until", "+infd"), "--until: write a span as"),
+        (("--until", "+1e30d"), "later than the ledger can record"),
     ],
 )
 def test_terms_that_verify_nothing_are_refused_before_anything_is_sent(world, attester, options, says):
@@ -157,6 +175,11 @@ def test_terms_that_verify_nothing_are_refused_before_anything_is_sent(world, at
         (lambda a: {**a, "signature": "0x1234"}, "is damaged"),
         (lambda a: {**a, "level": -1}, "is damaged"),
         (lambda a: {**a, "account": "bob"}, "is damaged"),
+        (lambda a: {**a, "level": 0}, "is damaged"),
+        (lambda a: {**a, "level": True}, "is damaged"),
+        (lambda a: {**a, "deadline": 2**256}, "is damaged"),
+        (lambda a: {**a, "signature": a["signature"][2:]}, "is damaged"),
+        (lambda a: {**a, "account": a["account"][:2] + a["account"][2:].swapcase()}, "is damaged"),
         (lambda a: {**a, "chainId": 1}, "was signed for chain 1"),
         (lambda a: {**a, "reputation": "0x" + "12" * 20}, "was signed for the ledger at"),
     ],

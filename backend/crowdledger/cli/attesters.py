@@ -5,15 +5,15 @@ account "verified": full weight for its ratings, one vote per identity, access t
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from eth_utils.address import to_checksum_address
-
 from crowdledger.cli.common import address, command, open_session, positive_int, signer_options
-from crowdledger.errors import ConfigError
+from crowdledger.errors import ConfigError, Refused
 from crowdledger.reputation import NEVER_EXPIRES
 from crowdledger.settings import Settings
+from crowdledger.wallet.addresses import checked_address
 from crowdledger.wallet.attest import sign_attest
 from crowdledger.wallet.explain import About
 from crowdledger.wallet.send import Call, simulate
@@ -34,7 +34,9 @@ def register(commands: Any) -> None:
             "--account kyc",
         ],
         details="It replaces any attestation the account had, from whichever attester. To let the account "
-        "pay the gas instead, use sign-attestation.",
+        "pay the gas instead, use sign-attestation. A signed attestation you gave out stays valid until it "
+        "is submitted, its deadline passes or you void it: run void-signatures first when you change your "
+        "mind.",
     )
     _attestation_options(attest)
     signer_options(attest)
@@ -50,8 +52,9 @@ def register(commands: Any) -> None:
         ],
         details="Nothing is sent: the file holds the EIP-712 signature and its terms, checked against the "
         "chain. Give it to the account, which runs `crowdledger submit-attestation FILE` before the "
-        "signature's deadline (--valid-for). It can be used once; revoke-attestation or void-signatures "
-        "voids it before then.",
+        "signature's deadline (--valid-for, before the attestation expires). It can be used once; "
+        "revoke-attestation or void-signatures voids it before then. Files signed for the same account "
+        "share one nonce: submitting one voids the others.",
     )
     _attestation_options(sign)
     sign.add_argument(
@@ -113,10 +116,12 @@ def _terms(args: argparse.Namespace, now: int) -> tuple[int, int]:
     expires_at = (
         NEVER_EXPIRES if args.until.strip().lower() == "never" else parse_time(args.until, now, "--until")
     )
-    if not now < expires_at <= NEVER_EXPIRES:
+    if expires_at <= now:
         raise ConfigError(
             f"--until must be later than now ({format_time(now)}), got {format_time(expires_at)}"
         )
+    if expires_at > NEVER_EXPIRES:
+        raise ConfigError("--until is later than the ledger can record (a uint64 timestamp): write never")
     return args.level, expires_at
 
 
@@ -135,8 +140,22 @@ def _sign(settings: Settings, args: argparse.Namespace) -> int:
     now = chain.now()
     level, expires_at = _terms(args, now)
     deadline = parse_time(args.valid_for, now, "--valid-for")
-    if deadline <= now:
-        raise ConfigError(f"--valid-for must be a span into the future such as +7d, got {args.valid_for!r}")
+    if not now < deadline < expires_at:  # after the expiry the contract refuses it (ExpiryNotInFuture)
+        raise ConfigError(
+            f"--valid-for must end after now and before the attestation expires ({_until(expires_at)}), got "
+            f"{format_time(deadline)}"
+        )
+    out = args.out or Path(f"{args.subject}.attestation.json")
+    if out.is_dir() or not out.parent.is_dir():
+        raise ConfigError(f"--out {out}: name a file in a folder that exists")
+    # Refused before the password is asked: an account that may not attest signs nothing.
+    if not chain.read(reputation, "isAttester", session.sender):
+        raise Refused(
+            f"NotAnAttester: {session.sender} is not a registered identity attester; nothing was signed"
+        )
+    if session.dry_run:
+        print(f"Checked: {session.sender} may attest {args.subject}; nothing was signed (--dry-run)")
+        return 0
     nonce = int(chain.read(reputation, "nonces", session.sender, args.subject))
     key = session.account().key.hex()
     signature = sign_attest(
@@ -152,11 +171,12 @@ def _sign(settings: Settings, args: argparse.Namespace) -> int:
         "deadline": deadline,
         "signature": "0x" + signature.hex(),
     }
-    # As the account will submit it: a signature the contract would refuse (an unregistered attester) is
-    # not handed out.
+    # Checked as the account will submit it, so that no signature the contract would refuse is handed out.
     simulate(chain, args.subject, _submission(session, attestation), About(sender=args.subject))
-    out = args.out or Path(f"{args.subject}.attestation.json")
-    out.write_text(json.dumps(attestation, indent=2) + "\n")
+    try:
+        out.write_text(json.dumps(attestation, indent=2) + "\n")
+    except OSError as failure:
+        raise ConfigError(f"cannot write {out}: {failure.strerror}") from None
     print(
         f"Signed: {args.subject} verified at level {level} {_until(expires_at)}. Wrote {out}; give it to the "
         f"account, which submits it with `crowdledger submit-attestation {out} --account ...` by "
@@ -203,17 +223,20 @@ def _read(path: Path) -> dict[str, Any]:
         )
     a = attestation
     try:
-        for key in ("account", "attester", "reputation"):
-            a[key] = to_checksum_address(a[key])
-        numbers_ok = all(
-            type(a[k]) is int and a[k] >= 0 for k in ("chainId", "level", "expiresAt", "deadline")
-        )
-        signature = bytes.fromhex(a["signature"].removeprefix("0x"))
-    except (ValueError, TypeError, AttributeError):
-        numbers_ok = False
-    if not numbers_ok or a["level"] > 255 or a["expiresAt"] > NEVER_EXPIRES or len(signature) != 65:
+        addresses = {k: checked_address(a[k], k) for k in ("account", "attester", "reputation")}
+    except ConfigError as refused:
+        raise ConfigError(f"{path} is damaged ({refused}): ask the attester for its file") from None
+    valid = (
+        all(type(a[k]) is int for k in ("chainId", "level", "expiresAt", "deadline"))
+        and 1 <= a["level"] <= 255
+        and 0 < a["expiresAt"] <= NEVER_EXPIRES
+        and 0 < a["deadline"] < 2**256
+        and isinstance(a["signature"], str)
+        and re.fullmatch(r"0x[0-9a-fA-F]{130}", a["signature"]) is not None
+    )
+    if not valid:
         raise ConfigError(f"{path} is damaged: ask the attester for the file sign-attestation wrote")
-    return a
+    return a | addresses
 
 
 def _revoke(settings: Settings, args: argparse.Namespace) -> int:

@@ -109,7 +109,7 @@ def parse_time(text: object, now: int, what: str) -> int:
         units = {"d": DAY, "h": HOUR, "m": MINUTE}
         try:
             return now + int(Decimal(raw[1:-1]) * units[raw[-1]])
-        except (KeyError, InvalidOperation, ValueError):
+        except (KeyError, InvalidOperation, ValueError, OverflowError):  # OverflowError: +infd
             raise ConfigError(f"{what}: write a span as +3d, +12h or +30m, got {raw!r}") from None
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))

@@ -37,7 +37,7 @@ def when(timestamp: int | None) -> Markup:
     try:
         moment = datetime.fromtimestamp(timestamp, UTC)
     except (OverflowError, OSError, ValueError):  # past year 9999: a uint64 the contracts accept
-        return Markup("timestamp {}").format(timestamp)
+        return Markup("&gt; 9999-12-31")
     return Markup('<time datetime="{}" data-local>{} UTC</time>').format(
         moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime("%Y-%m-%d %H:%M")
     )

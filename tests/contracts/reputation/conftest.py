@@ -14,7 +14,7 @@ from crowdledger.reputation import (
     ScoreChanged,
     ValueRecorded,
 )
-from crowdledger.wallet.attest import sign_attest as signed_attest
+from crowdledger.wallet.attest import sign_attest as attest_signature
 
 DAY = 86400
 WAD = 10**18
@@ -159,7 +159,7 @@ def sign_attest(
 
     For an EOA attester `key` is its own key; for a contract attester, the key the contract trusts."""
     nonce = reputation.nonces(attester, account)
-    return signed_attest(key, chain.id, reputation.address, account, level, expires_at, nonce, deadline)
+    return attest_signature(key, chain.id, reputation.address, account, level, expires_at, nonce, deadline)
 
 
 @pytest.fixture(scope="module")

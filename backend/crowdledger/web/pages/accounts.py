@@ -49,5 +49,5 @@ def account_page(request: Request, db: Db, address: str) -> HTMLResponse:
         indexed_block=indexed_block(db),
         attesters=attesters,
         never_expires=NEVER_EXPIRES,
-        scripts=("wallet",) if attesters else (),
+        scripts=("wallet",) if attesters or reputation.attestation else (),
     )

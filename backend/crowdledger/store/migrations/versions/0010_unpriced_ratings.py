@@ -24,5 +24,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM ratings WHERE points IS NULL")  # 0009 cannot hold them
     with op.batch_alter_table("ratings", schema=None) as batch_op:
         batch_op.alter_column("points", existing_type=Int256(), nullable=False)

@@ -1,4 +1,9 @@
 // The attester withdraws its attestation of the account the page shows (and voids its unsubmitted signatures).
-import { simpleFlow } from "./simple.js";
-
-export default simpleFlow("revoke-attestation", "Reputation", "revoke", (ctx) => [ctx.data.account]);
+// The form is outside the page's live part, so it hides itself once there is nothing left to revoke.
+export default {
+  name: "revoke-attestation",
+  async run(ctx) {
+    await ctx.send(ctx.contract("Reputation"), "revoke", [ctx.data.account]);
+    ctx.form.hidden = true;
+  },
+};
