@@ -1,7 +1,7 @@
 """The deployment record scripts/deploy.py writes: which chain, from which block, which contracts."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from crowdledger.evm import DEFAULT as DEFAULT_EVM
 class DeployedContract:
     name: str
     address: str  # lower-case hex, as logs carry it
-    abi: list[dict[str, Any]]
+    abi: list[dict[str, Any]] = field(repr=False)  # thousands of lines in a log or a failing test's example
 
 
 @dataclass(frozen=True)

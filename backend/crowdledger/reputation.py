@@ -46,6 +46,9 @@ class Role(IntEnum):
     REVIEWER = 4
 
 
+ROLES = frozenset(Role)  # a ScoreChanged of any other role comes from no real Reputation
+
+
 # ----------------------------------------------------------------------------- events
 
 
@@ -268,8 +271,9 @@ def rating_points(stars: int, factor: int, weight_bps: int, pair_deals: int) -> 
 
 
 def int256_or_none(points: int) -> int | None:
-    """Points the contract's int256 arithmetic could have computed, else None: inputs past that come from no
-    real Reputation, only from a look-alike at a configured address, and must not stop the indexer."""
+    """Points that fit an int256, else None. The contract's checked arithmetic reverts before it could price
+    such inputs, so only a look-alike contract at a configured address emits them; they must not stop the
+    indexer (a points column holds an int256)."""
     return points if -(2**255) <= points < 2**255 else None
 
 
@@ -379,6 +383,15 @@ def score_at(score: Score, now: int, periods: Sequence[HalfLifePeriod]) -> int:
     if score.value == 0:
         return 0
     return fade_across(score.value, score.updated_at, now, periods)
+
+
+def shown_score(score: Score, now: int, periods: Sequence[HalfLifePeriod]) -> int:
+    """score_at for the pages and the API: a score stored before the first half-life period fades from that
+    period's start. The real Reputation begins a period in its constructor, before any score; a contract that
+    is not it may not, and its scores must still show (the audit reports the difference)."""
+    if periods and score.updated_at < periods[0].since:
+        score = Score(score.value, periods[0].since)
+    return score_at(score, max(now, score.updated_at), periods)
 
 
 def _in_log_order(events: Iterable[E]) -> list[E]:

@@ -18,15 +18,19 @@ import httpx
 from brownie import Bounty, Crowdfund, Reputation, chain, web3
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from crowdledger.api.app import create_app
 from crowdledger.chain.decode import safe_text
 from crowdledger.chain.rpc import Block
 from crowdledger.deployment import DeployedContract, Deployment
+from crowdledger.indexer.metadata import FetchPolicy
 from crowdledger.indexer.sync import Indexer
 from crowdledger.store.models import Rating, RawEvent, SkippedEvent, SyncState
+from crowdledger.web.config import WebConfig
 from tests.backend.conftest import deployment_of, rpc_url
 from tests.conftest import DAY, ETH
 
@@ -207,7 +211,11 @@ def logged_events(draw: Any) -> tuple[DeployedContract, dict[str, Any], list[Any
 @settings(
     max_examples=40,  # about 9 s a store alone, twice that on a loaded machine (the ~20 s budget)
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 @given(batch=st.lists(logged_events(), min_size=1, max_size=10))
 def test_every_event_with_any_values_is_indexed_and_the_indexer_keeps_going(engine, batch):
@@ -245,25 +253,128 @@ def test_every_event_with_any_values_is_indexed_and_the_indexer_keeps_going(engi
 SIMULATED: dict[int, SimulatedChain] = {}
 
 
-def test_a_rating_priced_past_int256_is_kept_without_points(engine):
-    """Found by the fuzz test above: a Rated event whose inputs no int256 can price (here 252 stars above
-    neutral at a weight of 2**256 - 1) stopped the indexer on PostgreSQL. The rating is kept, points None."""
-    chain_state = SimulatedChain(1337)
-    reputation = CONTRACTS["Reputation"]
-    rated = next(e for e in events_of(reputation.abi) if e["name"] == "Rated")
-    rater, subject, source = "0x" + "11" * 20, "0x" + "22" * 20, "0x" + "33" * 20
-    extreme = {"rater": rater, "subject": subject, "source": source, "ref": 7, "stars": 255}
-    extreme |= {"valueFactor": 10**18, "weightBps": 2**256 - 1, "pairDeals": 0}
-    log = encode_log(rated, [extreme[p["name"]] for p in rated["inputs"]])
-    chain_state.add_block([(reputation.address, *log)])
+def pages_about(batch: list[tuple[DeployedContract, dict[str, Any], list[Any]]]) -> set[str]:
+    """Every page and API resource a batch of events touches: its campaigns, tasks and accounts."""
+    paths = {"/", "/t", "/statistics", "/leaderboards", "/campaigns", "/tasks", "/stats"}
+    for _, event, values in batch:
+        for param, value in zip(event["inputs"], values, strict=True):
+            if param["name"] == "campaignId":
+                paths |= {f"/c/{value}", f"/campaigns/{value}"}
+            elif param["name"] == "taskId":
+                paths |= {f"/t/{value}", f"/tasks/{value}"}
+            elif param["type"] == "address":
+                paths |= {f"/a/{value}", f"/accounts/{value}", f"/accounts/{value}/reputation/backer"}
+    return paths
 
+
+@settings(
+    max_examples=15,  # each example renders some 20 pages: about 10 s a store
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(batch=st.lists(logged_events(), min_size=1, max_size=8))
+def test_every_page_shows_any_indexed_values(engine, batch):
+    """What the index holds, the pages and the API show: an attestation that never expires (2**64 - 1) once
+    made the account page fail. No server error for any value an event can carry."""
+    chain_state = SHOWN.setdefault(id(engine), SimulatedChain(1337))
+    for start in range(0, len(batch), 3):
+        chain_state.add_block([(c.address, *encode_log(e, v)) for c, e, v in batch[start : start + 3]])
     deployment = Deployment("fuzz", 1337, 1, CONTRACTS)
     Indexer(engine, chain_state, deployment, finality_depth=2).run(follow=False)  # type: ignore[arg-type]
 
+    client = app_of(engine)
+    for path in sorted(pages_about(batch)):
+        response = client.get(path)
+        assert response.status_code < 500, (path, response.text[:500])
+
+
+SHOWN: dict[int, SimulatedChain] = {}
+
+
+def app_of(engine) -> TestClient:
+    """The app with pages and wallet forms, whose documents and tokens cannot be read: nothing to wait for."""
+    deployment = Deployment("fuzz", 1337, 1, CONTRACTS)
+    config = WebConfig(deployment, "http://127.0.0.1:9", None, fetch_policy=FetchPolicy(deadline=0.2))
+    return TestClient(create_app(engine, web_config=config), raise_server_exceptions=True)
+
+
+def index_one(engine, contract: str, name: str, **values: Any) -> None:
+    """Index one `contract` event `name` with `values` (by parameter name) from a chain of its own."""
+    chain_state = SimulatedChain(1337)
+    deployed = CONTRACTS[contract]
+    event = next(e for e in events_of(deployed.abi) if e["name"] == name)
+    chain_state.add_block(
+        [(deployed.address, *encode_log(event, [values[p["name"]] for p in event["inputs"]]))]
+    )
+    deployment = Deployment("fuzz", 1337, 1, CONTRACTS)
+    Indexer(engine, chain_state, deployment, finality_depth=2).run(follow=False)  # type: ignore[arg-type]
+
+
+SUBJECT, OTHER, SOURCE = "0x" + "22" * 20, "0x" + "11" * 20, "0x" + "33" * 20
+
+
+def test_a_rating_priced_past_int256_is_kept_without_points(engine):
+    """Found by the fuzz test above: a Rated event whose inputs no int256 can price (here 252 stars above
+    neutral at a weight of 2**256 - 1) stopped the indexer on PostgreSQL. The rating is kept, points None."""
+    index_one(
+        engine, "Reputation", "Rated",
+        rater=OTHER, subject=SUBJECT, source=SOURCE, ref=7, stars=255,
+        valueFactor=10**18, weightBps=2**256 - 1, pairDeals=0,
+    )  # fmt: skip
     with engine.connect() as conn:
         assert conn.execute(select(SkippedEvent)).all() == []
         rating = conn.execute(select(Rating)).one()
-    assert (rating.subject, rating.weight_bps, rating.points) == (subject, 2**256 - 1, None)
+    assert (rating.subject, rating.weight_bps, rating.points) == (SUBJECT, 2**256 - 1, None)
+
+
+def test_a_score_of_a_role_no_reputation_has_is_skipped_and_the_account_still_shows(engine):
+    """Found by the page fuzz test: a ScoreChanged of role 255 (past Solidity's enum) made the account page
+    and its API fail. It is skipped like any event that contradicts the contract, and the pages stand."""
+    index_one(
+        engine, "Reputation", "ScoreChanged",
+        subject=SUBJECT, role=255, points=10**18, newScore=10**18, reason=b"\0" * 32, module=SOURCE, ref=1,
+    )  # fmt: skip
+    with engine.connect() as conn:
+        skipped = conn.execute(select(SkippedEvent.name, SkippedEvent.error)).one()
+    assert skipped.name == "ScoreChanged" and skipped.error.startswith("LookupError: score of role 255")
+    client = app_of(engine)
+    for path in (f"/a/{SUBJECT}", f"/accounts/{SUBJECT}", f"/accounts/{SUBJECT}/reputation/creator"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_a_score_whose_events_do_not_add_up_is_shown_without_its_history(engine):
+    """Found by the page fuzz test: a score the replay cannot explain (here: no HalfLifeChanged before it,
+    which the real contract's constructor emits) made the account page fail. The page says so instead, and
+    the API's explanation is a 409 with the reason."""
+    index_one(
+        engine, "Reputation", "ScoreChanged",
+        subject=SUBJECT, role=1, points=5, newScore=7, reason=b"\0" * 32, module=SOURCE, ref=1,
+    )  # fmt: skip
+    client = app_of(engine)
+    page = client.get(f"/a/{SUBJECT}?lang=en")
+    assert page.status_code == 200 and "does not add up from its events" in page.text
+    explained = client.get(f"/accounts/{SUBJECT}/reputation/backer")
+    assert explained.status_code == 409 and "does not add up" in explained.json()["error"]["message"]
+
+
+def test_a_campaign_whose_times_are_past_any_calendar_shows(engine):
+    """Found by the page fuzz test: a deadline of 2**256 - 1 made the campaign page's chart fail."""
+    never = 2**256 - 1
+    index_one(
+        engine, "Crowdfund", "CampaignLaunched",
+        campaignId=1, creator=SUBJECT, token=ETH, goal=never, startsAt=never - 1, deadline=never,
+        feeBps=never, quorumBps=never, milestoneBps=[], metadataURI=b"ipfs://x", metadataHash=b"\0" * 32,
+        deliveryDate=never, voteMode=0, minAttestationLevel=never,
+    )  # fmt: skip
+    client = app_of(engine)
+    page = client.get("/c/1")
+    assert page.status_code == 200 and "&gt; 9999-12-31" in page.text
+    for path in ("/", "/campaigns/1", f"/a/{SUBJECT}", "/statistics", "/stats"):
+        assert client.get(path).status_code == 200, path
 
 
 # ----------------------------------------------------------------------------- the real chain

@@ -78,7 +78,9 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 503: "not_ready"}.get(exc.status_code, "error")
+        code = {404: "not_found", 405: "method_not_allowed", 409: "conflict", 503: "not_ready"}.get(
+            exc.status_code, "error"
+        )
         response = _error(exc.status_code, code, str(exc.detail))
         response.headers.update(exc.headers or {})  # 405's Allow, for one
         return response

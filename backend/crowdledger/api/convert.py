@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from crowdledger.api import queries, schemas
 from crowdledger.indexer.health import Health
 from crowdledger.indexer.reputation import half_life_periods
-from crowdledger.reputation import Line, Role, Score, score_at
+from crowdledger.reputation import Line, Role, Score, shown_score
 from crowdledger.store.models import MAX_DESCRIPTION, MAX_IMAGE, MAX_TITLE, AwardProposal
 
 
@@ -21,7 +21,7 @@ def reputation_out(db: Session, who: str) -> schemas.Reputation:
     scores = [
         schemas.RoleScore(
             role=Role(s.role).name.lower(),
-            score=str(score_at(Score(s.value, s.updated_at), at, periods)),
+            score=str(shown_score(Score(s.value, s.updated_at), at, periods)),
             stored=str(s.value),
             updated_at=s.updated_at,
             changes=s.changes,

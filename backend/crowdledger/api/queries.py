@@ -31,12 +31,13 @@ from crowdledger.api.reader import Reader
 from crowdledger.indexer.reputation import half_life_periods
 from crowdledger.ranking import upper_bound
 from crowdledger.reputation import (
+    ROLES,
     HalfLifeChanged,
     ReputationEvent,
     Role,
     Score,
     ScoreChanged,
-    score_at,
+    shown_score,
 )
 from crowdledger.store.models import (
     MAX_DESCRIPTION,
@@ -430,7 +431,9 @@ def leaderboard(conn: Session | Connection, role: Role, limit: int) -> Leaderboa
             at = rows[0].at if rows else now(conn)
         else:
             rows = conn.execute(query.where(tuple_(s.rank_key, s.account) < after).limit(batch)).all()
-        entries += [(r.account, score_at(Score(r.value, min(r.updated_at, at)), at, periods)) for r in rows]
+        entries += [
+            (r.account, shown_score(Score(r.value, min(r.updated_at, at)), at, periods)) for r in rows
+        ]
         entries.sort(key=lambda entry: (-entry[1], entry[0]))
         del entries[limit:]
         if len(rows) < batch:  # every score was read
@@ -476,7 +479,7 @@ def reputation_events(conn: Session, address: str) -> list[ReputationEvent]:
             events.append(
                 HalfLifeChanged(r.block_number, r.log_index, r.timestamp, a["oldHalfLife"], a["newHalfLife"])
             )
-        else:
+        elif a["role"] in ROLES:  # one of no real role was skipped by the indexer, and has no line here
             events.append(
                 ScoreChanged(
                     r.block_number,

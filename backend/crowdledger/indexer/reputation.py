@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from crowdledger.chain.decode import Event
 from crowdledger.ranking import rank_key
-from crowdledger.reputation import DEFAULT_HALF_LIFE, HalfLifePeriod, int256_or_none, rating_points
+from crowdledger.reputation import DEFAULT_HALF_LIFE, ROLES, HalfLifePeriod, int256_or_none, rating_points
 from crowdledger.store.models import Attestation, Attester, Rating, RawEvent, ReputationScore
 from crowdledger.store.rows import Rows
 
@@ -37,6 +37,8 @@ def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int])
         a: dict[str, Any] = e.args
         at = timestamps[e.block_number]
         if e.name == "ScoreChanged":
+            if a["role"] not in ROLES:  # Solidity's enum cannot hold it: a look-alike contract's event
+                raise LookupError(f"score of role {a['role']}, which Reputation does not have")
             row = scores.get((a["subject"], a["role"]))
             if row is None:
                 row = scores.add(

@@ -3,8 +3,9 @@ from launch to deadline, with the goal as a dashed line. No script, no style att
 security policy allows neither inline)."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from html import escape
+
+from crowdledger.web.render import BEYOND_DATES, utc
 
 WIDTH, HEIGHT, PAD = 600, 200, 8
 AXIS = 16  # room below the baseline for the start and end dates
@@ -17,7 +18,8 @@ class Chart:
 
 
 def _day(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+    moment = utc(timestamp)
+    return moment.strftime("%Y-%m-%d") if moment is not None else BEYOND_DATES
 
 
 def raised_chart(
@@ -51,9 +53,9 @@ def raised_chart(
         f'<polyline points="{" ".join(path)}" fill="none" stroke="#1d5fb4" stroke-width="2.5"/>'
         f'<line x1="{PAD}" y1="{y(0):.1f}" x2="{WIDTH - PAD}" y2="{y(0):.1f}" '
         'stroke="#555" stroke-width="1"/>'
-        f'<text x="{PAD}" y="{HEIGHT - 4}" font-size="12" fill="#4d5560">{_day(start)}</text>'
+        f'<text x="{PAD}" y="{HEIGHT - 4}" font-size="12" fill="#4d5560">{escape(_day(start))}</text>'
         f'<text x="{WIDTH - PAD}" y="{HEIGHT - 4}" font-size="12" fill="#4d5560" text-anchor="end">'
-        f"{_day(end)}</text>"
+        f"{escape(_day(end))}</text>"
         "</svg>"
     )
     return Chart(svg, len(history))

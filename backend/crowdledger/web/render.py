@@ -30,14 +30,24 @@ def short(address: str | None) -> str:
     return f"{address[:6]}…{address[-4:]}" if address else ""
 
 
+BEYOND_DATES = "> 9999-12-31"  # a chain time no calendar date shows: what a page says for it
+
+
+def utc(timestamp: int) -> datetime | None:
+    """A chain time as a UTC datetime; None past year 9999, which an event's uint64 or uint256 can be."""
+    try:
+        return datetime.fromtimestamp(timestamp, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def when(timestamp: int | None) -> Markup:
     """A UTC time, marked up so that the page's script can show it in the reader's own time zone."""
     if not timestamp:
         return Markup("—")
-    try:
-        moment = datetime.fromtimestamp(timestamp, UTC)
-    except (OverflowError, OSError, ValueError):  # past year 9999: a uint64 the contracts accept
-        return Markup("&gt; 9999-12-31")
+    moment = utc(timestamp)
+    if moment is None:
+        return Markup("{}").format(BEYOND_DATES)
     return Markup('<time datetime="{}" data-local>{} UTC</time>').format(
         moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime("%Y-%m-%d %H:%M")
     )

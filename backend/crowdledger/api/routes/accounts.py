@@ -1,11 +1,12 @@
 """Accounts and reputation: a profile, the leaderboards, and a score explained line by line."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 
 from crowdledger.api import queries, schemas
 from crowdledger.api.convert import campaign_summary, explained_line, pledge_out, reputation_out
 from crowdledger.api.deps import AddressParam, Db, Limit, RoleName
-from crowdledger.reputation import Role, explain
+from crowdledger.errors import ReplayMismatch
+from crowdledger.reputation import NoHalfLife, Role, explain
 
 router = APIRouter()
 
@@ -58,7 +59,10 @@ def leaderboard(db: Db, role: RoleName, limit: Limit = 20) -> schemas.Leaderboar
 def explain_score(db: Db, address: AddressParam, role: RoleName) -> schemas.ExplainedScore:
     """A score line by line: every event that changed it, and what each still contributes today."""
     who, at = address.lower(), queries.now(db)
-    lines = explain(who, Role[role.name.upper()], queries.reputation_events(db, who), at)
+    try:
+        lines = explain(who, Role[role.name.upper()], queries.reputation_events(db, who), at)
+    except (ReplayMismatch, NoHalfLife) as mismatch:  # only a contract that is not the real Reputation
+        raise HTTPException(409, f"this score does not add up from its events ({mismatch})") from None
     return schemas.ExplainedScore(
         account=who,
         role=role.value,

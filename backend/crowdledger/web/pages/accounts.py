@@ -8,7 +8,9 @@ from fastapi.responses import HTMLResponse
 
 from crowdledger.api import convert, queries
 from crowdledger.api.deps import ADDRESS, Db
-from crowdledger.reputation import NEVER_EXPIRES, Role, explain
+from crowdledger.api.schemas import ExplainedLine
+from crowdledger.errors import ReplayMismatch
+from crowdledger.reputation import NEVER_EXPIRES, NoHalfLife, ReputationEvent, Role, explain
 from crowdledger.web import queries as web_queries
 from crowdledger.web.pages import PageNotFound
 from crowdledger.web.pages.campaigns import indexed_block
@@ -27,10 +29,7 @@ def account_page(request: Request, db: Db, address: str) -> HTMLResponse:
     at = queries.now(db)
     pledges = [convert.pledge_out(p) for p in queries.account_pledges(db, who)]
     histories = {
-        score.role: [
-            convert.explained_line(line) for line in explain(who, Role[score.role.upper()], events, at)
-        ]
-        for score in reputation.scores
+        score.role: _history(who, Role[score.role.upper()], events, at) for score in reputation.scores
     }
     attesters = web_queries.registered_attesters(db)
     return render(
@@ -51,3 +50,12 @@ def account_page(request: Request, db: Db, address: str) -> HTMLResponse:
         never_expires=NEVER_EXPIRES,
         scripts=("wallet",) if attesters or reputation.attestation else (),
     )
+
+
+def _history(who: str, role: Role, events: list[ReputationEvent], at: int) -> list[ExplainedLine] | None:
+    """A score's lines, or None when its events do not add up to what the contract said (only a contract
+    that is not the real Reputation emits such; the page says so and shows the rest)."""
+    try:
+        return [convert.explained_line(line) for line in explain(who, role, events, at)]
+    except (ReplayMismatch, NoHalfLife):
+        return None
