@@ -54,7 +54,10 @@ def leaderboard(db: Db, role: RoleName, limit: Limit = 20) -> schemas.Leaderboar
 
 
 @router.get(
-    "/accounts/{address}/reputation/{role}", response_model=schemas.ExplainedScore, tags=["reputation"]
+    "/accounts/{address}/reputation/{role}",
+    response_model=schemas.ExplainedScore,
+    tags=["reputation"],
+    responses={409: {"model": schemas.ErrorResponse, "description": "the score's events do not add up"}},
 )
 def explain_score(db: Db, address: AddressParam, role: RoleName) -> schemas.ExplainedScore:
     """A score line by line: every event that changed it, and what each still contributes today."""
