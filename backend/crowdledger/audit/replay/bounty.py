@@ -209,6 +209,8 @@ class BountyReplay(Replay):
         return place
 
     def on_TaskPosted(self, e: Event, a: dict[str, Any], at: int) -> None:
+        if a["kind"] >= len(KINDS):
+            raise ValueError(f"task kind {a['kind']} is past the contract's TaskKind")
         self.expect(e, f"task {a['taskId']}", "taskId", a["taskId"], len(self.tasks) + 1)
         t = Task(
             id=a["taskId"],
