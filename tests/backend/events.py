@@ -9,6 +9,7 @@ from typing import Any
 from brownie import Bounty, Crowdfund, Reputation
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from crowdledger.chain.decode import safe_text
@@ -146,6 +147,22 @@ class SimulatedChain:
             ]
         )
         return number
+
+    def add_events(
+        self, batch: list[tuple[DeployedContract, dict[str, Any], list[Any]]]
+    ) -> list[tuple[int, int]]:
+        """The logged events of `batch` (logged_events' draws), a few to a block; their (block, log index)."""
+        positions = []
+        for start in range(0, len(batch), 3):
+            logs = [(c.address, *encode_log(e, v)) for c, e, v in batch[start : start + 3]]
+            number = self.add_block(logs)
+            positions += [(number, i) for i in range(len(logs))]
+        return positions
+
+
+# the health checks the fuzz tests set aside: a fixture reused across examples (a store, a growing chain),
+# and large examples (a batch of events with long arrays is what they are for)
+FUZZ_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
 def encode_log(event: dict[str, Any], values: list[Any]) -> tuple[list[str], str]:

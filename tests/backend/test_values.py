@@ -18,7 +18,7 @@ from brownie import Reputation, chain, web3
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -31,6 +31,7 @@ from crowdledger.web.config import WebConfig
 from tests.backend.conftest import deployment_of, rpc_url
 from tests.backend.events import (
     CONTRACTS,
+    FUZZ_HEALTH,
     SimulatedChain,
     components,
     encode_log,
@@ -53,21 +54,13 @@ REFUSALS = {"LookupError", "AssertionError", "KeyError", "IndexError", "Integrit
 @settings(
     max_examples=40,  # about 9 s a store alone, twice that on a loaded machine (the ~20 s budget)
     deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
+    suppress_health_check=FUZZ_HEALTH,
 )
 @given(batch=st.lists(logged_events(), min_size=1, max_size=10))
 def test_every_event_with_any_values_is_indexed_and_the_indexer_keeps_going(engine, batch):
     chain_state = SIMULATED.setdefault(id(engine), SimulatedChain(1337))  # one chain per store, growing
     deployment = Deployment("fuzz", 1337, 1, CONTRACTS)
-    numbers = []
-    for start in range(0, len(batch), 3):  # a few events per block
-        logs = [(c.address, *encode_log(e, v)) for c, e, v in batch[start : start + 3]]
-        number = chain_state.add_block(logs)
-        numbers += [(number, i) for i in range(len(logs))]
+    numbers = chain_state.add_events(batch)
 
     Indexer(engine, chain_state, deployment, finality_depth=2).run(follow=False)  # type: ignore[arg-type]
 
@@ -112,19 +105,14 @@ def pages_about(batch: list[tuple[DeployedContract, dict[str, Any], list[Any]]])
 @settings(
     max_examples=15,  # each example renders some 20 pages: about 10 s a store
     deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
+    suppress_health_check=FUZZ_HEALTH,
 )
 @given(batch=st.lists(logged_events(), min_size=1, max_size=8))
 def test_every_page_shows_any_indexed_values(engine, batch):
     """What the index holds, the pages and the API show: an attestation that never expires (2**64 - 1) once
     made the account page fail. No server error for any value an event can carry."""
     chain_state = SHOWN.setdefault(id(engine), SimulatedChain(1337))
-    for start in range(0, len(batch), 3):
-        chain_state.add_block([(c.address, *encode_log(e, v)) for c, e, v in batch[start : start + 3]])
+    chain_state.add_events(batch)
     deployment = Deployment("fuzz", 1337, 1, CONTRACTS)
     Indexer(engine, chain_state, deployment, finality_depth=2).run(follow=False)  # type: ignore[arg-type]
 

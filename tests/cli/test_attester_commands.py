@@ -17,6 +17,13 @@ def attester(world):
     return "reviewer"
 
 
+def sign(world, subject, out, attester, *options):
+    """`attester` signs `subject`'s attestation for 30 days into the file `out`; the command's output."""
+    return world.ok(
+        "sign-attestation", subject, "--until", "+30d", "--out", out, "--account", attester, *options
+    )
+
+
 def attestation_of(world, who):
     return tuple(world.contracts["Reputation"].functions.attestationOf(world.addresses[who]).call())
 
@@ -41,16 +48,7 @@ def test_an_attestation_that_never_expires(world, attester):
 def test_a_signed_attestation_is_submitted_by_the_account_which_pays_the_gas(world, attester):
     signed = world.home / "worker.attestation.json"
     attester_nonce = world.nonce(attester)
-    out = world.ok(
-        "sign-attestation",
-        world.addresses["worker"],
-        "--until",
-        "+30d",
-        "--out",
-        signed,
-        "--account",
-        attester,
-    )
+    out = sign(world, world.addresses["worker"], signed, attester)
     assert "Nothing was sent" in out and str(signed) in out
     assert world.nonce(attester) == attester_nonce  # the attester paid nothing
     assert json.loads(signed.read_text())["attester"] == world.addresses[attester]
@@ -68,32 +66,14 @@ def test_a_signed_attestation_is_submitted_by_the_account_which_pays_the_gas(wor
 
 def test_anyone_may_submit_a_signed_attestation_for_the_account(world, attester):
     signed = world.home / "for-worker2.json"
-    world.ok(
-        "sign-attestation",
-        world.addresses["worker2"],
-        "--until",
-        "+30d",
-        "--out",
-        signed,
-        "--account",
-        attester,
-    )
+    sign(world, world.addresses["worker2"], signed, attester)
     world.ok("submit-attestation", signed, "--account", "backer")
     assert attestation_of(world, "worker2")[0] == world.addresses[attester]
 
 
 def test_voided_signatures_cannot_be_submitted(world, attester):
     signed = world.home / "voided.json"
-    world.ok(
-        "sign-attestation",
-        world.addresses["worker"],
-        "--until",
-        "+30d",
-        "--out",
-        signed,
-        "--account",
-        attester,
-    )
+    sign(world, world.addresses["worker"], signed, attester)
     out = world.ok("void-signatures", world.addresses["worker"], "--account", attester)
     assert "unsubmitted attestation signatures" in out
     before = world.nonce("worker")
@@ -128,8 +108,7 @@ def test_an_unregistered_account_cannot_attest_or_sign(world, attester):
 
 def test_a_dry_run_signs_nothing(world, attester):
     signed = world.home / "dry.json"
-    sign = ("sign-attestation", world.addresses["worker"], "--until", "+30d", "--out", signed)
-    out = world.ok(*sign, "--account", attester, "--dry-run")
+    out = sign(world, world.addresses["worker"], signed, attester, "--dry-run")
     assert "nothing was signed" in out and not signed.exists()
 
 
@@ -186,16 +165,7 @@ def test_terms_that_verify_nothing_are_refused_before_anything_is_sent(world, at
 )
 def test_a_damaged_or_foreign_attestation_file_is_refused(world, attester, damage, says):
     signed = world.home / "to-damage.json"
-    world.ok(
-        "sign-attestation",
-        world.addresses["worker"],
-        "--until",
-        "+30d",
-        "--out",
-        signed,
-        "--account",
-        attester,
-    )
+    sign(world, world.addresses["worker"], signed, attester)
     changed = damage(json.loads(signed.read_text()))
     signed.write_text(changed if isinstance(changed, str) else json.dumps(changed))
     before = world.nonce("worker")

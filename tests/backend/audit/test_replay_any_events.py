@@ -2,7 +2,7 @@
 address): each is a finding, and the replay and every check after it go on, so the auditor gets the whole
 report instead of a crash. A task kind past the enum ended the audit with a traceback before."""
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crowdledger.audit.facts import Facts
@@ -11,7 +11,7 @@ from crowdledger.audit.money import Flows
 from crowdledger.audit.replay import REPLAYS, Replay
 from crowdledger.chain.decode import Decoder
 from crowdledger.deployment import Deployment
-from tests.backend.events import CONTRACTS, SimulatedChain, encode_log, events_of, logged_events
+from tests.backend.events import CONTRACTS, FUZZ_HEALTH, SimulatedChain, encode_log, events_of, logged_events
 
 DEPLOYMENT = Deployment("fuzz", 1337, 1, CONTRACTS)
 
@@ -41,12 +41,11 @@ def replay_all(chain: SimulatedChain) -> dict[str, Replay]:
     return replays
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.data_too_large])
+@settings(max_examples=150, deadline=None, suppress_health_check=FUZZ_HEALTH)
 @given(batch=st.lists(logged_events(), min_size=1, max_size=10))
 def test_the_replay_takes_any_events_without_failing(batch):
     chain = SimulatedChain(1337)
-    for start in range(0, len(batch), 3):
-        chain.add_block([(c.address, *encode_log(e, v)) for c, e, v in batch[start : start + 3]])
+    chain.add_events(batch)
     replay_all(chain)
 
 
