@@ -43,6 +43,7 @@ def test_an_attestation_that_never_expires(world, attester):
     )
     assert attestation_of(world, "worker") == (world.addresses[attester], 2, NEVER)
     assert "at level 2 with no expiry" in out
+    assert "with no expiry (valid)" in world.ok("show", "account", world.addresses["worker"])
 
 
 def test_a_signed_attestation_is_submitted_by_the_account_which_pays_the_gas(world, attester):

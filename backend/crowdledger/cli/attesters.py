@@ -17,7 +17,7 @@ from crowdledger.wallet.addresses import checked_address
 from crowdledger.wallet.attest import sign_attest
 from crowdledger.wallet.explain import About
 from crowdledger.wallet.send import Call, simulate
-from crowdledger.wallet.units import format_time, parse_time
+from crowdledger.wallet.units import format_expiry, format_time, parse_time
 
 FILE_KEYS = ("chainId", "reputation", "account", "level", "expiresAt", "attester", "deadline", "signature")
 
@@ -142,8 +142,8 @@ def _sign(settings: Settings, args: argparse.Namespace) -> int:
     deadline = parse_time(args.valid_for, now, "--valid-for")
     if not now < deadline < expires_at:  # after the expiry the contract refuses it (ExpiryNotInFuture)
         raise ConfigError(
-            f"--valid-for must end after now and before the attestation expires ({_until(expires_at)}), got "
-            f"{format_time(deadline)}"
+            "--valid-for must end after now and before the attestation expires "
+            f"({format_expiry(expires_at)}), got {format_time(deadline)}"
         )
     out = args.out or Path(f"{args.subject}.attestation.json")
     if out.is_dir() or not out.parent.is_dir():
@@ -178,8 +178,8 @@ def _sign(settings: Settings, args: argparse.Namespace) -> int:
     except OSError as failure:
         raise ConfigError(f"cannot write {out}: {failure.strerror}") from None
     print(
-        f"Signed: {args.subject} verified at level {level} {_until(expires_at)}. Wrote {out}; give it to the "
-        f"account, which submits it with `crowdledger submit-attestation {out} --account ...` by "
+        f"Signed: {args.subject} verified at level {level} {format_expiry(expires_at)}. Wrote {out}; give it "
+        f"to the account, which submits it with `crowdledger submit-attestation {out} --account ...` by "
         f"{format_time(deadline)}. Nothing was sent."
     )
     return 0
@@ -250,7 +250,3 @@ def _void(settings: Settings, args: argparse.Namespace) -> int:
     call = Call(session.reputation, "voidOutstandingSignatures", [args.subject])
     session.send(call, About(sender=session.sender))
     return 0
-
-
-def _until(expires_at: int) -> str:
-    return "with no expiry" if expires_at == NEVER_EXPIRES else f"until {format_time(expires_at)}"

@@ -30,6 +30,7 @@ from crowdledger.wallet.units import (
     ETH,
     Token,
     format_duration,
+    format_expiry,
     format_percent,
     format_points,
     format_time,
@@ -280,8 +281,8 @@ def _show_account(chain: Chain, who: str, label: str) -> None:
             valid = "valid" if chain.read(reputation, "isVerified", who, 1) else "not valid now"
             _line(
                 "identity",
-                f"level {attestation['level']} by {attestation['attester']} until "
-                f"{format_time(attestation['expiresAt'])} ({valid})",
+                f"level {attestation['level']} by {attestation['attester']} "
+                f"{format_expiry(attestation['expiresAt'])} ({valid})",
             )
     decoder = Decoder(chain.deployment)
     crowdfund = chain.contract("Crowdfund")

@@ -2,9 +2,8 @@
 as crowdledger.wallet.explain). An event without a sentence is shown by its name and values."""
 
 from crowdledger.chain.decode import Event
-from crowdledger.reputation import NEVER_EXPIRES
 from crowdledger.wallet.explain import About, render
-from crowdledger.wallet.units import format_time
+from crowdledger.wallet.units import format_expiry, format_time
 
 EVENT_SENTENCES: dict[str, str] = {
     # Crowdfund
@@ -136,10 +135,7 @@ def describe(event: Event, about: About) -> str:
             else "the place is open again"
         )
     if event.name == "Attested":
-        expires_at = int(values["expiresAt"])
-        values["expiry_phrase"] = (
-            "with no expiry" if expires_at == NEVER_EXPIRES else f"until {format_time(expires_at)}"
-        )
+        values["expiry_phrase"] = format_expiry(int(values["expiresAt"]))
     if event.name == "TaskRestricted":
         rules = [render(text, values, about) for bit, text in _ACCESS if int(values["accessRules"]) & bit]
         values["rules_phrase"] = ", ".join(rules)

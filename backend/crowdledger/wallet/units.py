@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from crowdledger.errors import ConfigError
+from crowdledger.reputation import NEVER_EXPIRES
 
 ETH_ADDRESS = "0x" + "00" * 20
 BPS = 10_000
@@ -64,6 +65,11 @@ def format_time(timestamp: int) -> str:
         return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
     except (OverflowError, OSError, ValueError):
         return f"timestamp {timestamp}"
+
+
+def format_expiry(expires_at: int) -> str:
+    """An attestation's end in words: "until 2027-12-01 14:00 UTC", or "with no expiry" for the largest."""
+    return "with no expiry" if expires_at == NEVER_EXPIRES else f"until {format_time(expires_at)}"
 
 
 def format_duration(seconds: int) -> str:

@@ -68,9 +68,7 @@ class Replay(ABC):
         except (LookupError, ValueError, TypeError, ArithmeticError) as impossible:
             # No contract built from this source emits it (an enum past its members, an id never created):
             # a finding, and the audit goes on to report everything else it can check.
-            self.problem(
-                event, event.name, f"cannot be replayed ({type(impossible).__name__}: {impossible})"
-            )
+            self.problem(event, event.name, f"cannot be replayed ({type(impossible).__name__}: {impossible})")
 
     def link(self, peers: dict[str, Replay]) -> None:
         """Meet the deployment's other replays, by address: a rating the ledger records is consumed by its
