@@ -23,7 +23,7 @@ from enum import IntEnum
 from math import isqrt
 from typing import TypeVar
 
-from crowdledger.errors import NotRetryableError, ReplayMismatch
+from crowdledger.errors import ReplayMismatch
 
 DEFAULT_HALF_LIFE = 90 * 24 * 3600  # seconds; what the contract's constructor sets
 FULL_FADE_HALVINGS = 192  # after this many half-lives any int192 score has faded to 0
@@ -228,7 +228,7 @@ class PriceMismatch(ReplayMismatch):
         self.event = event
 
 
-class NoHalfLife(NotRetryableError):
+class NoHalfLife(ReplayMismatch):
     """A ScoreChanged came before any HalfLifeChanged (the constructor emits one, so events are missing)."""
 
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from crowdledger.cli.common import address, command, open_session, positive_int, signer_options
+from crowdledger.cli.common import Handler, address, command, open_session, positive_int, signer_options
 from crowdledger.errors import ConfigError, Refused
 from crowdledger.reputation import NEVER_EXPIRES
 from crowdledger.settings import Settings
@@ -73,26 +73,25 @@ def register(commands: Any) -> None:
     submit.add_argument("file", metavar="FILE", type=Path)
     signer_options(submit)
 
-    revoke = command(
-        commands,
-        "revoke-attestation",
-        "withdraw the attestation you issued for an account, and void your unsubmitted signatures for it",
-        _revoke,
-        ["crowdledger revoke-attestation 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --account kyc"],
-    )
-    revoke.add_argument("subject", metavar="ACCOUNT", type=address)
-    signer_options(revoke)
-
-    void = command(
-        commands,
-        "void-signatures",
-        "void the attestation signatures you gave an account that nobody submitted yet",
-        _void,
-        ["crowdledger void-signatures 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --account kyc"],
-        details="For when there is no attestation of yours to revoke (another attester's replaced it).",
-    )
-    void.add_argument("subject", metavar="ACCOUNT", type=address)
-    signer_options(void)
+    # the two that name only the account: withdraw an attestation, or void unsubmitted signatures
+    for name, summary, handler, details in (
+        (
+            "revoke-attestation",
+            "withdraw the attestation you issued for an account, and void your unsubmitted signatures for it",
+            _about_account("revoke"),
+            "",
+        ),
+        (
+            "void-signatures",
+            "void the attestation signatures you gave an account that nobody submitted yet",
+            _about_account("voidOutstandingSignatures"),
+            "For when there is no attestation of yours to revoke (another attester's replaced it).",
+        ),
+    ):
+        example = f"crowdledger {name} 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --account kyc"
+        parser = command(commands, name, summary, handler, [example], details=details)
+        parser.add_argument("subject", metavar="ACCOUNT", type=address)
+        signer_options(parser)
 
 
 def _attestation_options(parser: argparse.ArgumentParser) -> None:
@@ -239,14 +238,12 @@ def _read(path: Path) -> dict[str, Any]:
     return a | addresses
 
 
-def _revoke(settings: Settings, args: argparse.Namespace) -> int:
-    session = open_session(settings, args)
-    session.send(Call(session.reputation, "revoke", [args.subject]), About(sender=session.sender))
-    return 0
+def _about_account(function: str) -> Handler:
+    """A handler calling Reputation.`function`(ACCOUNT), signed by --account."""
 
+    def handler(settings: Settings, args: argparse.Namespace) -> int:
+        session = open_session(settings, args)
+        session.send(Call(session.reputation, function, [args.subject]), About(sender=session.sender))
+        return 0
 
-def _void(settings: Settings, args: argparse.Namespace) -> int:
-    session = open_session(settings, args)
-    call = Call(session.reputation, "voidOutstandingSignatures", [args.subject])
-    session.send(call, About(sender=session.sender))
-    return 0
+    return handler

@@ -6,7 +6,7 @@ from crowdledger.api import queries, schemas
 from crowdledger.api.convert import campaign_summary, explained_line, pledge_out, reputation_out
 from crowdledger.api.deps import AddressParam, Db, Limit, RoleName
 from crowdledger.errors import ReplayMismatch
-from crowdledger.reputation import NoHalfLife, Role, explain
+from crowdledger.reputation import Role, explain
 
 router = APIRouter()
 
@@ -64,7 +64,7 @@ def explain_score(db: Db, address: AddressParam, role: RoleName) -> schemas.Expl
     who, at = address.lower(), queries.now(db)
     try:
         lines = explain(who, Role[role.name.upper()], queries.reputation_events(db, who), at)
-    except (ReplayMismatch, NoHalfLife) as mismatch:  # only a contract that is not the real Reputation
+    except ReplayMismatch as mismatch:  # only a contract that is not the real Reputation
         raise HTTPException(409, f"this score does not add up from its events ({mismatch})") from None
     return schemas.ExplainedScore(
         account=who,

@@ -10,7 +10,7 @@ from crowdledger.api import convert, queries
 from crowdledger.api.deps import ADDRESS, Db
 from crowdledger.api.schemas import ExplainedLine
 from crowdledger.errors import ReplayMismatch
-from crowdledger.reputation import NEVER_EXPIRES, NoHalfLife, ReputationEvent, Role, explain
+from crowdledger.reputation import NEVER_EXPIRES, ReputationEvent, Role, explain
 from crowdledger.web import queries as web_queries
 from crowdledger.web.pages import PageNotFound
 from crowdledger.web.pages.campaigns import indexed_block
@@ -57,5 +57,5 @@ def _history(who: str, role: Role, events: list[ReputationEvent], at: int) -> li
     that is not the real Reputation emits such; the page says so and shows the rest)."""
     try:
         return [convert.explained_line(line) for line in explain(who, role, events, at)]
-    except (ReplayMismatch, NoHalfLife):
+    except ReplayMismatch:  # NoHalfLife too: the events lack the one that begins the first period
         return None
