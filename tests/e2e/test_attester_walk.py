@@ -81,3 +81,6 @@ def test_the_attester_revokes_its_attestation(people, world: World, reputation):
     page.click("form[data-flow=revoke-attestation] button[type=submit]")
     expect(page.locator(DONE)).to_be_visible(timeout=20_000)
     assert reputation.attestationOf(SUBJECT)[0] == "0x" + "00" * 20
+    world.wait_indexed()
+    open_connected(page, world)  # a revoked attestation is not offered for revoking again (NoAttestation)
+    expect(page.locator("form[data-flow=revoke-attestation]")).to_have_count(0)

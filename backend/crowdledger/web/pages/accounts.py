@@ -32,6 +32,9 @@ def account_page(request: Request, db: Db, address: str) -> HTMLResponse:
         score.role: _history(who, Role[score.role.upper()], events, at) for score in reputation.scores
     }
     attesters = web_queries.registered_attesters(db)
+    # who may revoke: the attestation's attester, registered or not, until it is revoked
+    attestation = reputation.attestation
+    revocable_by = attestation.attester if attestation is not None and not attestation.revoked else None
     return render(
         request,
         "account.html",
@@ -48,7 +51,8 @@ def account_page(request: Request, db: Db, address: str) -> HTMLResponse:
         indexed_block=indexed_block(db),
         attesters=attesters,
         never_expires=NEVER_EXPIRES,
-        scripts=("wallet",) if attesters or reputation.attestation else (),
+        revocable_by=revocable_by,
+        scripts=("wallet",) if attesters or revocable_by else (),
     )
 
 
