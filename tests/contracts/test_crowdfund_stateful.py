@@ -40,7 +40,7 @@ FUNDING_DAYS = 4
 MAX_CAMPAIGNS = 4
 BOUNDARY_MARGIN = 120  # seconds; near a deadline the next block's time is not known exactly
 VOTE_PERIOD = 7 * DAY
-STATEFUL_EXAMPLES = 100  # with the other stateful tests, the suite stays within 30 minutes on a slow 2-core CI
+STATEFUL_EXAMPLES = 100  # with the other stateful tests, the suite stays within 30 minutes on 2 cores
 STATES = ("Upcoming", "Funding", "Succeeded", "Failed", "Cancelled", "Rejected")
 
 
