@@ -14,7 +14,7 @@ reason, so it is kept and reported rather than stopping the indexer.
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from eth_abi.abi import decode as abi_decode
 from eth_abi.exceptions import DecodingError
@@ -23,9 +23,9 @@ from eth_utils.crypto import keccak
 from crowdledger.deployment import Deployment
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One decoded contract event, with its place on the chain."""
+class Event(NamedTuple):
+    """One decoded contract event, with its place on the chain. (A named tuple: a backfill makes one per log,
+    and a tuple is made several times faster than a frozen dataclass.)"""
 
     block_number: int
     log_index: int
@@ -233,15 +233,15 @@ class Decoder:
                 exact = {"topics": [t.lower() for t in topics], "data": raw["data"].lower()}
             events.append(
                 Event(
-                    block_number=int(raw["blockNumber"], 16),
-                    log_index=int(raw["logIndex"], 16),
-                    block_hash=raw["blockHash"].lower(),
-                    tx_hash=raw["transactionHash"].lower(),
-                    contract=spec.contract,
-                    name=spec.name,
-                    args=args,
-                    exact=exact,
-                    error=error,
+                    int(raw["blockNumber"], 16),
+                    int(raw["logIndex"], 16),
+                    raw["blockHash"].lower(),
+                    raw["transactionHash"].lower(),
+                    spec.contract,
+                    spec.name,
+                    args,
+                    exact,
+                    error,
                 )
             )
         return events

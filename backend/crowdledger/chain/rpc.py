@@ -6,7 +6,6 @@ backoff up to a bound, then RpcUnavailable. The node answering with a JSON-RPC e
 a 404): RpcError, which no retry fixes, with the URL in the message.
 """
 
-import json
 import logging
 import math
 import threading
@@ -15,10 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import msgspec
 
 from crowdledger.errors import CrowdLedgerError, RpcError, RpcRefused, RpcUnavailable
 
 log = logging.getLogger(__name__)
+# A backfill parses answers of thousands of logs: msgspec does it twice as fast as the json module.
+_parse = msgspec.json.Decoder().decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ class Rpc:
     def _answer(self, method: str, response: httpx.Response, batch: bool) -> Any:
         """The JSON-RPC answer (a list for a batch); RpcError when the endpoint does not speak JSON-RPC."""
         try:
-            answer = json.loads(response.content)  # bytes as they came: no copy decoded to text first
+            answer = _parse(response.content)  # bytes as they came: no copy decoded to text first
         except ValueError:
             answer = None
         one = isinstance(answer, dict) and ("result" in answer or "error" in answer)

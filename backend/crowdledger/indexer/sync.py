@@ -22,15 +22,17 @@ each) and to what the provider accepts: a log query that fails in any way (an er
 over several blocks is retried over half as many, and ranges grow again after successes.
 """
 
-import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import chain
 from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, tuple_, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -635,7 +637,11 @@ def _actor(event: Event) -> str | None:
 
 
 _EVENT_COLUMNS = "block_number, log_index, timestamp, tx_hash, contract, name, actor, args, exact"
-_dump = json.JSONEncoder().encode
+_encode = msgspec.json.Encoder().encode  # ten times the json module's speed, integers of any width
+
+
+def _dump(value: Any) -> str:
+    return _encode(value).decode()
 
 
 def _raw_row(event: Event, timestamp: int, actor: str | None) -> tuple[Any, ...]:
@@ -656,12 +662,22 @@ def _raw_row(event: Event, timestamp: int, actor: str | None) -> tuple[Any, ...]
 def _insert_events(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
     """Raw events in bulk, straight to the driver (the columns are plain: numbers, text, JSON as text):
     PostgreSQL's COPY, several times faster than INSERT for a range's thousands of rows; SQLite's
-    executemany of one prepared INSERT."""
+    executemany of one prepared INSERT of many rows (a third faster than a row per step, and each step lets
+    the thread reading ahead take the interpreter lock, which it then keeps for a while)."""
+    driver = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY events ({_EVENT_COLUMNS}) FROM STDIN") as copy:
+        with driver.cursor().copy(f"COPY events ({_EVENT_COLUMNS}) FROM STDIN") as copy:  # type: ignore[union-attr]
             for row in rows:
                 copy.write_row(row)
         return
-    marks = ", ".join("?" * len(rows[0]))
-    conn.exec_driver_sql(f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({marks})", rows)
+    width = len(rows[0])
+    per_step = max(1, min(500, driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))  # type: ignore[union-attr]
+    row_marks = f"({', '.join('?' * width)})"
+    whole = len(rows) - len(rows) % per_step
+    if whole:
+        conn.exec_driver_sql(
+            f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES {', '.join([row_marks] * per_step)}",
+            [tuple(chain.from_iterable(rows[i : i + per_step])) for i in range(0, whole, per_step)],
+        )
+    if whole < len(rows):
+        conn.exec_driver_sql(f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES {row_marks}", rows[whole:])
