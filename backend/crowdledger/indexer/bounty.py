@@ -28,7 +28,6 @@ class _Batch:
         row = self.tasks.get((task_id,))
         if row is None:
             raise LookupError(f"event for task {task_id}, which was never posted")
-        self.tasks.changed(row)
         return row
 
     def entry(self, task_id: int, worker: str) -> Row:
@@ -48,7 +47,6 @@ class _Batch:
                     "withdrawn": 0,
                 }
             )
-        self.entries.changed(row)
         return row
 
     def place(self, task_id: int, index: int) -> Row:
@@ -65,7 +63,6 @@ class _Batch:
                     "review_ends_at": None,
                 }
             )
-        self.places.changed(row)
         return row
 
 
@@ -163,7 +160,6 @@ def _award_proposed(b: _Batch, a: dict[str, Any], at: int) -> None:
         b.proposals.add({"task_id": a["taskId"], **values})
     else:
         row.update(values)
-        b.proposals.changed(row)
 
 
 def _award_objected(b: _Batch, a: dict[str, Any], at: int) -> None:
@@ -171,7 +167,6 @@ def _award_objected(b: _Batch, a: dict[str, Any], at: int) -> None:
     if row is None:
         raise LookupError(f"objection to task {a['taskId']}'s award, which was never proposed")
     row["objected"] = True
-    b.proposals.changed(row)
 
 
 def _awarded(b: _Batch, a: dict[str, Any], at: int) -> None:

@@ -54,7 +54,6 @@ class _Batch:
         if row is None:
             zero = dict.fromkeys(("pledged", "unpledged", "refunded", "claimed", "fees"), 0)
             row = self.totals.add({"token": token, **zero})
-        self.totals.changed(row)
         return row
 
 
@@ -134,7 +133,6 @@ def _campaign(b: _Batch, a: dict[str, Any]) -> Row:
     row = b.campaigns.get((a["campaignId"],))
     if row is None:
         raise LookupError(f"event for campaign {a['campaignId']}, which was never launched")
-    b.campaigns.changed(row)
     return row
 
 
@@ -142,7 +140,6 @@ def _tier(b: _Batch, campaign_id: int, tier_id: int) -> Row:
     row = b.tiers.get((campaign_id, tier_id))
     if row is None:
         raise LookupError(f"campaign {campaign_id} has no tier {tier_id}")
-    b.tiers.changed(row)
     return row
 
 
@@ -176,7 +173,6 @@ def _pledged(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
             "delivery": None,
         }
     )
-    b.pledges.changed(p)
     if p["amount"] == 0:
         c["backer_count"] += 1
     if a["tierId"] != p["tier_id"]:
@@ -195,7 +191,6 @@ def _unpledged(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
     c = _campaign(b, a)
     p = b.pledges.get((a["campaignId"], a["backer"]))
     assert p is not None, "unpledge without a pledge"
-    b.pledges.changed(p)
     if a["tierId"]:
         _tier(b, a["campaignId"], a["tierId"])["taken"] -= 1
     p["amount"], p["tier_id"] = 0, 0
@@ -226,7 +221,6 @@ def _refunded(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
     c = _campaign(b, a)
     p = b.pledges.get((a["campaignId"], a["backer"]))
     assert p is not None, "refund without a pledge"
-    b.pledges.changed(p)
     p["amount"], p["tier_id"] = 0, 0
     p["refunded"] += a["amount"]
     if c["rejected"]:
@@ -240,7 +234,6 @@ def _delivery(outcome: str) -> Any:
     def handle(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
         p = b.pledges.get((a["campaignId"], a["backer"]))
         assert p is not None, "delivery recorded without a pledge"
-        b.pledges.changed(p)
         p["delivery"] = outcome
 
     return handle
@@ -261,13 +254,11 @@ def _vote_opened(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
         b.milestones.add({"campaign_id": key[0], "milestone": key[1], **fresh})
     else:  # a milestone voted on again: not possible today, but harmless
         row.update(fresh)
-        b.milestones.changed(row)
 
 
 def _voted(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
     m = b.milestones.get((a["campaignId"], a["milestone"]))
     assert m is not None, "vote without an open vote"
-    b.milestones.changed(m)
     m["approve_weight"], m["reject_weight"] = a["approveWeight"], a["rejectWeight"]
     b.votes.add(
         {
@@ -284,7 +275,6 @@ def _vote_closed(b: _Batch, a: dict[str, Any], e: Event, at: int) -> None:
     c = _campaign(b, a)
     m = b.milestones.get((a["campaignId"], a["milestone"]))
     assert m is not None, "closing a vote never opened"
-    b.milestones.changed(m)
     m["closed"], m["approved"] = True, a["approved"]
     if a["approved"]:
         c["milestones_approved"] += 1

@@ -51,7 +51,6 @@ def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int])
                         "rank_key": 0.0,
                     }
                 )
-            scores.changed(row)
             row.update(
                 value=a["newScore"],
                 updated_at=at,
@@ -88,19 +87,16 @@ def apply(conn: Connection, events: Sequence[Event], timestamps: dict[int, int])
                 attestations.add({"account": a["account"], **fresh})
             else:
                 row.update(fresh)
-                attestations.changed(row)
         elif e.name == "AttestationRevoked":
             row = attestations.get((a["account"],))
             if row is not None:
                 row["revoked"] = True
-                attestations.changed(row)
         elif e.name == "AttesterSet":
             row = attesters.get((a["attester"],))
             if row is None:
                 attesters.add({"address": a["attester"], "registered": a["registered"]})
             else:
                 row["registered"] = a["registered"]
-                attesters.changed(row)
     for rows in (scores, ratings, attestations, attesters):
         rows.flush(conn)
 

@@ -1,12 +1,30 @@
 """Batch read-modify-write of derived rows: load what a batch of events touches in a few queries, change the
 rows in memory, and write them back in a few bulk statements (delete the removed, insert the new, update the
-changed)."""
+changed). A loaded row is written back when it differs from what was loaded, so handlers just change rows:
+nothing to mark, and nothing to forget to mark."""
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
@@ -18,8 +36,8 @@ class Rows:
         self.table = table
         self.key = key
         self._rows: dict[Key, Row] = {}
+        self._loaded: dict[Key, Row] = {}  # each loaded row as it was read, to find the changed ones
         self._new: set[Key] = set()
-        self._changed: set[Key] = set()
         self._removed: set[Key] = set()  # deleted before the new rows are inserted: a key may come back
         # A row's key, asked for once or more per event: itemgetter does it in C (a bare value for one name).
         get = itemgetter(*key)
@@ -27,15 +45,20 @@ class Rows:
 
     def load(self, conn: Connection, keys: Iterable[Key]) -> None:
         wanted = [k for k in set(keys) if k not in self._rows]
-        columns = [self.table.c[name] for name in self.key]
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
-            condition = (
-                columns[0].in_([k[0] for k in chunk]) if len(columns) == 1 else tuple_(*columns).in_(chunk)
-            )
-            for row in conn.execute(select(self.table).where(condition)).mappings():
+            if len(self.key) > 1 and conn.dialect.name == "postgresql":
+                # joined to the keys as arrays: PostgreSQL plans a row IN (...) of 500 keys as 500 index
+                # scans, which took longer than the batch's Python
+                keys_table = self._unnest(self.key, chunk)
+                query = select(self.table).join(keys_table, self._same_key(keys_table))
+            else:
+                query = select(self.table).where(self._in(chunk))
+            for row in conn.execute(query).mappings():
                 loaded = dict(row)
-                self._rows[self._key_of(loaded)] = loaded
+                key = self._key_of(loaded)
+                self._rows[key] = loaded
+                self._loaded[key] = dict(loaded)
 
     def get(self, key: Key) -> Row | None:
         return self._rows.get(key)
@@ -49,40 +72,66 @@ class Rows:
         self._new.add(key)
         return row
 
-    def changed(self, row: Row) -> None:
-        key = self._key_of(row)
-        if key not in self._new:
-            self._changed.add(key)
-
     def remove(self, row: Row) -> None:
         key = self._key_of(row)
         del self._rows[key]
         self._new.discard(key)
-        self._changed.discard(key)
-        self._removed.add(key)
+        if self._loaded.pop(key, None) is not None:
+            self._removed.add(key)
 
     def flush(self, conn: Connection) -> None:
-        columns = [self.table.c[name] for name in self.key]
         removed = list(self._removed)
         for start in range(0, len(removed), _CHUNK):
-            chunk = removed[start : start + _CHUNK]
-            condition = (
-                columns[0].in_([k[0] for k in chunk]) if len(columns) == 1 else tuple_(*columns).in_(chunk)
-            )
-            conn.execute(delete(self.table).where(condition))
+            conn.execute(delete(self.table).where(self._in(removed[start : start + _CHUNK])))
         if self._new:
             conn.execute(insert(self.table), [self._rows[k] for k in self._new])
-        if self._changed:
+        changed = [row for key, was in self._loaded.items() if (row := self._rows[key]) != was]
+        if changed and conn.dialect.name == "postgresql":
+            # one UPDATE ... FROM unnest(one array per column): a statement per row costs PostgreSQL (and the
+            # driver) several times more, even pipelined
+            names = [c.name for c in self.table.columns]
+            new = self._unnest(names, [tuple(row[name] for name in names) for row in changed])
+            conn.execute(
+                update(self.table)
+                .where(self._same_key(new))
+                .values({name: self._typed(new, name) for name in names if name not in self.key})
+            )
+        elif changed:
             statement = update(self.table).where(
                 *(self.table.c[name] == bindparam("key_" + name) for name in self.key)
             )
             params = []
-            for k in self._changed:
-                row = self._rows[k]
+            for row in changed:
                 values = {name: value for name, value in row.items() if name not in self.key}
                 values.update({"key_" + name: row[name] for name in self.key})
                 params.append(values)
             conn.execute(statement, params)
+        self._loaded.update((self._key_of(row), dict(row)) for row in changed)
+        self._loaded.update((key, dict(self._rows[key])) for key in self._new)
         self._new.clear()
-        self._changed.clear()
         self._removed.clear()
+
+    def _in(self, keys: list[Key]) -> ColumnElement[bool]:
+        """`keys` as a condition: the key column IN (...), or (key columns) IN (...) for a composite key."""
+        columns = [self.table.c[name] for name in self.key]
+        return columns[0].in_([k[0] for k in keys]) if len(columns) == 1 else tuple_(*columns).in_(keys)
+
+    def _unnest(self, names: Sequence[str], rows: list[Key]) -> Any:
+        """`rows` of the columns `names` as a table (PostgreSQL): one typed array per column, unnested, so the
+        statement's text is the same for any number of rows (compiled once, whatever the batch). JSON values
+        go as text (an array of JSON lists would be read as a multidimensional array); see _typed."""
+        arrays = []
+        for name, values in zip(names, zip(*rows, strict=True), strict=True):
+            kind = self.table.c[name].type
+            if isinstance(kind, JSON):
+                kind, values = Text(), tuple(None if v is None else json.dumps(v) for v in values)
+            arrays.append(bindparam(f"given_{name}", list(values), type_=ARRAY(kind)))
+        return func.unnest(*arrays).table_valued(*names).render_derived(name="given")
+
+    def _typed(self, given: Any, name: str) -> Any:
+        """Column `name` of an _unnest table, as the table's type."""
+        kind = self.table.c[name].type
+        return cast(given.c[name], kind) if isinstance(kind, JSON) else given.c[name]
+
+    def _same_key(self, other: Any) -> ColumnElement[bool]:
+        return and_(*(self.table.c[name] == other.c[name] for name in self.key))
