@@ -7,7 +7,8 @@ The history is mostly pledges (the commonest event by far), from 20 backer contr
 made by PledgeBatcher so that generating it takes a minute rather than hours.
 
 The fetch ceiling is measured in the same run: plain eth_getLogs over the same blocks, in ranges of about as
-many events as the indexer reads at once, with each answer's JSON parsed, and nothing else. No indexer can
+many events as the indexer reads at once, with each answer's JSON parsed, and nothing else; the best of three
+reads. No indexer can
 beat it against this node; the share says how much of the node's speed the indexer turns into an index.
 
 CPU is shown twice: the indexer's own process, and the whole machine (the node and the database too; on a
@@ -20,6 +21,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import httpx
+import msgspec
 from brownie import Crowdfund, PledgeBatcher, accounts, chain, web3
 from sqlalchemy import text
 
@@ -61,28 +63,32 @@ def generate(target: int) -> tuple[Deployment, int]:
     return deployment, events
 
 
-def fetch_ceiling(deployment: Deployment, events: int) -> float:
-    """Events per second that plain eth_getLogs delivers over the history, JSON parsed and nothing else."""
+def fetch_ceiling(deployment: Deployment, events: int, passes: int = 3) -> float:
+    """Events per second that plain eth_getLogs delivers over the history, its JSON parsed (by the parser the
+    indexer uses) and nothing else: the best of `passes` reads, as a ceiling is what the node can do."""
     first, last = deployment.start_block, web3.eth.block_number
     span = max(1, (last - first + 1) * EVENTS_PER_RANGE // events)
     addresses = [c.address for c in deployment.contracts.values()]
-    fetched = 0
+    parse = msgspec.json.Decoder().decode
+    best = 0.0
     with httpx.Client(timeout=120) as client:
-        started = time.perf_counter()
-        for start in range(first, last + 1, span):
-            query = {
-                "fromBlock": hex(start),
-                "toBlock": hex(min(last, start + span - 1)),
-                "address": addresses,
-            }
-            answer = client.post(
-                str(web3.provider.endpoint_uri),
-                json={"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [query]},
-            )
-            fetched += len(answer.json()["result"])
-        elapsed = time.perf_counter() - started
-    assert fetched == events, f"fetched {fetched} logs, expected {events}"
-    return fetched / elapsed
+        for _ in range(passes):
+            fetched = 0
+            started = time.perf_counter()
+            for start in range(first, last + 1, span):
+                query = {
+                    "fromBlock": hex(start),
+                    "toBlock": hex(min(last, start + span - 1)),
+                    "address": addresses,
+                }
+                answer = client.post(
+                    str(web3.provider.endpoint_uri),
+                    json={"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [query]},
+                )
+                fetched += len(parse(answer.content)["result"])
+            assert fetched == events, f"fetched {fetched} logs, expected {events}"
+            best = max(best, fetched / (time.perf_counter() - started))
+    return best
 
 
 def machine_cpu_seconds() -> float:
