@@ -21,6 +21,9 @@ from tempfile import TemporaryDirectory
 
 import httpx
 from brownie import Crowdfund, accounts, chain, web3
+from sqlalchemy import text
+
+from crowdledger.store.db import make_engine
 
 ETH = "0x" + "00" * 20
 
@@ -39,7 +42,8 @@ def _percentile(values: list[float], share: float) -> float:
 def main(rate: str = "10", seconds: str = "30", poll: str = "0.2") -> None:
     owner = accounts[0]
     crowdfund = Crowdfund.deploy(owner, owner, 250, {"from": owner, "silent": True})
-    params = (ETH, 10**30, 0, chain.time() + 80 * 86400, 0, [], [], "ipfs://live", b"\x01" * 32)
+    deadline = chain.time() + 80 * 86400
+    params = (ETH, 10**30, 0, deadline, 2000, [], [], "ipfs://live", b"\x01" * 32, deadline, 0, 0)
     crowdfund.launch(params, {"from": accounts[1], "silent": True})
     contract = web3.eth.contract(crowdfund.address, abi=crowdfund.abi)
     with TemporaryDirectory() as folder:
@@ -55,26 +59,38 @@ def main(rate: str = "10", seconds: str = "30", poll: str = "0.2") -> None:
             )
         )
         port = _free_port()
+        database = os.environ.get("CROWDLEDGER_LIVE_DATABASE_URL") or f"sqlite:///{folder}/live.db"
+        if database.startswith("postgresql"):  # the bench database: whatever an earlier bench left goes
+            engine = make_engine(database)
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            engine.dispose()
         env = {
             **os.environ,
-            "CROWDLEDGER_DATABASE_URL": os.environ.get("CROWDLEDGER_LIVE_DATABASE_URL")
-            or f"sqlite:///{folder}/live.db",
+            "CROWDLEDGER_DATABASE_URL": database,
             "CROWDLEDGER_RPC_URL": str(web3.provider.endpoint_uri),
             "CROWDLEDGER_DEPLOYMENT": str(deployment),
             "CROWDLEDGER_API_PORT": str(port),
             "CROWDLEDGER_POLL_SECONDS": poll,
         }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "crowdledger.cli", "run"],
-            env=env,
-            stderr=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-        )
+        server_log = Path(folder) / "run.log"
+        with server_log.open("w") as output:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "crowdledger.cli", "run"],
+                env=env,
+                stderr=output,
+                stdout=output,
+            )
         try:
             lags = _measure(f"http://127.0.0.1:{port}", contract, float(rate), float(seconds))
         finally:
             server.terminate()
             server.wait(30)
+        if not lags:
+            sys.exit(
+                f"The API never showed a pledged block; `crowdledger run` said:\n{server_log.read_text()}"
+            )
     store = env["CROWDLEDGER_DATABASE_URL"].partition(":")[0]
     print("\n| store | pledges/s | blocks | poll | lag p50 | lag p95 | lag max |")
     print("|---|---:|---:|---:|---:|---:|---:|")
