@@ -52,8 +52,9 @@ def generate(target: int) -> tuple[Deployment, int]:
         tx_hash = batch.transact({"from": owner.address, "value": PLEDGES_PER_TX, "gas": 11_500_000})
         sent += 1
         events += PLEDGES_PER_TX
-    receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=1200)
-    assert receipt.status == 1, "the last batch reverted"
+    if sent:  # a target below the launches needs no pledges
+        receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=1200)
+        assert receipt.status == 1, "the last batch reverted"
     deployment = Deployment(
         network="bench",
         chain_id=chain.id,
