@@ -3,7 +3,7 @@ are shared, not copied)."""
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, true
 from sqlalchemy.orm import Session
 
 from crowdledger.store.models import (
@@ -16,6 +16,7 @@ from crowdledger.store.models import (
     ReputationScore,
     Task,
 )
+from crowdledger.store.types import Uint256
 
 HISTORY_LIMIT = 5_000  # pledge events a chart reads at most
 
@@ -33,14 +34,22 @@ def recent_pledges(db: Session, campaign_id: int, limit: int = 10) -> Sequence[P
 
 def raised_history(db: Session, campaign_id: int) -> list[tuple[int, int]]:
     """(time, raised) after every pledge and unpledge, oldest first: the events name the new total. They are
-    found through the backers' index (anyone who ever pledged keeps a pledge row), not by scanning."""
+    found through the backers' index (anyone who ever pledged keeps a pledge row), not by scanning, and only
+    this campaign's count toward the limit: its backers may have many more events in other campaigns.
+    (SQL compares the campaign id as a number, exact in SQLite below 2**53; the check below is exact.)"""
     backers = select(Pledge.backer).where(Pledge.campaign_id == campaign_id)
+    # SQLite reads larger JSON numbers as floats, and binds no int past 2**63
+    in_sql = campaign_id < 2**53 or db.get_bind().dialect.name == "postgresql"
+    this_campaign = (
+        RawEvent.args["campaignId"].as_numeric(78, 0) == literal(campaign_id, Uint256()) if in_sql else true()
+    )
     rows = db.execute(
         select(RawEvent.timestamp, RawEvent.args)
         .where(
             RawEvent.actor.in_(backers),
             RawEvent.contract == "Crowdfund",
             RawEvent.name.in_(("Pledged", "Unpledged")),
+            this_campaign,
         )
         .order_by(RawEvent.block_number, RawEvent.log_index)
         .limit(HISTORY_LIMIT)
