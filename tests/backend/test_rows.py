@@ -1,7 +1,8 @@
 """The projections' batch read-modify-write (crowdledger.store.rows), on both stores: what was loaded and
 changed is written back, at full width, and nothing else is written."""
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
 from crowdledger.store import journal
 from crowdledger.store.models import DERIVED_TABLES, Campaign, JournalEntry, Pledge
@@ -105,3 +106,23 @@ def test_json_and_null_columns_are_written_back_as_they_are(engine):
     assert count == 2
     assert stored[1].milestone_bps == [10_000] and stored[1].title is None
     assert stored[2].milestone_bps == [5000, 5000] and stored[2].raised == MAX_UINT256
+
+
+# PostgreSQL only: SQLite serialises writers, so nobody can write between a batch's load and its write-back
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_columns_no_event_changed_are_left_to_whoever_wrote_them_meanwhile(engine):
+    """The metadata fetcher writes a campaign's title in its own transaction while a batch of its pledges is
+    being applied: the batch's write-back must not put the title it loaded back."""
+    with engine.begin() as conn:
+        rows = pledges()
+        rows.add(pledge(7, backer(1)))
+        rows.flush(conn)
+    with engine.begin() as conn:
+        rows = pledges()
+        rows.load(conn, [(7, backer(1))])
+        with engine.begin() as other:  # the fetcher, in the meantime
+            other.execute(update(Pledge).values(delivery="confirmed"))
+        rows.get((7, backer(1)))["amount"] = 5  # type: ignore[index]
+        rows.flush(conn)
+    with engine.connect() as conn:
+        assert conn.execute(select(Pledge.amount, Pledge.delivery)).one() == (5, "confirmed")

@@ -1,7 +1,8 @@
 """Batch read-modify-write of derived rows: load what a batch of events touches in a few queries, change the
 rows in memory, and write them back in a few bulk statements (delete the removed, insert the new, update the
 changed). A loaded row is written back when it differs from what was loaded, so handlers just change rows:
-nothing to mark, and nothing to forget to mark."""
+nothing to mark, and nothing to forget to mark. They assign new values: a list changed in place would still
+equal the (shallow) copy taken at load, and not be written."""
 
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -85,28 +86,34 @@ class Rows:
             conn.execute(delete(self.table).where(self._in(removed[start : start + _CHUNK])))
         if self._new:
             conn.execute(insert(self.table), [self._rows[k] for k in self._new])
-        changed = [row for key, was in self._loaded.items() if (row := self._rows[key]) != was]
+        changed = [(row, was) for key, was in self._loaded.items() if (row := self._rows[key]) != was]
+        # Only the columns some row changed are written: the others may have been written meanwhile by
+        # someone else (the metadata fetcher fills a campaign's title while its pledges are indexed).
+        columns = sorted(
+            {name for row, was in changed for name, value in row.items() if value != was[name]}
+            - set(self.key)
+        )
         if changed and conn.dialect.name == "postgresql":
             # one UPDATE ... FROM unnest(one array per column): a statement per row costs PostgreSQL (and the
             # driver) several times more, even pipelined
-            names = [c.name for c in self.table.columns]
-            new = self._unnest(names, [tuple(row[name] for name in names) for row in changed])
+            names = [*self.key, *columns]
+            new = self._unnest(names, [tuple(row[name] for name in names) for row, _ in changed])
             conn.execute(
                 update(self.table)
                 .where(self._same_key(new))
-                .values({name: self._typed(new, name) for name in names if name not in self.key})
+                .values({name: self._typed(new, name) for name in columns})
             )
         elif changed:
             statement = update(self.table).where(
                 *(self.table.c[name] == bindparam("key_" + name) for name in self.key)
             )
             params = []
-            for row in changed:
-                values = {name: value for name, value in row.items() if name not in self.key}
+            for row, _ in changed:
+                values = {name: row[name] for name in columns}
                 values.update({"key_" + name: row[name] for name in self.key})
                 params.append(values)
             conn.execute(statement, params)
-        self._loaded.update((self._key_of(row), dict(row)) for row in changed)
+        self._loaded.update((self._key_of(row), dict(row)) for row, _ in changed)
         self._loaded.update((key, dict(self._rows[key])) for key in self._new)
         self._new.clear()
         self._removed.clear()
