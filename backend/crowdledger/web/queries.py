@@ -36,10 +36,10 @@ def raised_history(db: Session, campaign_id: int) -> list[tuple[int, int]]:
     """(time, raised) after every pledge and unpledge, oldest first: the events name the new total. They are
     found through the backers' index (anyone who ever pledged keeps a pledge row), not by scanning, and only
     this campaign's count toward the limit: its backers may have many more events in other campaigns.
-    (SQL compares the campaign id as a number, exact in SQLite below 2**53; the check below is exact.)"""
+    (SQL compares the campaign id as a number, exact in SQLite below 2**63; the check below is exact.)"""
     backers = select(Pledge.backer).where(Pledge.campaign_id == campaign_id)
-    # SQLite reads larger JSON numbers as floats, and binds no int past 2**63
-    in_sql = campaign_id < 2**53 or db.get_bind().dialect.name == "postgresql"
+    # SQLite reads larger JSON numbers as floats, and binds no larger int
+    in_sql = campaign_id < 2**63 or db.get_bind().dialect.name == "postgresql"
     this_campaign = (
         RawEvent.args["campaignId"].as_numeric(78, 0) == literal(campaign_id, Uint256()) if in_sql else true()
     )
