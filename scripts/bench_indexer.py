@@ -28,7 +28,7 @@ from sqlalchemy import text
 from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import DeployedContract, Deployment
 from crowdledger.indexer.sync import EVENTS_PER_RANGE, Indexer
-from crowdledger.store.db import make_engine, migrate
+from scripts.bench_store import fresh_index
 
 CAMPAIGNS = 200
 BACKERS = 20
@@ -101,12 +101,7 @@ def machine_cpu_seconds() -> float:
 
 
 def measure(name: str, url: str, deployment: Deployment, events: int, ceiling: float) -> None:
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    migrate(engine)
+    engine = fresh_index(url)
     indexer = Indexer(engine, Rpc(str(web3.provider.endpoint_uri), timeout=120), deployment)
     started, cpu, machine = time.perf_counter(), time.process_time(), machine_cpu_seconds()
     indexer.run(follow=False)

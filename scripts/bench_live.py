@@ -21,9 +21,8 @@ from tempfile import TemporaryDirectory
 
 import httpx
 from brownie import Crowdfund, accounts, chain, web3
-from sqlalchemy import text
 
-from crowdledger.store.db import make_engine
+from scripts.bench_store import fresh_index
 
 ETH = "0x" + "00" * 20
 
@@ -60,12 +59,7 @@ def main(rate: str = "10", seconds: str = "30", poll: str = "0.2") -> None:
         )
         port = _free_port()
         database = os.environ.get("CROWDLEDGER_LIVE_DATABASE_URL") or f"sqlite:///{folder}/live.db"
-        if database.startswith("postgresql"):  # the bench database: whatever an earlier bench left goes
-            engine = make_engine(database)
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            engine.dispose()
+        fresh_index(database).dispose()
         env = {
             **os.environ,
             "CROWDLEDGER_DATABASE_URL": database,

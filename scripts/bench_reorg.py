@@ -21,14 +21,14 @@ from typing import Any
 
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 
 from crowdledger.chain.rpc import Block
 from crowdledger.deployment import DeployedContract, Deployment
 from crowdledger.indexer import sync
 from crowdledger.indexer.sync import Indexer
-from crowdledger.store.db import make_engine, migrate
 from crowdledger.store.models import Campaign, JournalEntry, Pledge, RawEvent, SkippedEvent, TokenTotal
+from scripts.bench_store import fresh_index
 
 ADDRESS = "0x" + "cf" * 20
 ETH = "0x" + "00" * 20
@@ -144,12 +144,7 @@ def digest(engine: Engine) -> tuple[Any, ...]:
 
 
 def measure(name: str, url: str, abi: list[dict[str, Any]], events: int, depth: int, rebuild: bool) -> None:
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    migrate(engine)
+    engine = fresh_index(url)
     node = SimulatedNode(abi, events)
     deployment = Deployment("bench", 1337, 1, {"Crowdfund": DeployedContract("Crowdfund", ADDRESS, abi)})
     indexer = Indexer(engine, node, deployment, finality_depth=64)  # type: ignore[arg-type]
