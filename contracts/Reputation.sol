@@ -314,10 +314,14 @@ contract Reputation is IReputation, Ownable2Step, EIP712 {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice As a registered attester, vouch for `account`'s identity at `level` until `expiresAt`. Replaces
-    /// any attestation `account` had, from whichever attester.
+    /// any attestation `account` had, from whichever attester, and voids every signed attestation of `account`
+    /// you gave out and nobody submitted yet: your latest word stands, so an older signature cannot undo a
+    /// lower level or an earlier expiry.
     function attest(address account, uint8 level, uint64 expiresAt) external {
         if (!isAttester[msg.sender]) revert NotAnAttester(msg.sender);
         _attest(account, level, expiresAt, msg.sender);
+        uint256 nextNonce = ++nonces[msg.sender][account];
+        emit SignaturesVoided(msg.sender, account, nextNonce);
     }
 
     /// @notice Submit `attester`'s EIP-712 signed attestation (anyone may; the attester need not pay gas).

@@ -1,6 +1,6 @@
 """Identity attestations: by a registered attester directly or by its EIP-712 signature, replaced, revoked,
-expired, and voided when the attester is deregistered; revoking (or voiding) also voids the attester's
-signatures for that account that nobody submitted yet."""
+expired, and voided when the attester is deregistered; revoking, voiding or attesting directly also voids the
+attester's signatures for that account that nobody submitted yet."""
 
 import brownie
 import pytest
@@ -114,8 +114,9 @@ def test_the_issuing_attester_revokes(reputation, attester, account, expires_at)
     reputation.attest(account, 2, expires_at, {"from": attester})
     tx = reputation.revoke(account, {"from": attester})
     event = tx.events["AttestationRevoked"]
-    assert (event["account"], event["attester"], event["nextNonce"]) == (account, attester, 1)
-    assert reputation.nonces(attester, account) == 1
+    # nonce 1 came with the attestation itself, 2 with the revocation
+    assert (event["account"], event["attester"], event["nextNonce"]) == (account, attester, 2)
+    assert reputation.nonces(attester, account) == 2
     assert plain(reputation.attestationOf(account)) == (ZERO, 0, 0)
     assert not reputation.isVerified(account, 0)
 
@@ -228,6 +229,37 @@ def test_an_attester_voids_outstanding_signatures_without_an_attestation_to_revo
     fresh = signed(reputation, attester, account, 1, expires_at, deadline)  # signed with the new nonce
     reputation.attestBySig(account, 1, expires_at, attester, deadline, fresh, {"from": accounts[7]})
     assert reputation.isVerified(account, 1)
+
+
+def test_a_direct_attestation_voids_the_attesters_outstanding_signatures(reputation, attester, account, expires_at):
+    """The attester once signed a high level, then attested a lower one directly: the holder of the old
+    signature must not be able to put the higher level back."""
+    deadline = chain.time() + DAY
+    outstanding = signed(reputation, attester, account, 3, expires_at + DAY, deadline)
+    tx = reputation.attest(account, 1, expires_at, {"from": attester})
+    event = tx.events["SignaturesVoided"]
+    assert (event["attester"], event["account"], event["nextNonce"]) == (attester, account, 1)
+    with brownie.reverts(reason("InvalidSignature", attester)):
+        reputation.attestBySig(
+            account, 3, expires_at + DAY, attester, deadline, outstanding, {"from": accounts[7]}
+        )
+    attestation = reputation.attestationOf(account)
+    assert (attestation[1], attestation[2]) == (1, expires_at)
+    fresh = signed(reputation, attester, account, 2, expires_at, deadline)  # signed after the direct one
+    reputation.attestBySig(account, 2, expires_at, attester, deadline, fresh, {"from": accounts[7]})
+    assert reputation.isVerified(account, 2)
+
+
+def test_a_direct_attestation_leaves_other_attesters_signatures_valid(
+    reputation, owner, attester, account, expires_at
+):
+    other_attester = accounts.add()  # with a key to sign with
+    reputation.setAttester(other_attester, True, {"from": owner})
+    deadline = chain.time() + DAY
+    from_other = signed(reputation, other_attester, account, 2, expires_at, deadline)
+    reputation.attest(account, 1, expires_at, {"from": attester})
+    reputation.attestBySig(account, 2, expires_at, other_attester, deadline, from_other, {"from": accounts[7]})
+    assert reputation.attestationOf(account)[0] == other_attester
 
 
 def test_voiding_one_accounts_signatures_leaves_other_accounts_signatures_valid(
