@@ -231,7 +231,9 @@ def test_an_attester_voids_outstanding_signatures_without_an_attestation_to_revo
     assert reputation.isVerified(account, 1)
 
 
-def test_a_direct_attestation_voids_the_attesters_outstanding_signatures(reputation, attester, account, expires_at):
+def test_a_direct_attestation_voids_the_attesters_outstanding_signatures(
+    reputation, attester, account, expires_at
+):
     """The attester once signed a high level, then attested a lower one directly: the holder of the old
     signature must not be able to put the higher level back."""
     deadline = chain.time() + DAY
@@ -258,7 +260,9 @@ def test_a_direct_attestation_leaves_other_attesters_signatures_valid(
     deadline = chain.time() + DAY
     from_other = signed(reputation, other_attester, account, 2, expires_at, deadline)
     reputation.attest(account, 1, expires_at, {"from": attester})
-    reputation.attestBySig(account, 2, expires_at, other_attester, deadline, from_other, {"from": accounts[7]})
+    reputation.attestBySig(
+        account, 2, expires_at, other_attester, deadline, from_other, {"from": accounts[7]}
+    )
     assert reputation.attestationOf(account)[0] == other_attester
 
 
