@@ -683,6 +683,28 @@ def test_an_empty_index_lists_nothing_and_counts_zero(engine, owner, treasury):
     assert set(stats["campaigns_by_state"].values()) == {0}
 
 
+def test_listed_amounts_are_exact_to_the_wei_and_so_are_cursors_through_them(
+    engine, owner, treasury, creator, backers
+):
+    """Amounts past 2**53 wei (any above 0.009 ETH) are listed to the wei, and a cursor through one finds the
+    next page: on PostgreSQL the listing's fast path once bound and read them through floats, which listed
+    5 ETH + 1 wei as 5 ETH and lost the second page below."""
+    crowdfund = Crowdfund.deploy(owner, treasury, 250, {"from": owner})  # only these two campaigns
+    goal = 5 * E + 1
+    first = launch(crowdfund, creator, goal=goal)
+    second = launch(crowdfund, creator, goal=goal)
+    crowdfund.pledge(first, 0, E + 3, {"from": backers[0], "value": E + 3})
+    crowdfund.pledge(second, 0, E + 2, {"from": backers[1], "value": E + 2})
+    make_indexer(engine, crowdfund).run(follow=False)
+    client = client_for(engine)
+    page = client.get("/campaigns?sort=most_funded&limit=1").json()
+    assert [(c["id"], c["goal"], c["raised"]) for c in page["items"]] == [(first, str(goal), str(E + 3))]
+    rest = client.get("/campaigns", params={"sort": "most_funded", "limit": 1, "cursor": page["next_cursor"]})
+    assert [(c["id"], c["goal"], c["raised"]) for c in rest.json()["items"]] == [
+        (second, str(goal), str(E + 2))
+    ]
+
+
 def test_ready_is_503_and_status_says_why_until_the_first_range_is_committed(engine, crowdfund):
     """The indexer has recorded its cursor (check_chain) but indexed no block: nothing is known yet."""
     make_indexer(engine, crowdfund).check_chain()

@@ -47,13 +47,14 @@ class Reader:
             try:
                 cursor = await conn.execute(compiled.sql, parameters)
                 raw = await cursor.fetchall()
+                description = cursor.description
                 break
             except psycopg.OperationalError:
                 if attempt == 2 or not (conn.closed or conn.broken):
                     raise  # a query error, or the database is still away
             finally:
                 self._release(conn)
-        return compiled.rows(raw)
+        return compiled.rows(raw, description)
 
     async def close(self) -> None:
         for conn in self._idle:
@@ -103,21 +104,24 @@ def _finish(connections: list[psycopg.AsyncConnection[Any]]) -> None:
 
 
 class _Compiled:
-    """A statement compiled once for a dialect, with its bind and result processing (Uint256 and the like)."""
+    """A statement compiled once for a dialect, with its bind and result processing (Uint256 and the like).
+
+    The processing is the dialect's own (`dialect_impl`), as the engine applies it, and for results it
+    depends on the column types the database answers with, so it is set up from the first answer's
+    description. (A type's generic processors are not the dialect's: on PostgreSQL they sent and read
+    NUMERIC through floats, so amounts past 2**53 came out rounded, and so did cursors through them.)"""
 
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
         self._compiled = statement.compile(dialect=dialect)
+        self._dialect = dialect
+        self._columns = list(statement.selected_columns)
         self.sql = self._compiled.string
         self._binds = [
             (name, process)
             for name, bind in self._compiled.binds.items()
-            if (process := bind.type.bind_processor(dialect)) is not None
+            if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         ]
-        self._results = [
-            (index, process)
-            for index, column in enumerate(statement.selected_columns)
-            if (process := column.type.result_processor(dialect, None)) is not None
-        ]
+        self._results: list[tuple[int, Processor]] | None = None
 
     def parameters(self, values: dict[str, Any]) -> dict[str, Any]:
         parameters = dict(self._compiled.construct_params(values))
@@ -126,7 +130,20 @@ class _Compiled:
                 parameters[name] = process(parameters[name])
         return parameters
 
-    def rows(self, raw: Sequence[Sequence[Any]]) -> Rows:
+    def rows(self, raw: Sequence[Sequence[Any]], description: Sequence[Any] | None) -> Rows:
+        if self._results is None:
+            if description is None:
+                return raw
+            self._results = [
+                (index, convert)
+                for index, (column, answered) in enumerate(zip(self._columns, description, strict=True))
+                if (
+                    convert := column.type.dialect_impl(self._dialect).result_processor(
+                        self._dialect, answered.type_code
+                    )
+                )
+                is not None
+            ]
         if not self._results:
             return raw
         rows = []
