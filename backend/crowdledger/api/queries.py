@@ -94,6 +94,15 @@ _SORTS: dict[CampaignSort, tuple[Any, bool]] = {
     CampaignSort.most_backers: (Campaign.backer_count, True),
     CampaignSort.percent_funded: (Campaign.funded_bps, True),
 }
+# Past the largest value each sort's column can hold, a cursor was not issued here: ids as MAX_ID, uint40
+# deadlines, counts; raised and funded_bps are uint256 (a goal of 1 wei funded with 0.001 ETH is 10**19 bps).
+_CURSOR_VALUE_LIMITS = {
+    CampaignSort.newest: 2**63,
+    CampaignSort.ending_soon: 2**63,
+    CampaignSort.most_funded: 2**256,
+    CampaignSort.most_backers: 2**63,
+    CampaignSort.percent_funded: 2**256,
+}
 
 
 def encode_cursor(sort: CampaignSort, value: Any, row_id: int) -> str:
@@ -110,10 +119,7 @@ def decode_cursor(cursor: str, sort: CampaignSort) -> Cursor:
         raise BadCursor(f"cursor belongs to sort={name}, not sort={sort.value}")
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (value, row_id)):
         raise BadCursor("cursor is not one this API issued; start again without it")
-    value_limit = (
-        2**256 if sort is CampaignSort.most_funded else 2**63
-    )  # raised is a uint256; the rest BIGINT
-    if not (0 <= value < value_limit and 0 < row_id < 2**63):
+    if not (0 <= value < _CURSOR_VALUE_LIMITS[sort] and 0 < row_id < 2**63):
         raise BadCursor("cursor is not one this API issued; start again without it")
     return value, row_id
 
