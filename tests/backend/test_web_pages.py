@@ -21,6 +21,7 @@ from crowdledger.indexer.metadata import MetadataUnavailable, resolve_pending
 from crowdledger.web import documents
 from crowdledger.web.config import WebConfig, load_token_abi
 from crowdledger.web.pages import campaigns as campaign_pages
+from crowdledger.web.render import funded, points
 from crowdledger.web.tokens import ETHER, Token, TokenBook, format_units
 from tests.backend.conftest import deployment_of, make_indexer, rpc_url, simulate
 from tests.conftest import DAY, launch_params
@@ -144,6 +145,36 @@ def test_amounts_read_in_the_tokens_symbol_and_decimals_rounded_down():
     assert format_units(15 * E // 10, ETHER) == "1.5 ETH"
     assert format_units(1, ETHER) == "< 0.0001 ETH"
     assert format_units(10**40, ETHER) == "10,000,000,000,000,000,000,000 ETH"
+
+
+def test_amounts_of_any_width_read_exactly_whatever_the_tokens_decimals():
+    """A creator may set any uint256 goal in a token of few decimals; the page must show it, to the last
+    digit shown, rounded down (Decimal's 28 digits of precision raised on it, a 500, or rounded it up)."""
+    dollar = Token("0x" + "11" * 20, "DUSD", 6)
+    whole = Token("0x" + "22" * 20, "PTS", 0)
+    assert format_units(2**128 - 1, dollar) == "340,282,366,920,938,463,463,374,607,431,768.2114 DUSD"
+    assert format_units(2**256 - 1, whole) == f"{2**256 - 1:,} PTS"
+    assert format_units(10**29 - 1, ETHER) == "99,999,999,999.9999 ETH"
+    assert format_units(10**24, whole) == f"{10**24:,} PTS"
+
+
+def test_funded_percent_is_rounded_down_and_exact_at_any_width():
+    """99.96% of the goal is not 100%: the page would say funded beside a Failed badge."""
+    assert funded(9996) == "99%"
+    assert funded(9996, 1) == "99.9%"
+    assert funded(10_000, 1) == "100.0%"
+    assert funded(0) == "0%"
+    assert funded(10**30 + 1, 1) == f"{10**28:,}.0%"
+
+
+def test_points_are_shown_to_the_hundredth_exactly():
+    assert points(10**32 + 10**16) == "100,000,000,000,000.01"
+    assert points(-(10**32 + 10**16)) == "-100,000,000,000,000.01"
+    assert points(5 * 10**15) == "0.01"  # half a hundredth rounds up, as before
+    assert points(4 * 10**15) == "0.00"
+    assert points(-4 * 10**15) == "0.00"
+    assert points(None) == "0.00"
+    assert points(str(1234 * 10**18 + 5 * 10**17)) == "1,234.50"
 
 
 def test_a_tokens_symbol_and_decimals_are_read_from_the_chain_once(token):

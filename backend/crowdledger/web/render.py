@@ -54,13 +54,23 @@ def when(timestamp: int | None) -> Markup:
 
 
 def points(wad: int | str | None) -> str:
-    """A reputation score or contribution (WAD: 10**18 per point) to two decimals."""
-    value = int(wad or 0) / 10**18
-    return f"{value:,.2f}" if abs(value) >= 0.005 else "0.00"
+    """A reputation score or contribution (WAD: 10**18 per point) to the nearest hundredth, in integers so
+    that scores of any width are exact."""
+    value = int(wad or 0)
+    hundredths = (abs(value) * 100 + 10**18 // 2) // 10**18
+    sign = "-" if value < 0 and hundredths else ""
+    return f"{sign}{hundredths // 100:,}.{hundredths % 100:02d}"
 
 
 def percent(bps: int) -> str:
     return f"{bps / 100:g}%"
+
+
+def funded(bps: int, decimals: int = 0) -> str:
+    """How much of its goal a campaign raised (basis points, any width) as a percent rounded down, so that
+    99.96% is never shown as 100%."""
+    whole, rest = divmod(int(bps), 100)
+    return f"{whole:,}" + (f".{rest // 10 ** (2 - decimals):0{decimals}d}" if decimals else "") + "%"
 
 
 class Page:
@@ -118,6 +128,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "when": when,
         "short": short,
         "percent": percent,
+        "funded": funded,
         "points": points,
         "wallet_ready": web.config.wallet_ready,
         "indexed_block": context.pop("indexed_block", None),

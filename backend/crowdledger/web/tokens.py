@@ -5,7 +5,6 @@ with eth_call and kept for the life of the process (they never change for a depl
 import logging
 import threading
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
 
 from eth_abi.abi import decode as abi_decode
 from eth_abi.exceptions import DecodingError
@@ -73,18 +72,13 @@ class TokenBook:
     def format(self, units: int, address: str) -> str:
         return format_units(units, self.token(address))
 
-    def number(self, units: int, address: str) -> str:
-        """The amount without its symbol, exact (for form fields)."""
-        token = self.token(address)
-        text = f"{Decimal(units).scaleb(-token.decimals):f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-
 
 def format_units(units: int, token: Token) -> str:
-    """`units` of `token` as "1,234.5678 DUSD": grouped, at most four decimals, rounded down."""
-    value = Decimal(units).scaleb(-token.decimals)
-    if 0 < value < Decimal(1).scaleb(-SHOWN_DECIMALS):
+    """`units` of `token` as "1,234.5678 DUSD": grouped, at most four decimals, rounded down. In integers, so
+    any uint256 in any token's decimals is exact (Decimal's 28 digits refused or rounded up the widest)."""
+    whole, fraction = divmod(abs(units), 10**token.decimals)
+    shown = fraction * 10**SHOWN_DECIMALS // 10**token.decimals
+    if whole == 0 and shown == 0 and fraction:
         return f"< 0.{'0' * (SHOWN_DECIMALS - 1)}1 {token.symbol}"
-    shown = value.quantize(Decimal(1).scaleb(-SHOWN_DECIMALS), rounding=ROUND_DOWN)
-    text = f"{shown:,.{SHOWN_DECIMALS}f}".rstrip("0").rstrip(".")
-    return f"{text} {token.symbol}"
+    decimals = f".{shown:0{SHOWN_DECIMALS}d}".rstrip("0") if shown else ""
+    return f"{'-' if units < 0 else ''}{whole:,}{decimals} {token.symbol}"

@@ -67,7 +67,7 @@ def campaign_list(request: Request, db: Db) -> HTMLResponse:
         request,
         "campaigns.html",
         status=400 if bad else 200,
-        campaigns=[convert.campaign_summary(r) for r in rows],
+        campaigns=[(convert.campaign_summary(r), r.Campaign.funded_bps) for r in rows],
         next_cursor=next_cursor,
         bad=bad,
         states=list(CampaignState),
