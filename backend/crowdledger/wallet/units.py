@@ -3,7 +3,7 @@ UTC, percentages; and back to the integers the contracts take."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, localcontext
 
 from crowdledger.errors import ConfigError
 from crowdledger.reputation import NEVER_EXPIRES
@@ -38,15 +38,26 @@ ETH = Token(ETH_ADDRESS, "ETH", 18)
 
 
 def parse_amount(text: object, decimals: int, what: str = "amount", allow_zero: bool = False) -> int:
+    written = str(text).strip().replace("_", "")
     try:
-        value = Decimal(str(text).strip().replace("_", "")) * (10**decimals)
+        value = _scaled(written, decimals)
     except InvalidOperation:
         raise ConfigError(f"{what} must be a number of whole tokens such as 0.5, got {text!r}") from None
     if not value.is_finite() or value < 0 or (value == 0 and not allow_zero):
         raise ConfigError(f"{what} must be more than 0, got {text!r}")
     if value != value.to_integral_value():
         raise ConfigError(f"{what} has more than the token's {decimals} decimals: {text!r}")
+    if value >= 2**256:
+        raise ConfigError(f"{what} is more than any token amount can be (2**256 - 1 base units): {text!r}")
     return int(value)
+
+
+def _scaled(written: str, places: int) -> Decimal:
+    """The number `written` times 10**places, exactly: with as many digits as it was written with (the
+    default context's 28 digits rounded 10**29 - 1 up to 10**29, and so sent more than was typed), and
+    exponents as wide as Decimal takes (1e999999 overflowed the default's, a traceback)."""
+    with localcontext(prec=max(28, len(written)), Emax=MAX_EMAX, Emin=MIN_EMIN):
+        return Decimal(written).scaleb(places)
 
 
 def format_units(units: int, decimals: int) -> str:
@@ -94,7 +105,7 @@ def format_percent(bps: int) -> str:
 def parse_percent(text: object, what: str) -> int:
     """A percentage ("40", "12.5") as basis points, refusing more than two decimals."""
     try:
-        value = Decimal(str(text).strip().rstrip("%")) * 100
+        value = _scaled(str(text).strip().rstrip("%"), 2)
     except InvalidOperation:
         raise ConfigError(f"{what} must be a percentage such as 40 or 12.5, got {text!r}") from None
     if not value.is_finite() or value < 0 or value != value.to_integral_value():
@@ -104,7 +115,15 @@ def parse_percent(text: object, what: str) -> int:
 
 def format_points(wad: int) -> str:
     """A reputation score (WAD) in points with two decimals."""
-    return f"{Decimal(wad) / WAD:,.2f} points"
+    return f"{format_wad(wad)} points"
+
+
+def format_wad(wad: int) -> str:
+    """A WAD (10**18 per unit) to the nearest hundredth, grouped: 1234500000000000000000 -> 1,234.50. In
+    integers, so that values of any width are exact."""
+    hundredths = (abs(wad) * 100 + WAD // 2) // WAD
+    sign = "-" if wad < 0 and hundredths else ""
+    return f"{sign}{hundredths // 100:,}.{hundredths % 100:02d}"
 
 
 def parse_time(text: object, now: int, what: str) -> int:

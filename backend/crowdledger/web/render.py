@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from crowdledger.wallet.units import format_wad
 from crowdledger.web import i18n
 from crowdledger.web.tokens import TokenBook
 
@@ -54,12 +55,8 @@ def when(timestamp: int | None) -> Markup:
 
 
 def points(wad: int | str | None) -> str:
-    """A reputation score or contribution (WAD: 10**18 per point) to the nearest hundredth, in integers so
-    that scores of any width are exact."""
-    value = int(wad or 0)
-    hundredths = (abs(value) * 100 + 10**18 // 2) // 10**18
-    sign = "-" if value < 0 and hundredths else ""
-    return f"{sign}{hundredths // 100:,}.{hundredths % 100:02d}"
+    """A reputation score or contribution (WAD: 10**18 per point) to the nearest hundredth."""
+    return format_wad(int(wad or 0))
 
 
 def percent(bps: int) -> str:
