@@ -1,12 +1,14 @@
-"""Amounts and shares as people type them, to the integers a transaction carries: exact at any width, and a
-clear refusal (never a rounded amount, never a traceback) for what no token amount can be."""
+"""Amounts, shares and a campaign file's numbers as people write them, to the integers a transaction carries:
+exact at any width, and a clear refusal (never a rounded amount, a hang or a traceback) for what no contract
+can take."""
 
 import decimal
 
 import pytest
 
 from crowdledger.errors import ConfigError
-from crowdledger.wallet.units import format_points, parse_amount, parse_percent
+from crowdledger.wallet import specs
+from crowdledger.wallet.units import ETH, format_points, parse_amount, parse_percent
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +64,36 @@ def test_points_are_exact_at_any_width():
     assert format_points(10**40 + 10**16) == f"{10**22:,}.01 points"
     assert format_points(-(10**18) * 3 // 2) == "-1.50 points"
     assert format_points(0) == "0.00 points"
+
+
+@pytest.mark.parametrize(
+    "field, value, says",
+    [
+        ("duration_days", "1e999999", "more than the contracts can take"),  # decimal.Overflow
+        (
+            "duration_days",
+            float("inf"),
+            "must be a number",
+        ),  # JSON's Infinity, which Python reads: OverflowError
+        ("duration_days", float("nan"), "must be a number"),  # decimal.InvalidOperation
+        ("duration_days", 1e-7, "a second at least"),  # a deadline of now
+        ("delivery_days", "NaN", "a number of days"),
+        ("delivery_days", 1e300, "more than the contracts can take"),
+    ],
+)
+def test_a_campaign_files_numbers_are_refused_saying_what_to_write(field, value, says):
+    spec = {"goal": "1", "duration_days": 10, "metadata": {"title": "a campaign"}, field: value}
+    with pytest.raises(ConfigError, match=says):
+        specs.campaign(spec, ETH, 1_700_000_000)
+
+
+def test_a_tier_supply_past_its_32_bits_is_refused_at_once():
+    """1e999999 was turned into a million-digit integer first (the CLI hung)."""
+    spec = {
+        "goal": "1",
+        "duration_days": 10,
+        "metadata": {"title": "t"},
+        "tiers": [{"price": "1", "supply": "1e999999"}],
+    }
+    with pytest.raises(ConfigError, match="between 0 and 4294967295"):
+        specs.campaign(spec, ETH, 1_700_000_000)

@@ -16,7 +16,7 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -104,25 +104,40 @@ def _command(what: str) -> str:
     return "launch" if what == "campaign" else "post"
 
 
-def _int(value: Any, what: str, low: int = 0, high: int | None = None) -> int:
+def _number(value: Any, what: str, asked: str) -> Decimal:
+    """`value` (a JSON number or a string) as a finite number, or a refusal saying what to write: JSON's NaN
+    and Infinity, which Python reads, and 1e999999 (past Decimal's default exponents) were tracebacks."""
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise ConfigError(f"{what} must be a whole number, got {value!r}") from None
-    if number != number.to_integral_value() or number < low or (high is not None and number > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ConfigError(f"{what} must be a whole number {bound}, got {value!r}")
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise ConfigError(f"{what} must be {asked}, got {value!r}")
+    return number
+
+
+def _times(value: Any, unit: int, what: str, asked: str) -> int:
+    """`value` times `unit`, rounded down to a whole number; refused past any uint256."""
+    number = _number(value, what, asked)
+    with localcontext(prec=max(28, len(str(value))), Emax=MAX_EMAX, Emin=MIN_EMIN):
+        scaled = number * unit
+    if not -(2**256) < scaled < 2**256:
+        raise ConfigError(f"{what} is more than the contracts can take, got {value!r}")
+    return int(scaled)
+
+
+def _int(value: Any, what: str, low: int, high: int) -> int:
+    number = _number(value, what, "a whole number")
+    if number != number.to_integral_value() or number < low or number > high:  # before int(): 1e999999 hung
+        raise ConfigError(f"{what} must be a whole number between {low} and {high}, got {value!r}")
     return int(number)
 
 
 def _span(value: Any, unit: int, what: str) -> int:
-    try:
-        seconds = Decimal(str(value)) * unit
-    except InvalidOperation:
-        raise ConfigError(f"{what} must be a number, got {value!r}") from None
+    seconds = _times(value, unit, what, "a number")
     if seconds <= 0:
-        raise ConfigError(f"{what} must be more than 0, got {value!r}")
-    return int(seconds)
+        raise ConfigError(f"{what} must be more than 0 (a second at least), got {value!r}")
+    return seconds
 
 
 def _deadline(spec: dict[str, Any], start: int, what: str) -> int:
@@ -176,7 +191,7 @@ def campaign(spec: dict[str, Any], token: Token, now: int) -> Campaign:
     tier_specs = [
         (
             token.parse(_need(t, "price", "campaign"), "a tier's price"),
-            _int(t.get("supply", 0), "a tier's supply"),
+            _int(t.get("supply", 0), "a tier's supply", 0, 2**32 - 1),
         )
         for t in tiers
     ]
@@ -213,10 +228,7 @@ def _delivery_date(spec: dict[str, Any], deadline: int, now: int) -> int:
             )
         return delivery
     days = spec.get("delivery_days", DEFAULT_DELIVERY_DAYS)
-    try:
-        span = Decimal(str(days)) * DAY
-    except InvalidOperation:
-        raise ConfigError(f"delivery_days must be a number of days, got {days!r}") from None
+    span = _times(days, DAY, "delivery_days", "a number of days")
     if span < 0:
         raise ConfigError(f"delivery_days must be 0 or more (days after the deadline), got {days!r}")
     return deadline + int(span)
@@ -297,12 +309,7 @@ def _access(
     rules, min_score, root, level, tree = 0, 0, ZERO_HASH, 0, None
     if "min_worker_score" in access:
         rules |= ACCESS_MIN_SCORE
-        try:
-            min_score = int(Decimal(str(access["min_worker_score"])) * WAD)
-        except InvalidOperation:
-            raise ConfigError(
-                f"min_worker_score must be a number of points, got {access['min_worker_score']!r}"
-            ) from None
+        min_score = _times(access["min_worker_score"], WAD, "min_worker_score", "a number of points")
     if "invite_list" in access:
         listed = access["invite_list"]
         accounts = [str(a) for a in listed] if isinstance(listed, list) else read(base / str(listed))
