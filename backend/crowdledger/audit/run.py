@@ -88,8 +88,14 @@ class Auditor:
         on_event: Callable[[Logged], None] | None = None,
         on_range: Callable[[RangeDone], None] | None = None,
     ) -> None:
+        def range_done(done: RangeDone) -> None:
+            # A later range that fails is read again from here: what was applied must not be applied twice.
+            self.next_block = done.last_block + 1
+            if on_range is not None:
+                on_range(done)
+
         for item in stream(
-            self.rpc, self.decoder, self.next_block, to_block, self.transfers, self.max_span, on_range
+            self.rpc, self.decoder, self.next_block, to_block, self.transfers, self.max_span, range_done
         ):
             if isinstance(item, Logged):
                 event = item.event

@@ -17,9 +17,10 @@ its effect skipped, alone: the rest of its range is applied as usual.
 
 Speed. While a range is being written, the next one is fetched by a second thread (reading it in worker
 processes instead was measured twice, the events pickled and then as msgspec JSON: on two cores beside the
-node the machine spent a third more CPU per event and backfilled no faster; docs/OPERATIONS.md); ranges adapt to the event density (about EVENTS_PER_RANGE
-each) and to what the provider accepts: a log query that fails in any way (an error, HTTP 503, a time-out)
-over several blocks is retried over half as many, and ranges grow again after successes.
+node the machine spent a third more CPU per event and backfilled no faster; docs/OPERATIONS.md). Ranges
+adapt to the event density (about EVENTS_PER_RANGE each) and to what the provider accepts: a log query that
+fails in any way (an error, HTTP 503, a time-out) over several blocks is retried over half as many, and
+ranges grow again after successes.
 """
 
 import logging

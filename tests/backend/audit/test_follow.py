@@ -6,12 +6,17 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from brownie import chain, web3
 
 from crowdledger.audit.follow import SHORTFALL_EXIT, follow
+from crowdledger.audit.money import owed_per_asset
+from crowdledger.audit.run import Auditor, audited_block
 from crowdledger.chain.rpc import Rpc
+from crowdledger.errors import RetryableError
 from tests.backend.audit.conftest import E
 from tests.backend.conftest import launch_campaign, rpc_url
+from tests.backend.rpcproxy import Call, Refusal, RpcProxy
 
 
 def set_balance(address: str, wei: int) -> None:
@@ -113,3 +118,38 @@ def test_follow_with_a_webhook_posts_the_shortfall_then_the_recovery_and_keeps_w
         }
     ]
     assert (recovered["event"], recovered["shortfalls"]) == ("recovered", [])
+
+
+def test_a_read_that_fails_midway_is_resumed_without_applying_any_event_twice(
+    deployment, crowdfund, creator, backers
+):
+    """follow() retries a failed advance; the ranges read before the failure must not be applied again (a
+    pledge counted twice doubles what the contract owes, and a reclaim counted twice hides a shortfall)."""
+    campaign = launch_campaign(crowdfund, creator, goal=5 * E)
+    crowdfund.pledge(campaign, 0, 2 * E, {"from": backers[0], "value": 2 * E})
+    for _ in range(5):
+        chain.mine()
+    crowdfund.pledge(campaign, 0, E, {"from": backers[1], "value": E})
+    head = web3.eth.block_number
+    block = audited_block(Rpc(rpc_url()), head)
+    proxy = RpcProxy(rpc_url())
+    try:
+        down = [True]  # the provider refuses every log query past the first range until it comes back
+
+        def past_the_first_range(call: Call) -> Refusal | None:
+            first = int(call.params[0]["fromBlock"], 16) if call.method == "eth_getLogs" else 0
+            return Refusal(status=503) if down[0] and first > deployment.start_block + 1 else None
+
+        proxy.refuse = past_the_first_range
+        resumed = Auditor(Rpc(proxy.url, attempts=1), deployment, False, funding_window=0, max_span=2)
+        with pytest.raises(RetryableError):
+            resumed.advance(head)
+        down[0] = False
+        resumed.advance(head)  # as follow() does after its pause
+    finally:
+        proxy.close()
+    assert proxy.refused
+    straight = Auditor(Rpc(rpc_url()), deployment, transfers=False, funding_window=0, max_span=2)
+    straight.advance(head)
+    assert owed_per_asset(resumed.obligations(block)) == owed_per_asset(straight.obligations(block))
+    assert resumed.events == straight.events
