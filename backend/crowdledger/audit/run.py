@@ -137,7 +137,22 @@ def held_by(rpc: Rpc, holder: str, asset: str, block: int) -> int:
     if asset == ETH:
         return rpc.balance(holder, block)
     data = BALANCE_OF + abi_encode(["address"], [holder]).hex()
-    answer = rpc.eth_call(asset, data, block)
+    for attempt in (1, 2):  # a provider's passing refusal is asked again; a token that reverts refuses twice
+        try:
+            answer = rpc.eth_call(asset, data, block)
+            break
+        except RpcRefused as refusal:
+            if attempt == 2:
+                # Any creator may launch in any contract: a token whose balanceOf reverts must not stop the
+                # audit of everything else. Nothing counted is held, so what is owed in it shows as short.
+                log.warning(
+                    "balanceOf(%s) on %s refused at block %d (%s); counted as 0",
+                    holder,
+                    asset,
+                    block,
+                    refusal,
+                )
+                return 0
     if len(answer) < 66:  # no code at the token any more, or not an ERC-20: it holds nothing we can count
         log.warning("balanceOf(%s) on %s answered %r at block %d; counted as 0", holder, asset, answer, block)
         return 0

@@ -2,7 +2,7 @@
 asset, and money that arrives or leaves outside the rules is reported (a surplus shown, a shortfall
 failing)."""
 
-from brownie import ForceSend, chain, web3
+from brownie import ForceSend, UnreadableBalanceToken, chain, web3
 
 from crowdledger.audit.model import ETH
 from crowdledger.audit.money import Flows
@@ -10,6 +10,7 @@ from crowdledger.audit.replay.crowdfund import CrowdfundReplay
 from crowdledger.audit.replay.reputation import ReputationReplay
 from crowdledger.chain.decode import Event
 from tests.backend.audit.conftest import E, check, run_audit
+from tests.backend.conftest import launch_campaign
 
 
 def position(result, contract: str, asset: str) -> dict:
@@ -228,3 +229,15 @@ def test_views_that_disagree_with_the_replay_fail_naming_the_call(deployment, ho
     views = check(result, "views")
     assert views["status"] == "fail"
     assert any("campaignCount()" in m["message"] for m in views["mismatches"])
+
+
+def test_a_token_whose_balance_cannot_be_read_does_not_stop_the_audit(
+    deployment, honest_world, crowdfund, creator
+):
+    """Any creator may launch a campaign in any contract; one whose balanceOf reverts made every audit stop
+    with 'the RPC cannot be reached' (and watch mode retry forever). Nothing is owed in it, so it passes."""
+    hostile = UnreadableBalanceToken.deploy({"from": creator})
+    launch_campaign(crowdfund, creator, token=hostile.address)
+    result = run_audit(deployment)
+    assert result.passed, [c for c in result.report["checks"] if c["status"] == "fail"]
+    assert check(result, "solvency")["status"] == "pass"
