@@ -83,10 +83,23 @@ def test_backer_changes_tier_with_a_repeat_pledge(page: Page, world: World, wall
     assert (amount, tier) == (6 * E // 10, 2)
 
 
+def test_a_repeat_pledge_that_names_no_tier_keeps_the_one_held(page: Page, world: World, wallet):
+    """Adding to a pledge with the form as it opens must not give up the reward place: the contract reads
+    tier 0 as "no reward", and the form used to send it by default."""
+    open_campaign(page, world, "eth")
+    page.click("#connect")
+    expect(page.locator("#pledge-tier")).to_have_value("2")  # the tier held, shown as the one kept
+    page.fill("#pledge-amount", "0.05")
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    amount, tier = world.crowdfund.pledges(world.ids["eth"], world.backer)[:2]
+    assert (amount, tier) == (65 * E // 100, 2)
+
+
 def test_a_pledge_the_contract_would_refuse_is_explained_and_never_sent(page: Page, world: World, wallet):
     open_campaign(page, world, "eth")
     page.fill("#pledge-amount", "0.01")
-    page.select_option("#pledge-tier", "1")  # a whole pledge of 0.61 ETH is above tier 1's price: fine;
+    page.select_option("#pledge-tier", "1")  # a whole pledge of 0.66 ETH is above tier 1's price: fine;
     page.evaluate("document.querySelector('#pledge-tier').add(new Option('tier 9', '9'))")
     page.select_option("#pledge-tier", "9")  # but there is no tier 9
     page.click("form[data-flow=pledge] button[type=submit]")
@@ -110,7 +123,7 @@ def test_backer_unpledges_and_gets_the_eth_back(page: Page, world: World, wallet
     page.click("form[data-flow=unpledge] button[type=submit]")
     expect(page.locator(DONE)).to_be_visible(timeout=20_000)
     assert world.crowdfund.pledges(world.ids["eth"], world.backer)[0] == 0
-    assert world.backer.balance() - before == 6 * E // 10 - gas_of_last_transaction(page)
+    assert world.backer.balance() - before == 65 * E // 100 - gas_of_last_transaction(page)
     expect(page.locator("[data-testid=raised]")).to_have_text("0 ETH", timeout=15_000)
 
 

@@ -42,6 +42,8 @@ const FLOWS = Object.fromEntries(
     award, coReviewAward, arbitrateAward, finalizeAward, attest, revokeAttestation].map((flow) => [flow.name, flow]),
 );
 
+const enhanced = []; // [flow, form] of each form on the page
+
 function showAccount(account) {
   const label = document.getElementById("account");
   if (label) label.textContent = account ? t("wallet.connected", { account: `${account.slice(0, 6)}…${account.slice(-4)}` }) : "";
@@ -51,6 +53,8 @@ function showAccount(account) {
     const allowed = section.dataset.onlyFor.toLowerCase().split(",");
     section.hidden = !account || !allowed.includes(account.toLowerCase());
   }
+  // A flow may fit its form to the account (the pledge form shows the tier the backer holds).
+  for (const [flow, form] of enhanced) flow.forAccount?.(form, account)?.catch(() => {});
 }
 
 async function start() {
@@ -66,6 +70,7 @@ async function start() {
     const flow = FLOWS[form.dataset.flow];
     if (!flow) continue;
     flow.enhance?.(form);
+    enhanced.push([flow, form]);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       runFlow(flow, form);

@@ -1,8 +1,11 @@
 // Pledge to a campaign: ETH sent with the call; a token either approved first (two transactions) or with
-// one EIP-2612 permit signature. A repeat pledge naming another tier moves the backer to it (changes tier).
+// one EIP-2612 permit signature. A repeat pledge naming another tier moves the backer to it (changes tier);
+// one that names none keeps the tier held: the contract reads tier 0 as "give up my reward place", and a
+// backer adding to a pledge with the form's default would otherwise lose theirs without being asked.
 import { formatUnits, parseSignature } from "viem";
 import { getBlock, readContract } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
+import { contract, publicClient } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
 
 const PERMIT_TYPES = {
@@ -33,8 +36,34 @@ async function checkBalance(ctx, tokenContract, amount) {
   }
 }
 
+/** The tier `account` holds in the campaign (0 for none, or no pledge yet). */
+async function heldTier(crowdfund, campaignId, account) {
+  const [, tierId] = await readContract(publicClient(), {
+    ...crowdfund, functionName: "pledges", args: [campaignId, account],
+  });
+  return BigInt(tierId);
+}
+
 export default {
   name: "pledge",
+  enhance(form) {
+    const select = form.elements.tier;
+    select?.addEventListener("change", () => {
+      select.dataset.chosen = "true"; // the backer's own choice from now on, "No reward" included
+    });
+  },
+  /** Show the tier the connected backer holds as the one the form will keep (offered even when sold out:
+   * the holder keeps their place). */
+  async forAccount(form, account) {
+    const select = form.elements.tier;
+    if (!select || !account || select.dataset.chosen) return;
+    const data = form.closest("[data-wallet-actions]").dataset;
+    const held = await heldTier(contract("Crowdfund"), BigInt(data.campaign), account);
+    const option = [...select.options].find((o) => o.value === String(held));
+    if (held === 0n || !option || select.dataset.chosen) return;
+    option.disabled = false;
+    select.value = option.value;
+  },
   validate(form) {
     const data = form.closest("[data-wallet-actions]").dataset;
     parseAmount(form.elements.amount.value, Number(data.decimals));
@@ -42,7 +71,10 @@ export default {
   async run(ctx) {
     const crowdfund = ctx.contract("Crowdfund");
     const campaignId = BigInt(ctx.data.campaign);
-    const tier = BigInt(ctx.form.elements.tier.value || 0);
+    const select = ctx.form.elements.tier;
+    const tier = select?.dataset.chosen
+      ? BigInt(select.value || 0)
+      : await heldTier(crowdfund, campaignId, ctx.account); // untouched: keep what is held (none at first)
     const amount = parseAmount(ctx.form.elements.amount.value, ctx.money.decimals);
     if (ctx.data.token === ETH) {
       await ctx.send(crowdfund, "pledge", [campaignId, tier, amount], { value: amount });
