@@ -60,6 +60,15 @@ def test_change_tier_tops_the_pledge_up_to_the_new_tiers_price(world, campaign):
     assert pledge_of(world, campaign, "backer") == (WAD, 2)
 
 
+def test_a_repeat_pledge_keeps_the_tier_held_unless_told_otherwise(world, campaign):
+    """The contract reads tier 0 as giving the reward place up; `pledge` without --tier used to send it."""
+    pledge_directly(world, campaign, WAD // 2, tier=1)
+    world.ok("pledge", campaign, "0.1", "--account", "backer")
+    assert pledge_of(world, campaign, "backer") == (6 * WAD // 10, 1)
+    world.ok("pledge", campaign, "0.1", "--tier", 0, "--account", "backer")  # named: the place is given up
+    assert pledge_of(world, campaign, "backer") == (7 * WAD // 10, 0)
+
+
 def test_change_tier_without_a_pledge_says_to_pledge(world, campaign):
     assert "has no pledge in campaign" in world.refused("change-tier", campaign, 2, "--account", "backer2")
 

@@ -44,7 +44,11 @@ def register(commands: Any) -> None:
     )
     pledge.add_argument("campaign", metavar="CAMPAIGN", type=positive_int)
     pledge.add_argument("amount", metavar="AMOUNT", help="in whole tokens, e.g. 0.5")
-    pledge.add_argument("--tier", type=positive_int, default=0, help="the reward tier to hold (0: none)")
+    pledge.add_argument(
+        "--tier",
+        type=positive_int,
+        help="the reward tier to hold (0: none); a repeat pledge without it keeps the tier held",
+    )
     pledge.add_argument("--permit", action="store_true", help="sign an EIP-2612 permit instead of approving")
     signer_options(pledge)
 
@@ -162,7 +166,10 @@ def _pledge(settings: Settings, args: argparse.Namespace) -> int:
     session = open_session(settings, args)
     about = session.about_campaign(args.campaign)
     amount = about.token.parse(args.amount)
-    pledge_call(session, about, args.campaign, args.tier, amount, args.permit)
+    tier = args.tier
+    if tier is None:  # the contract reads tier 0 as giving the reward place up: adding to a pledge keeps it
+        tier = session.chain.read(session.crowdfund, "pledges", args.campaign, session.sender)["tierId"]
+    pledge_call(session, about, args.campaign, tier, amount, args.permit)
     return 0
 
 
