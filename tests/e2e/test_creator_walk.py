@@ -103,3 +103,17 @@ def test_creator_opens_the_milestone_vote_and_a_backer_approves(creator_page, pa
     approve_weight, reject_weight = world.crowdfund.tallies(launched["id"])
     assert (approve_weight, reject_weight) == (E, 0)
     expect(page.locator("main")).to_contain_text("vote open", timeout=15_000)
+
+
+def test_a_token_whose_decimals_cannot_be_read_is_refused_before_anything_is_sent(creator_page, world: World):
+    """The form read such a token's amounts with 18 decimals: for a 6-decimal token a goal 10**12 times
+    too high. The Crowdfund contract itself answers no decimals()."""
+    page, wallet = creator_page
+    page.goto(f"{world.base_url}/launch?lang=en")
+    page.fill("#l-token", world.crowdfund.address)
+    page.fill("#l-title", "A campaign in a token nobody can read")
+    page.fill("#l-goal", "1")
+    page.fill("#l-deadline", local(chain.time() + 10 * DAY))
+    page.click("form[data-flow=launch] button[type=submit]")
+    expect(page.locator("#tx[data-state=failed]")).to_contain_text("decimals could not be read")
+    assert "eth_sendTransaction" not in wallet.log

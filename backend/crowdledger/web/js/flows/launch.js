@@ -70,8 +70,13 @@ async function read(form) {
   if (tokenText && !/^0x[0-9a-fA-F]{40}$/.test(tokenText)) problems.push(t("flow.launch.token"));
   let decimals = 18;
   if (tokenText && !problems.length) {
+    // Never a guess: a 6-decimal token's goal read with 18 decimals asks 10**12 times too much.
     decimals = await readContract(publicClient(), { address: tokenText, abi: erc20Abi, functionName: "decimals" })
-      .catch(() => 18);
+      .catch(() => null);
+    if (decimals === null) {
+      problems.push(t("flow.launch.decimals"));
+      decimals = 18; // only to check the rest of the form
+    }
   }
   if (!form.elements.title.value.trim()) problems.push(t("flow.launch.title"));
   try {

@@ -64,8 +64,13 @@ async function read(form) {
   value.token = address(form, "token", problems, "flow.post.token");
   let decimals = 18;
   if (value.token !== ETH && !problems.length) {
+    // Never a guess: a 6-decimal token's reward read with 18 decimals asks 10**12 times too much.
     decimals = await readContract(publicClient(), { address: value.token, abi: erc20Abi, functionName: "decimals" })
-      .catch(() => 18);
+      .catch(() => null);
+    if (decimals === null) {
+      problems.push(t("flow.post.decimals"));
+      decimals = 18; // only to check the rest of the form
+    }
   }
   if (!form.elements.title.value.trim()) problems.push(t("flow.post.title"));
   if (value.kind === "contest") {
