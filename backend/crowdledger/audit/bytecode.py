@@ -9,6 +9,11 @@ The verdicts mean what Sourcify's do (https://docs.sourcify.dev/docs/exact-match
 Runtime code is read at the audited block; creation code is the input of the transaction that created the
 contract (found by a binary search for the first block with code at the address). The report lists what was
 masked and the values found there: each immutable by name, and the decoded constructor arguments.
+
+Masked values are then checked for what they point to, since a contract deployed by a factory has no
+creation code to compare and its immutables could hold anything: the code a contract delegates to (Bounty's
+`reviews`) is compared with its own compiled code, and each contract's reputation ledger (Bounty's immutable,
+Crowdfund's `reputation()`) must be the record's Reputation (or none).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
+from eth_utils.crypto import keccak
 
 from crowdledger.audit.calls import canonical_type, plain
 from crowdledger.audit.model import CheckResult, Mismatch
@@ -24,6 +30,11 @@ from crowdledger.audit.solc import Compiled
 from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import DeployedContract
 from crowdledger.errors import RpcError, RpcRefused
+
+# Code a contract delegates to, at the address one of its immutables holds: (immutable, compiled contract).
+DELEGATES = {"Bounty": ("reviews", "BountyReviews")}
+REPUTATION_VIEW = "0x" + keccak(text="reputation()")[:4].hex()
+ZERO_ADDRESS = "0x" + "00" * 20
 
 EXACT = "exact match"
 MATCH = "match"
@@ -232,6 +243,77 @@ def creation_transaction(rpc: Rpc, address: str, block: int) -> tuple[dict[str, 
     return None, f"created in block {low} by another contract, not by a transaction of its own"
 
 
+def compiled_names(contracts: dict[str, DeployedContract]) -> list[str]:
+    """What to compile to check `contracts`: each of them and the code they delegate to."""
+    return sorted(set(contracts) | {DELEGATES[name][1] for name in contracts if name in DELEGATES})
+
+
+def _immutable(runtime: Comparison, name: str) -> str | None:
+    """The address an immutable holds, as found in the code (the last 20 bytes of its word)."""
+    for masked in runtime.masked:
+        if masked["what"] == f"immutable {name}":
+            return "0x" + str(masked["value"])[-40:]
+    return None
+
+
+def _check_delegate(
+    rpc: Rpc,
+    block: int,
+    name: str,
+    deployed: DeployedContract,
+    runtime: Comparison,
+    compiled: dict[str, Compiled],
+    result: CheckResult,
+) -> Comparison | None:
+    if name not in DELEGATES or runtime.status == MISMATCH:
+        return None
+    immutable, delegate_name = DELEGATES[name]
+    address = _immutable(runtime, immutable)
+    if address is None or delegate_name not in compiled:
+        return None
+    built = compiled[delegate_name]
+    comparison = compare_runtime(bytes.fromhex(rpc.code(address, block)[2:]), built)
+    comparison.note = f"{delegate_name} at {address} ({immutable}); " + comparison.note
+    if comparison.status == MISMATCH:
+        result.add(
+            Mismatch(
+                "bytecode",
+                f"{name} at {deployed.address}",
+                f"the code {name} delegates to ({immutable}, at {address}) differs from {delegate_name} "
+                f"compiled from {built.source}",
+            )
+        )
+    return comparison
+
+
+def _check_ledger(
+    rpc: Rpc,
+    block: int,
+    name: str,
+    deployed: DeployedContract,
+    runtime: Comparison,
+    contracts: dict[str, DeployedContract],
+    result: CheckResult,
+) -> None:
+    """A contract that records reputation elsewhere than the record's Reputation weighs votes and vetoes by
+    code nobody audited."""
+    if "Reputation" not in contracts or name == "Reputation":
+        return
+    ledger = contracts["Reputation"].address.lower()
+    wired = _immutable(runtime, "reputation")
+    if wired is None and name == "Crowdfund":
+        answer = rpc.eth_call(deployed.address, REPUTATION_VIEW, block)
+        wired = "0x" + answer[-40:] if len(answer) >= 66 else None
+    if wired is not None and wired.lower() not in (ledger, ZERO_ADDRESS):
+        result.add(
+            Mismatch(
+                "bytecode",
+                f"{name} at {deployed.address}",
+                f"{name} records reputation in {wired}, not in the record's Reputation at {ledger}",
+            )
+        )
+
+
 def check(
     rpc: Rpc, block: int, contracts: dict[str, DeployedContract], compiled: dict[str, Compiled]
 ) -> CheckResult:
@@ -256,6 +338,11 @@ def check(
             "constructor_arguments": arguments,
         }
         result.details.append(entry)
+        delegate = _check_delegate(rpc, block, name, deployed, runtime, compiled, result)
+        if delegate is not None:
+            entry["delegate"] = delegate.to_json()
+            levels.append(delegate.status)
+        _check_ledger(rpc, block, name, deployed, runtime, contracts, result)
         for part, comparison in (("runtime", runtime), ("creation", creation)):
             levels.append(comparison.status)
             if comparison.status == MISMATCH:

@@ -228,7 +228,7 @@ def audit(
     checks.append(solvency(positions))
     if options.bytecode:
         compiler = Compiler(options.source, options.solc, options.compile_cache, deployment.evm_version)
-        compiled = compiler.compile(sorted(deployment.contracts))
+        compiled = compiler.compile(bytecode.compiled_names(deployment.contracts))
         checks.append(bytecode.check(rpc, number, deployment.contracts, compiled))
     else:
         checks.append(

@@ -203,7 +203,10 @@ class Compiler:
         request = self.input_json(sorted(set(units.values())))
         version = self.version()
         encoded = json.dumps(request, sort_keys=True)
-        key = hashlib.sha256((version + "\n" + encoded).encode()).hexdigest()
+        # The contracts kept are part of the key: one request (Bounty.sol imports BountyReviews.sol) compiles
+        # both, and an output kept for Bounty alone must not answer for BountyReviews.
+        kept = json.dumps(units, sort_keys=True)
+        key = hashlib.sha256((version + "\n" + encoded + "\n" + kept).encode()).hexdigest()
         output = self._cached(key)
         if output is None:
             log.info("Compiling %s with %s (viaIR takes a while)", ", ".join(contracts), version)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from brownie import web3
+from brownie import Bounty, Crowdfund, Reputation, web3
 from eth_abi.abi import encode
 
 from crowdledger.audit import bytecode
@@ -19,7 +19,9 @@ from tests.backend.conftest import rpc_url
 
 @pytest.fixture(scope="module")
 def compiled():
-    return Compiler(REPOSITORY, cache=default_cache()).compile(["Bounty", "Crowdfund", "Reputation"])
+    return Compiler(REPOSITORY, cache=default_cache()).compile(
+        ["Bounty", "BountyReviews", "Crowdfund", "Reputation"]
+    )
 
 
 def altered_copy(tmp_path: Path, change) -> Path:
@@ -109,3 +111,54 @@ def test_a_contract_whose_source_differs_only_in_a_comment_is_a_match_not_an_exa
     assert (found["entry"]["runtime"]["status"], found["entry"]["creation"]["status"]) == ("match", "match")
     assert "CBOR metadata" in [m["what"] for m in found["entry"]["runtime"]["masked"]]
     assert "the metadata differs" in found["entry"]["runtime"]["note"]
+
+
+def test_the_code_bounty_delegates_its_reviews_to_is_checked_too(deployment, bounty):
+    """Deployed by a factory, a Bounty has no creation code to compare, and its `reviews` immutable could
+    point anywhere: the code there is compared with BountyReviews."""
+    names = bytecode.compiled_names(deployment.contracts)
+    assert "BountyReviews" in names
+    compiled = Compiler(REPOSITORY, cache=default_cache()).compile(names)
+    result = bytecode.check(Rpc(rpc_url()), web3.eth.block_number, deployment.contracts, compiled)
+    [entry] = [d for d in result.details if d["contract"] == "Bounty"]
+    assert entry["delegate"]["status"] == "exact match"
+    assert bounty.reviews().lower() in entry["delegate"]["note"]
+
+    class ReviewsElsewhere(Rpc):
+        """The chain as a factory-made Bounty would show it: its `reviews` word holds Reputation's address."""
+
+        def code(self, address: str, block: int) -> str:
+            code = super().code(address, block)
+            if address.lower() != bounty.address.lower():
+                return code
+            return code.replace(
+                bounty.reviews().lower()[2:], deployment.contracts["Reputation"].address[2:].lower()
+            )
+
+    result = bytecode.check(
+        ReviewsElsewhere(rpc_url()), web3.eth.block_number, deployment.contracts, compiled
+    )
+    assert result.status.value == "fail"
+    assert any("the code Bounty delegates to (reviews" in m.message for m in result.mismatches)
+
+
+def test_a_contract_wired_to_another_reputation_ledger_fails_naming_both(
+    deployment, compiled, owner, treasury
+):
+    """Vote weights and veto thresholds come from the ledger: one the record does not name is code nobody
+    audited. The Bounty's immutable and the Crowdfund's reputation() are compared with the record's."""
+    other = Reputation.deploy(owner, {"from": owner})
+    rogue_bounty = Bounty.deploy(owner, treasury, 250, other, {"from": owner})
+    rogue_crowdfund = Crowdfund.deploy(owner, treasury, 250, {"from": owner})
+    rogue_crowdfund.setReputation(other, {"from": owner})
+    contracts = {
+        "Reputation": deployment.contracts["Reputation"],
+        "Bounty": replace(deployment.contracts["Bounty"], address=rogue_bounty.address.lower()),
+        "Crowdfund": replace(deployment.contracts["Crowdfund"], address=rogue_crowdfund.address.lower()),
+    }
+    result = bytecode.check(Rpc(rpc_url()), web3.eth.block_number, contracts, compiled)
+    assert result.status.value == "fail"
+    wrong = f"records reputation in {other.address.lower()}, not in the record's Reputation at " + (
+        deployment.contracts["Reputation"].address.lower()
+    )
+    assert sorted(m.message for m in result.mismatches) == [f"Bounty {wrong}", f"Crowdfund {wrong}"]
