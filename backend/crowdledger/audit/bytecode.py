@@ -233,9 +233,16 @@ def creation_transaction(rpc: Rpc, address: str, block: int) -> tuple[dict[str, 
             else:
                 high = middle
         created = rpc.call("eth_getBlockByNumber", [hex(low), True])
+        if created is None:
+            return None, f"the node does not have block {low}, where the code appeared"
         for tx in created["transactions"]:
             if tx.get("to") is None:
                 receipt = rpc.call("eth_getTransactionReceipt", [tx["hash"]])
+                if receipt is None:  # a node that keeps no index of old transactions
+                    return (
+                        None,
+                        f"the node has no receipt for {tx['hash']} (is its transaction index pruned?)",
+                    )
                 if str(receipt.get("contractAddress") or "").lower() == address:
                     return tx, ""
     except (RpcError, RpcRefused) as failure:

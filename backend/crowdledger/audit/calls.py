@@ -9,6 +9,7 @@ from typing import Any
 
 from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
+from eth_abi.exceptions import DecodingError
 from eth_utils.crypto import keccak
 
 from crowdledger.chain.rpc import Rpc
@@ -124,5 +125,18 @@ def call_all(rpc: Rpc, calls: Sequence[Call], block: int) -> list[dict[str, Any]
                 except RpcRefused as failure:
                     answers.append(failure)
         for c, answer in zip(chunk, answers, strict=True):
-            results.append(answer if isinstance(answer, RpcRefused) else c.caller.decode(c.function, answer))
+            results.append(answer if isinstance(answer, RpcRefused) else _decoded(c, answer))
     return results
+
+
+def _decoded(call: Call, answer: Any) -> dict[str, Any] | RpcRefused:
+    """The call's named outputs, or, for an answer that does not decode as them ("0x" from an address with
+    no code: a wrong address in the record), a failure of that call rather than of the audit."""
+    try:
+        return call.caller.decode(call.function, answer)
+    except (DecodingError, ValueError, TypeError) as failure:
+        address = call.caller.contract.address
+        return RpcRefused(
+            f"eth_call answered {str(answer)[:20]!r}, not {call.function}'s outputs ({failure}); is "
+            f"there a {call.caller.contract.name} at {address}?"
+        )

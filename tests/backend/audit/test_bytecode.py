@@ -162,3 +162,28 @@ def test_a_contract_wired_to_another_reputation_ledger_fails_naming_both(
         deployment.contracts["Reputation"].address.lower()
     )
     assert sorted(m.message for m in result.mismatches) == [f"Bounty {wrong}", f"Crowdfund {wrong}"]
+
+
+def test_a_node_without_old_receipts_leaves_the_creation_unchecked_saying_why(deployment):
+    """A node with a pruned transaction index answers null for old receipts: that was a traceback."""
+
+    class PrunedIndex(Rpc):
+        def call(self, method, params, attempts=None):
+            return None if method == "eth_getTransactionReceipt" else super().call(method, params, attempts)
+
+    address = deployment.contracts["Crowdfund"].address
+    tx, why = bytecode.creation_transaction(PrunedIndex(rpc_url()), address, web3.eth.block_number)
+    assert tx is None and "no receipt" in why and "pruned" in why
+
+
+def test_a_record_naming_an_address_without_the_contract_fails_the_views_not_the_audit(
+    deployment, honest_world
+):
+    """A view answered "0x" (no code at the recorded address) did not decode and ended the audit as a bug."""
+    nobody = "0x" + "5e" * 20
+    wrong = replace(deployment, contracts={**deployment.contracts})
+    wrong.contracts["Reputation"] = replace(deployment.contracts["Reputation"], address=nobody)
+    result = run_audit(wrong)
+    views = check(result, "views")
+    assert views["status"] == "fail"
+    assert any(f"is there a Reputation at {nobody}" in m["message"] for m in views["mismatches"])
