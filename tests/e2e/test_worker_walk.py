@@ -31,10 +31,14 @@ def tasks(world: World) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def worker(browser: Browser, world: World) -> Iterator[Page]:
-    wallet = InjectedWallet(str(web3.provider.endpoint_uri), world.backer.address)
+def worker_wallet(world: World) -> InjectedWallet:
+    return InjectedWallet(str(web3.provider.endpoint_uri), world.backer.address)
+
+
+@pytest.fixture(scope="module")
+def worker(browser: Browser, world: World, worker_wallet: InjectedWallet) -> Iterator[Page]:
     context = browser.new_context(viewport=DESKTOP, locale="en-US", accept_downloads=True)
-    context.expose_function("__testWallet", wallet.handle)
+    context.expose_function("__testWallet", worker_wallet.handle)
     context.add_init_script(WALLET_SCRIPT)
     yield context.new_page()
     context.close()
@@ -71,6 +75,22 @@ def test_worker_commits_a_contest_entry_and_keeps_its_secret_with_a_backup(worke
     committed = tasks["bounty"].entryOf(tasks["contest"], world.backer)["commitment"]
     assert committed == tasks["bounty"].commitmentOf(keccak(text=ENTRY), world.backer, salt)
     assert backup["deliverableHash"] == "0x" + keccak(text=ENTRY).hex()
+
+
+def test_a_second_commit_declined_in_the_wallet_keeps_the_first_entrys_secret(
+    worker: Page, world: World, tasks, worker_wallet: InjectedWallet
+):
+    """Committing again saved the new secret over the old one before the wallet was asked: declined, the
+    chain kept the first commitment and the browser only the second's secret, and the reveal (next) failed."""
+    committed = tasks["bounty"].entryOf(tasks["contest"], world.backer)["commitment"]
+    open_task(worker, world, tasks["contest"])
+    worker.fill("#entry-text", "A second thought, never sent.")
+    worker.fill("#entry-uri", "ipfs://second-thought")
+    worker_wallet.reject_next = True
+    with worker.expect_download():
+        worker.click("form[data-flow=commit-entry] button[type=submit]")
+    expect(worker.locator("#tx[data-state=failed]")).to_contain_text("You declined")
+    assert tasks["bounty"].entryOf(tasks["contest"], world.backer)["commitment"] == committed
 
 
 def test_worker_reveals_the_entry_after_the_deadline_with_the_kept_secret(worker: Page, world: World, tasks):
