@@ -117,6 +117,34 @@ def test_a_declined_signature_sends_nothing_and_says_so(page: Page, world: World
     assert world.crowdfund.pledges(world.ids["token"], world.backer)[0] == 250 * 10**6
 
 
+def test_a_pledge_cancelled_in_the_wallet_is_not_reported_as_done(page: Page, world: World, wallet):
+    """A wallet's "cancel" sends a 0-value transaction to the sender with the pledge's nonce; viem returns
+    that one's receipt, a success, which the page reported as the pledge done."""
+    before = world.crowdfund.pledges(world.ids["eth"], world.backer)[0]
+    web3.provider.make_request("evm_setAutomine", [False])
+    try:
+        open_campaign(page, world, "eth")
+        page.fill("#pledge-amount", "0.01")
+        page.click("form[data-flow=pledge] button[type=submit]")
+        expect(page.locator("#tx [data-hash]")).to_be_attached(timeout=20_000)
+        pending = web3.eth.get_transaction(page.locator("#tx [data-hash]").get_attribute("data-hash"))
+        web3.eth.send_transaction(
+            {
+                "from": world.backer.address,
+                "to": world.backer.address,
+                "value": 0,
+                "nonce": pending["nonce"],
+                "maxFeePerGas": 2 * pending["maxFeePerGas"] + 10**9,
+                "maxPriorityFeePerGas": 2 * pending["maxPriorityFeePerGas"] + 10**9,
+            }
+        )
+        web3.provider.make_request("evm_mine", [])
+    finally:
+        web3.provider.make_request("evm_setAutomine", [True])
+    expect(page.locator(FAILED)).to_contain_text("cancelled or replaced", timeout=30_000)
+    assert world.crowdfund.pledges(world.ids["eth"], world.backer)[0] == before
+
+
 def test_backer_unpledges_and_gets_the_eth_back(page: Page, world: World, wallet):
     before = world.backer.balance()
     open_campaign(page, world, "eth")

@@ -105,7 +105,16 @@ export class Context {
     });
     this.panel.pending(hash);
     this.panel.begin("wallet.step.confirmed");
-    const receipt = await waitForTransactionReceipt(this.reader, { hash });
+    let replacement = null;
+    const receipt = await waitForTransactionReceipt(this.reader, {
+      hash,
+      onReplaced: (replaced) => {
+        replacement = replaced;
+      },
+    });
+    // A wallet's "speed up" sends the same call at a higher price (repriced); its "cancel" sends another
+    // transaction with the same nonce, whose receipt viem returns: that one did not do what was asked.
+    if (replacement && replacement.reason !== "repriced") throw new Error(t("wallet.replaced"));
     if (receipt.status !== "success") throw new Error(t("wallet.reverted"));
     return receipt;
   }
