@@ -18,6 +18,7 @@ Crowdfund's `reputation()`) must be the record's Reputation (or none).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -293,6 +294,36 @@ def _check_delegate(
     return comparison
 
 
+def _abi_items(abi: list[dict[str, Any]]) -> dict[str, str]:
+    """Each function, event and error of an ABI by its signature ("event ScoreChanged(address,...)")."""
+    items = {}
+    for item in abi:
+        if item.get("type") in ("function", "event", "error"):
+            inputs = ",".join(canonical_type(p) for p in item.get("inputs", []))
+            items[f"{item['type']} {item['name']}({inputs})"] = json.dumps(item, sort_keys=True)
+    return items
+
+
+def _check_abi(name: str, deployed: DeployedContract, built: Compiled, result: CheckResult) -> None:
+    """The audit decodes logs and calls views with the record's ABI: one that leaves an event out would skip
+    those logs, silently, so it must be the compiled one."""
+    recorded, compiled_items = _abi_items(deployed.abi), _abi_items(built.abi)
+    differing = sorted(
+        signature
+        for signature in recorded.keys() | compiled_items.keys()
+        if recorded.get(signature) != compiled_items.get(signature)
+    )
+    if differing:
+        result.add(
+            Mismatch(
+                "bytecode",
+                f"{name} at {deployed.address}",
+                f"the record's ABI differs from the compiled one in {len(differing)} entries: "
+                + "; ".join(differing[:5]),
+            )
+        )
+
+
 def _check_ledger(
     rpc: Rpc,
     block: int,
@@ -350,6 +381,7 @@ def check(
             entry["delegate"] = delegate.to_json()
             levels.append(delegate.status)
         _check_ledger(rpc, block, name, deployed, runtime, contracts, result)
+        _check_abi(name, deployed, built, result)
         for part, comparison in (("runtime", runtime), ("creation", creation)):
             levels.append(comparison.status)
             if comparison.status == MISMATCH:

@@ -187,3 +187,16 @@ def test_a_record_naming_an_address_without_the_contract_fails_the_views_not_the
     views = check(result, "views")
     assert views["status"] == "fail"
     assert any(f"is there a Reputation at {nobody}" in m["message"] for m in views["mismatches"])
+
+
+def test_a_record_whose_abi_leaves_out_an_event_fails_the_code_check(deployment, compiled):
+    """The audit decodes logs and views with the record's ABI: one without ScoreChanged would skip every score
+    change a rogue module made, silently. The record's ABI must be the compiled one."""
+    reputation = deployment.contracts["Reputation"]
+    trimmed = [item for item in reputation.abi if item.get("name") != "ScoreChanged"]
+    contracts = {"Reputation": replace(reputation, abi=trimmed)}
+    result = bytecode.check(Rpc(rpc_url()), web3.eth.block_number, contracts, compiled)
+    assert result.status.value == "fail"
+    [mismatch] = result.mismatches
+    assert "the record's ABI differs from the compiled one" in mismatch.message
+    assert "event ScoreChanged" in mismatch.message
