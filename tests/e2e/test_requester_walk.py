@@ -252,6 +252,28 @@ def test_requester_posts_a_micro_task_in_a_token_approving_the_escrow_first(peop
     assert world.token.balanceOf(bounty) - escrow_before == 10 * 10**6
 
 
+def test_a_token_post_beyond_the_requesters_balance_is_refused_before_any_approval(
+    people, world: World, bounty
+):
+    """The approval was sent (and paid for) before the post was found to fail for want of the escrow."""
+    page, requester = people["requester"]
+    allowance = world.token.allowance(requester, bounty)
+    open_page(page, world, "/t/new?kind=micro-task")
+    page.fill("#p-deadline", local(chain.time() + 2 * DAY))
+    page.fill("#p-review", "3")
+    for selector, value in {
+        "#p-title": "Too dear",
+        "#p-token": world.token.address,
+        "#p-pay": "1000000",
+        "#p-places": "2",
+    }.items():
+        page.fill(selector, value)
+    page.click("form[data-flow=post-task] button[type=submit]")
+    expect(page.locator("#tx[data-state=failed]")).to_contain_text("is less than 2000000")
+    expect(page.locator('#tx li[data-step="wallet.step.approve"]')).to_have_count(0)
+    assert world.token.allowance(requester, bounty) == allowance
+
+
 def test_an_objected_award_goes_to_the_arbiter_and_a_silent_co_reviewer_lets_it_stand(
     people, world: World, bounty
 ):

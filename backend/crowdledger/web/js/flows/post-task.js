@@ -6,7 +6,7 @@
 // TaskParams is read from the contract's ABI at run time and each of its fields is filled by the entry of the
 // same name in FIELDS, as launch.js does: a field the contract gains later makes the form say which it lacks.
 // An invite list (inviteRoot) is not offered here: it needs a Merkle tree of addresses (the CLI builds one).
-import { erc20Abi, keccak256, parseEventLogs, parseUnits, toBytes } from "viem";
+import { erc20Abi, formatUnits, keccak256, parseEventLogs, parseUnits, toBytes } from "viem";
 import { getBlock, readContract } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
 import { publicClient, structArgument } from "../lib/chain.js";
@@ -72,6 +72,7 @@ async function read(form) {
       decimals = 18; // only to check the rest of the form
     }
   }
+  value.decimals = decimals;
   if (!form.elements.title.value.trim()) problems.push(t("flow.post.title"));
   if (value.kind === "contest") {
     try {
@@ -147,8 +148,19 @@ export default {
     const functionName = contest ? "postContest" : "postMicroTask";
     const params = structArgument("Bounty", functionName, FIELDS, value);
     const bounty = ctx.contract("Bounty");
+    const args = contest ? [params, value.reward] : [params, value.pay, value.places, value.workWindow];
     if (value.token !== ETH) {
       const tokenContract = ctx.token(value.token);
+      // Before any approval is paid for: the escrow must be there, and the post's own rules must hold (the
+      // allowance is what the approval provides).
+      const balance = await readContract(ctx.reader, {
+        ...tokenContract, functionName: "balanceOf", args: [ctx.account],
+      });
+      if (balance < value.reward) {
+        const show = (units) => formatUnits(units, value.decimals);
+        throw new Error(t("error.ERC20InsufficientBalance", { balance: show(balance), needed: show(value.reward) }));
+      }
+      await ctx.check(bounty, functionName, args, 0n, ["ERC20InsufficientAllowance"]);
       const allowance = await readContract(ctx.reader, {
         ...tokenContract, functionName: "allowance", args: [ctx.account, bounty.address],
       });
@@ -156,7 +168,6 @@ export default {
         await ctx.send(tokenContract, "approve", [bounty.address, value.reward], { step: "wallet.step.approve" });
       }
     }
-    const args = contest ? [params, value.reward] : [params, value.pay, value.places, value.workWindow];
     const receipt = await ctx.send(bounty, functionName, args, { value: value.token === ETH ? value.reward : 0n });
     const [posted] = parseEventLogs({ abi: bounty.abi, logs: receipt.logs, eventName: "TaskPosted" });
     const link = ctx.form.querySelector("[data-posted]");
