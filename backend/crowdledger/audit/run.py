@@ -133,6 +133,14 @@ class Auditor:
         return positions
 
 
+def _still_on_chain(rpc: Rpc, block: BlockInfo) -> None:
+    now = audited_block(rpc, block.number)
+    if now.hash != block.hash:
+        raise ChainMoved(
+            f"block {block.number} changed from {block.hash} to {now.hash} during the audit: run it again"
+        )
+
+
 def held_by(rpc: Rpc, holder: str, asset: str, block: int) -> int:
     if asset == ETH:
         return rpc.balance(holder, block)
@@ -215,11 +223,7 @@ def audit(
     replay_seconds = time.perf_counter() - replay_started
     for replay in auditor.replays.values():
         replay.finish(block)
-    now = audited_block(rpc, number)
-    if now.hash != block.hash:
-        raise ChainMoved(
-            f"block {number} changed from {block.hash} to {now.hash} during the audit: run it again"
-        )
+    _still_on_chain(rpc, block)
 
     checks = [_replay_check(auditor)]
     obligations = auditor.obligations(block)
@@ -236,6 +240,7 @@ def audit(
                 "bytecode", "The code at each address is the code compiled from this repository"
             ).skip("not asked for (--no-bytecode)")
         )
+    _still_on_chain(rpc, block)  # the views, balances and code were read by number: at the same block?
     if comparer is not None and index_at is not None:
         comparer.finish()
         rows = 0

@@ -2,15 +2,20 @@
 asset, and money that arrives or leaves outside the rules is reported (a surplus shown, a shortfall
 failing)."""
 
+from dataclasses import replace
+
+import pytest
 from brownie import ForceSend, UnreadableBalanceToken, chain, web3
 
 from crowdledger.audit.model import ETH
 from crowdledger.audit.money import Flows
 from crowdledger.audit.replay.crowdfund import CrowdfundReplay
 from crowdledger.audit.replay.reputation import ReputationReplay
+from crowdledger.audit.run import ChainMoved, Options, audit
 from crowdledger.chain.decode import Event
-from tests.backend.audit.conftest import E, check, run_audit
-from tests.backend.conftest import launch_campaign
+from crowdledger.chain.rpc import Rpc
+from tests.backend.audit.conftest import REPOSITORY, E, check, run_audit
+from tests.backend.conftest import launch_campaign, rpc_url
 
 
 def position(result, contract: str, asset: str) -> dict:
@@ -241,3 +246,25 @@ def test_a_token_whose_balance_cannot_be_read_does_not_stop_the_audit(
     result = run_audit(deployment)
     assert result.passed, [c for c in result.report["checks"] if c["status"] == "fail"]
     assert check(result, "solvency")["status"] == "pass"
+
+
+def test_a_reorganisation_while_the_views_are_read_stops_the_audit(deployment, honest_world):
+    """Views, balances and code are read by block number after the replay: a reorganisation then would mix
+    two chains in one report, so the block's hash is checked again at the end."""
+
+    class ReorgsDuringTheViews(Rpc):
+        views_read = False
+
+        def call_many(self, calls):
+            self.views_read = self.views_read or calls[0][0] == "eth_call"  # the views, after the replay
+            return super().call_many(calls)
+
+        def block(self, number):
+            found = super().block(number)
+            if self.views_read and found is not None:
+                return replace(found, hash="0x" + "ab" * 32)
+            return found
+
+    with pytest.raises(ChainMoved, match="during the audit"):
+        rpc = ReorgsDuringTheViews(rpc_url(), attempts=2, backoff=0.01)
+        audit(rpc, deployment, Options(source=REPOSITORY, bytecode=False))
