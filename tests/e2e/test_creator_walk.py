@@ -117,3 +117,19 @@ def test_a_token_whose_decimals_cannot_be_read_is_refused_before_anything_is_sen
     page.click("form[data-flow=launch] button[type=submit]")
     expect(page.locator("#tx[data-state=failed]")).to_contain_text("decimals could not be read")
     assert "eth_sendTransaction" not in wallet.log
+
+
+def test_shares_with_more_than_two_decimals_are_refused_in_the_page(creator_page, world: World):
+    """12.345% was sent as 1235 basis points, and shares of 33.333% as milestones the contract refused."""
+    page, wallet = creator_page
+    page.goto(f"{world.base_url}/launch?lang=en")
+    page.fill("#l-title", "Precise shares")
+    page.fill("#l-goal", "1")
+    page.fill("#l-deadline", local(chain.time() + 10 * DAY))
+    page.fill("#l-quorum", "12.345")
+    page.fill("#l-milestones", "33.333, 33.333, 33.334")
+    page.click("form[data-flow=launch] button[type=submit]")
+    failed = page.locator("#tx[data-state=failed]")
+    expect(failed).to_contain_text("The veto quorum is a percentage above 0 and at most 50, with at most two")
+    expect(failed).to_contain_text("Milestone shares must each be above 0, with at most two decimals")
+    assert "eth_sendTransaction" not in wallet.log

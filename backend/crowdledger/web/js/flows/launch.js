@@ -7,7 +7,7 @@
 // and one input in templates/launch.html; until then the form says which field it lacks.
 import { erc20Abi, keccak256, parseEventLogs, toBytes } from "viem";
 import { getBlock, readContract } from "viem/actions";
-import { parseAmount } from "../lib/amounts.js";
+import { parseAmount, parseBps } from "../lib/amounts.js";
 import { publicClient, structArgument } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
 
@@ -97,21 +97,19 @@ async function read(form) {
   value.voteMode = Number(form.elements.voteMode.value || PLEDGE_WEIGHTED);
   const level = Number(form.elements.minAttestationLevel.value || 0);
   if (value.voteMode === PLEDGE_WEIGHTED) {
-    const quorum = Number(form.elements.quorum.value || 0);
-    if (!(quorum > 0 && quorum <= LIMITS.maxQuorum)) problems.push(t("flow.launch.quorum"));
-    value.quorumBps = Math.round(quorum * 100);
+    value.quorumBps = parseBps(form.elements.quorum.value || "0");
+    if (!(value.quorumBps > 0 && value.quorumBps <= LIMITS.maxQuorum * 100)) problems.push(t("flow.launch.quorum"));
     value.minAttestationLevel = 0; // only identity votes have a level
   } else {
     if (!(Number.isInteger(level) && level >= 0 && level <= 255)) problems.push(t("flow.launch.level"));
     value.quorumBps = 0; // identity votes take no quorum: more rejections than approvals reject
     value.minAttestationLevel = level;
   }
-  const shares = form.elements.milestones.value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
-  const sum = shares.reduce((a, b) => a + b, 0);
-  if (shares.length && (shares.some((s) => !(s > 0)) || Math.abs(sum - 100) > 1e-9)) {
-    problems.push(t("flow.launch.milestones", { sum }));
+  value.milestoneBps = form.elements.milestones.value.split(",").map((s) => s.trim()).filter(Boolean).map(parseBps);
+  const sum = value.milestoneBps.reduce((a, b) => a + (b ?? 0), 0);
+  if (value.milestoneBps.length && (value.milestoneBps.some((b) => !(b > 0)) || sum !== 10_000)) {
+    problems.push(t("flow.launch.milestones", { sum: sum / 100 }));
   }
-  value.milestoneBps = shares.map((s) => Math.round(s * 100));
   value.tiers = [];
   tierRows(form).forEach((tier, i) => {
     try {

@@ -10,3 +10,10 @@ export function parseAmount(text, decimals) {
   }
   return parseUnits(clean, decimals);
 }
+
+/** A percentage as written ("12.5") in basis points, or null unless it has at most two decimals: what the
+ * contracts take (12.345% was sent as 1235 bps, and 33.333 × 3 as milestones the contract refused). */
+export function parseBps(text) {
+  const clean = String(text ?? "").trim();
+  return /^\d+(\.\d{1,2})?$/.test(clean) ? Math.round(Number(clean) * 100) : null;
+}
