@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
-from eth_utils.crypto import keccak
 
-from crowdledger.audit.calls import canonical_type, plain
+from crowdledger.audit.calls import Call, Caller, call_all, canonical_type, plain
 from crowdledger.audit.model import CheckResult, Mismatch
+from crowdledger.audit.replay.base import ZERO_ADDRESS
 from crowdledger.audit.solc import Compiled
 from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import DeployedContract
@@ -34,8 +34,6 @@ from crowdledger.errors import RpcError, RpcRefused
 
 # Code a contract delegates to, at the address one of its immutables holds: (immutable, compiled contract).
 DELEGATES = {"Bounty": ("reviews", "BountyReviews")}
-REPUTATION_VIEW = "0x" + keccak(text="reputation()")[:4].hex()
-ZERO_ADDRESS = "0x" + "00" * 20
 
 EXACT = "exact match"
 MATCH = "match"
@@ -340,8 +338,8 @@ def _check_ledger(
     ledger = contracts["Reputation"].address.lower()
     wired = _immutable(runtime, "reputation")
     if wired is None and name == "Crowdfund":
-        answer = rpc.eth_call(deployed.address, REPUTATION_VIEW, block)
-        wired = "0x" + answer[-40:] if len(answer) >= 66 else None
+        [answer] = call_all(rpc, [Call(Caller(deployed), "reputation", ())], block)
+        wired = None if isinstance(answer, Exception) else str(answer["out0"])
     if wired is not None and wired.lower() not in (ledger, ZERO_ADDRESS):
         result.add(
             Mismatch(

@@ -16,7 +16,7 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from eth_utils.crypto import keccak
 from crowdledger.errors import ConfigError
 from crowdledger.wallet.addresses import checked_address
 from crowdledger.wallet.merkle import InviteTree, read_invites
-from crowdledger.wallet.units import DAY, HOUR, WAD, Token, format_time, parse_percent, parse_time
+from crowdledger.wallet.units import DAY, HOUR, WAD, Token, format_time, parse_percent, parse_time, scaled
 
 METADATA_KEYS = {"metadata", "metadata_uri", "metadata_hash"}
 CAMPAIGN_KEYS = {
@@ -118,12 +118,10 @@ def _number(value: Any, what: str, asked: str) -> Decimal:
 
 def _times(value: Any, unit: int, what: str, asked: str) -> int:
     """`value` times `unit`, rounded down to a whole number; refused past any uint256."""
-    number = _number(value, what, asked)
-    with localcontext(prec=max(28, len(str(value))), Emax=MAX_EMAX, Emin=MIN_EMIN):
-        scaled = number * unit
-    if not -(2**256) < scaled < 2**256:
+    product = scaled(str(_number(value, what, asked)), unit)
+    if not -(2**256) < product < 2**256:
         raise ConfigError(f"{what} is more than the contracts can take, got {value!r}")
-    return int(scaled)
+    return int(product)
 
 
 def _int(value: Any, what: str, low: int, high: int) -> int:

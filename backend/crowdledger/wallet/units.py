@@ -40,7 +40,7 @@ ETH = Token(ETH_ADDRESS, "ETH", 18)
 def parse_amount(text: object, decimals: int, what: str = "amount", allow_zero: bool = False) -> int:
     written = str(text).strip().replace("_", "")
     try:
-        value = _scaled(written, decimals)
+        value = scaled(written, 10**decimals)
     except InvalidOperation:
         raise ConfigError(f"{what} must be a number of whole tokens such as 0.5, got {text!r}") from None
     if not value.is_finite() or value < 0 or (value == 0 and not allow_zero):
@@ -52,12 +52,12 @@ def parse_amount(text: object, decimals: int, what: str = "amount", allow_zero: 
     return int(value)
 
 
-def _scaled(written: str, places: int) -> Decimal:
-    """The number `written` times 10**places, exactly: with as many digits as it was written with (the
-    default context's 28 digits rounded 10**29 - 1 up to 10**29, and so sent more than was typed), and
-    exponents as wide as Decimal takes (1e999999 overflowed the default's, a traceback)."""
-    with localcontext(prec=max(28, len(written)), Emax=MAX_EMAX, Emin=MIN_EMIN):
-        return Decimal(written).scaleb(places)
+def scaled(written: str, factor: int) -> Decimal:
+    """The number `written` times `factor`, exactly: with as many digits as the two take (the default
+    context's 28 digits rounded 10**29 - 1 up to 10**29, and so sent more than was typed), and exponents as
+    wide as Decimal takes (1e999999 overflowed the default's, a traceback). Not a number: InvalidOperation."""
+    with localcontext(prec=max(28, len(written) + len(str(factor))), Emax=MAX_EMAX, Emin=MIN_EMIN):
+        return Decimal(written) * factor
 
 
 def format_units(units: int, decimals: int) -> str:
@@ -105,7 +105,7 @@ def format_percent(bps: int) -> str:
 def parse_percent(text: object, what: str) -> int:
     """A percentage ("40", "12.5") as basis points, refusing more than two decimals."""
     try:
-        value = _scaled(str(text).strip().rstrip("%"), 2)
+        value = scaled(str(text).strip().rstrip("%"), 100)
     except InvalidOperation:
         raise ConfigError(f"{what} must be a percentage such as 40 or 12.5, got {text!r}") from None
     if not value.is_finite() or value < 0 or value != value.to_integral_value():
