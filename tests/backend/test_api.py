@@ -705,6 +705,24 @@ def test_listed_amounts_are_exact_to_the_wei_and_so_are_cursors_through_them(
     ]
 
 
+def test_the_widest_goal_and_a_1_wei_pledge_read_exactly_in_the_listing_the_detail_and_the_page(
+    engine, owner, treasury, creator, backers
+):
+    """The extremes LaunchParams admits: a goal of 2**128 - 1 wei and a pledge of 1 wei (0 bps funded)."""
+    crowdfund = Crowdfund.deploy(owner, treasury, 250, {"from": owner})
+    widest = launch(crowdfund, creator, goal=2**128 - 1)
+    crowdfund.pledge(widest, 0, 1, {"from": backers[0], "value": 1})
+    make_indexer(engine, crowdfund).run(follow=False)
+    client = client_for(engine)
+    [listed] = client.get("/campaigns?sort=most_funded").json()["items"]
+    detail = client.get(f"/campaigns/{widest}").json()
+    for item in (listed, detail):
+        assert (item["goal"], item["raised"], item["percent_funded"]) == (str(2**128 - 1), "1", 0.0)
+    page = client.get(f"/c/{widest}?lang=en")
+    assert page.status_code == 200
+    assert "340,282,366,920,938,463,463.3746 ETH" in page.text and "&lt; 0.0001 ETH" in page.text
+
+
 def test_a_cursor_through_a_percent_funded_past_64_bits_finds_the_next_page(
     engine, owner, treasury, creator, backers
 ):
