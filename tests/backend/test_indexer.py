@@ -1,6 +1,7 @@
 """The indexer against a real anvil, on both stores: it ends with exactly the chain's state whatever happens
 on the way (reorgs, crashes, a failing RPC endpoint, a provider that limits log queries)."""
 
+import gc
 import json
 import os
 import signal
@@ -170,6 +171,34 @@ def test_a_crash_inside_a_batch_leaves_no_trace(
     monkeypatch.setattr(sync, "PROJECTIONS", [real_apply])
     make_indexer(engine, crowdfund, batch_blocks=4).run(follow=False)
     assert dump(engine) == index_from_scratch(crowdfund, tmp_path)
+
+
+def test_indexing_gives_the_cycle_collector_back_as_it_found_it(
+    engine, crowdfund, token, creator, backers, monkeypatch
+):
+    """A backfill tunes Python's cycle collector for itself (sync._rare_cycle_collection): while it indexes,
+    what existed before is frozen and young collections are rarer; afterwards, and after a failure, the
+    process has the collector it had."""
+    simulate(crowdfund, token, creator, backers)
+    gc.unfreeze()  # as in a process that froze nothing before it indexed
+    threshold = gc.get_threshold()
+    during = []
+    real_apply = sync.PROJECTIONS[0]
+
+    def watching(conn, events, timestamps):
+        during.append((gc.get_threshold()[0], gc.get_freeze_count()))
+        real_apply(conn, events, timestamps)
+        if len(during) == 3:
+            raise KeyboardInterrupt("killed mid-batch")
+
+    monkeypatch.setattr(sync, "PROJECTIONS", [watching])
+    with pytest.raises(KeyboardInterrupt):
+        make_indexer(engine, crowdfund, batch_blocks=4).run(follow=False)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, 0)
+    make_indexer(engine, crowdfund, batch_blocks=4).run(follow=False)
+    assert len(during) > 3
+    assert all(young == sync._YOUNG_COLLECTION_EVERY and frozen > 0 for young, frozen in during)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, 0)
 
 
 def test_killed_process_restarts_to_the_same_rows(engine, crowdfund, token, creator, backers, tmp_path):
