@@ -10,7 +10,7 @@ import pytest
 from brownie import chain, web3
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import DAY, DESKTOP, WALLET_SCRIPT, E, InjectedWallet, World
+from tests.e2e.conftest import DAY, DESKTOP, WALLET_SCRIPT, E, InjectedWallet, World, launch
 
 DONE = "#tx[data-state=done]"
 ZONE = "Asia/Shanghai"
@@ -116,6 +116,27 @@ def test_a_token_whose_decimals_cannot_be_read_is_refused_before_anything_is_sen
     page.fill("#l-deadline", local(chain.time() + 10 * DAY))
     page.click("form[data-flow=launch] button[type=submit]")
     expect(page.locator("#tx[data-state=failed]")).to_contain_text("decimals could not be read")
+    assert "eth_sendTransaction" not in wallet.log
+
+
+def test_a_tier_in_a_token_the_server_cannot_read_is_refused_before_anything_is_sent(
+    creator_page, world: World
+):
+    """The campaign page gave such a token 18 decimals: a 6-decimal token's tier priced 10**12 times too
+    high, with nothing in the contract to stop it. (Its token here is the Crowdfund contract, which answers
+    no decimals().)"""
+    page, wallet = creator_page
+    campaign_id = launch(
+        world.crowdfund, world.creator, world.crowdfund.address, 10**6, 10, "Unreadable token"
+    )
+    world.wait_indexed()
+    page.goto(f"{world.base_url}/c/{campaign_id}?lang=en")
+    expect(page.locator("body[data-wallet=ready]")).to_be_attached()
+    assert page.locator("[data-wallet-actions][data-decimals]").count() == 0
+    page.click("#connect")
+    page.fill("#tier-price", "10")
+    page.click("form[data-flow=add-tier] button[type=submit]")
+    expect(page.locator("#tx[data-state=failed]")).to_contain_text("does not know the token's decimals")
     assert "eth_sendTransaction" not in wallet.log
 
 

@@ -4,6 +4,6 @@ import { simpleFlow } from "./simple.js";
 
 export default simpleFlow("add-tier", "Crowdfund", "addTier", (ctx) => [
   BigInt(ctx.data.campaign),
-  parseAmount(ctx.form.elements.price.value, ctx.money.decimals),
+  parseAmount(ctx.form.elements.price.value, ctx.money?.decimals),
   Number(ctx.form.elements.supply.value || 0),
 ]);

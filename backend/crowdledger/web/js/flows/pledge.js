@@ -75,7 +75,7 @@ export default {
     const tier = select?.dataset.chosen
       ? BigInt(select.value || 0)
       : await heldTier(crowdfund, campaignId, ctx.account); // untouched: keep what is held (none at first)
-    const amount = parseAmount(ctx.form.elements.amount.value, ctx.money.decimals);
+    const amount = parseAmount(ctx.form.elements.amount.value, ctx.money?.decimals);
     if (ctx.data.token === ETH) {
       await ctx.send(crowdfund, "pledge", [campaignId, tier, amount], { value: amount });
       return;

@@ -1,8 +1,11 @@
 import { parseUnits } from "viem";
 import { t } from "./i18n.js";
 
-/** A form's decimal text as the token's smallest unit; a message (thrown) unless it is a positive amount. */
+/** A form's decimal text as the token's smallest unit; a message (thrown) unless it is a positive amount.
+ * `decimals` is undefined when the page could not learn the token's: then nothing may be written in it (a
+ * guess of 18 priced a 6-decimal token's tier 10**12 times too high). */
 export function parseAmount(text, decimals) {
+  if (!Number.isInteger(decimals)) throw new Error(t("flow.token_unknown"));
   const clean = String(text || "").trim();
   const fraction = clean.split(".")[1] || "";
   if (!/^\d*\.?\d+$/.test(clean) || fraction.length > decimals || parseUnits(clean, decimals) <= 0n) {
