@@ -4,10 +4,10 @@ decline a signature, or when the contract would refuse. In order: the chain move
 
 import re
 
-from brownie import chain, web3
+from brownie import PlainToken, accounts, chain, web3
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DAY, E, InjectedWallet, World
+from tests.e2e.conftest import DAY, E, InjectedWallet, World, launch
 
 DONE = "#tx[data-state=done]"
 FAILED = "#tx[data-state=failed]"
@@ -71,6 +71,25 @@ def test_backer_pledges_a_token_with_one_permit_signature(page: Page, world: Wor
     assert world.crowdfund.pledges(world.ids["token"], world.backer)[0] == 250 * 10**6
     assert world.token.allowance(world.backer, world.crowdfund) == 0  # the permit was spent exactly
     expect(page.locator("[data-testid=raised]")).to_have_text("250 TUSD", timeout=15_000)
+
+
+def test_a_token_without_permit_is_pledged_by_approval_instead(page: Page, world: World, wallet):
+    """Permit is the form's default, and many stablecoins have none: the page asked such a token for its
+    EIP-712 domain and failed with the node's words. It now approves, then pledges."""
+    plain = PlainToken.deploy("Plain Dollar", "PUSD", 6, {"from": accounts[0]})
+    plain.mint(world.backer, 1_000 * 10**6, {"from": accounts[0]})
+    campaign = launch(
+        world.crowdfund, world.creator, plain.address, 5_000 * 10**6, 30, "Plain token campaign"
+    )
+    world.wait_indexed()
+    page.goto(f"{world.base_url}/c/{campaign}?lang=en")
+    expect(page.locator("body[data-wallet=ready]")).to_be_attached()
+    page.fill("#pledge-amount", "40")
+    page.check("input[name=method][value=permit]")
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    assert wallet.sent() == ["eth_sendTransaction", "eth_sendTransaction"]  # the approval, then the pledge
+    assert world.crowdfund.pledges(campaign, world.backer)[0] == 40 * 10**6
 
 
 def test_backer_changes_tier_with_a_repeat_pledge(page: Page, world: World, wallet):

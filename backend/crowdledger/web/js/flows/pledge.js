@@ -1,5 +1,5 @@
 // Pledge to a campaign: ETH sent with the call; a token either approved first (two transactions) or with
-// one EIP-2612 permit signature. A repeat pledge naming another tier moves the backer to it (changes tier);
+// one EIP-2612 permit signature (approved after all when the token offers no permit). A repeat pledge naming another tier moves the backer to it (changes tier);
 // one that names none keeps the tier held: the contract reads tier 0 as "give up my reward place", and a
 // backer adding to a pledge with the form's default would otherwise lose theirs without being asked.
 import { formatUnits, parseSignature } from "viem";
@@ -20,12 +20,19 @@ const PERMIT_TYPES = {
 const PERMIT_SECONDS = 3600n;
 const ETH = "0x0000000000000000000000000000000000000000";
 
-async function permitDomain(ctx, tokenAddress) {
-  const tokenContract = ctx.token(tokenAddress);
-  const [, name, version, chainId, verifyingContract] = await readContract(ctx.reader, {
-    ...tokenContract, functionName: "eip712Domain",
-  });
-  return { name, version, chainId: Number(chainId), verifyingContract };
+/** What a permit for `tokenContract` is signed against (its EIP-712 domain, from EIP-5267, and the
+ * backer's nonce), or null when the token offers no permit: many stablecoins do not, and then the pledge
+ * takes the approval's two transactions instead of failing on a call the token does not have. */
+async function permitTerms(ctx, tokenContract) {
+  try {
+    const [[, name, version, chainId, verifyingContract], nonce] = await Promise.all([
+      readContract(ctx.reader, { ...tokenContract, functionName: "eip712Domain" }),
+      readContract(ctx.reader, { ...tokenContract, functionName: "nonces", args: [ctx.account] }),
+    ]);
+    return { domain: { name, version, chainId: Number(chainId), verifyingContract }, nonce };
+  } catch {
+    return null;
+  }
 }
 
 async function checkBalance(ctx, tokenContract, amount) {
@@ -85,7 +92,8 @@ export default {
     const method = ctx.form.elements.method?.value || "permit";
     // The campaign's own rules first; the allowance is what the next step provides.
     await ctx.check(crowdfund, "pledge", [campaignId, tier, amount], undefined, ["ERC20InsufficientAllowance"]);
-    if (method === "approve") {
+    const permit = method === "permit" ? await permitTerms(ctx, tokenContract) : null;
+    if (!permit) {
       const allowance = await readContract(ctx.reader, {
         ...tokenContract, functionName: "allowance", args: [ctx.account, crowdfund.address],
       });
@@ -95,17 +103,13 @@ export default {
       await ctx.send(crowdfund, "pledge", [campaignId, tier, amount]);
       return;
     }
-    const [domain, nonce, block] = await Promise.all([
-      permitDomain(ctx, ctx.data.token),
-      readContract(ctx.reader, { ...tokenContract, functionName: "nonces", args: [ctx.account] }),
-      getBlock(ctx.reader),
-    ]);
+    const block = await getBlock(ctx.reader);
     const deadline = block.timestamp + PERMIT_SECONDS; // the chain's clock, not the browser's
     const signature = await ctx.signTypedData({
-      domain,
+      domain: permit.domain,
       types: PERMIT_TYPES,
       primaryType: "Permit",
-      message: { owner: ctx.account, spender: crowdfund.address, value: amount, nonce, deadline },
+      message: { owner: ctx.account, spender: crowdfund.address, value: amount, nonce: permit.nonce, deadline },
     });
     const { r, s, v, yParity } = parseSignature(signature);
     const recovery = Number(v ?? BigInt(yParity + 27));
