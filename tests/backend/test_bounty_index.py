@@ -344,8 +344,11 @@ def test_a_proposed_award_is_indexed_objected_to_and_gone_once_the_arbiter_decid
     }
 
     bounty.objectToAward(contest, {"from": co_reviewer})
-    assert indexed_proposal(engine, indexer, contest).objected is True
-    assert client.get(f"/tasks/{contest}").json()["proposal"]["objected"] is True
+    row = indexed_proposal(engine, indexer, contest)
+    # the arbiter decides until then, and the contract refuses to finalize before (NotFinalYet)
+    assert (row.objected, row.stands_at) == (True, proposed_at + CO_REVIEW + ARBITRATION)
+    proposal = client.get(f"/tasks/{contest}").json()["proposal"]
+    assert (proposal["objected"], proposal["stands_at"]) == (True, proposed_at + CO_REVIEW + ARBITRATION)
 
     bounty.arbitrateAward(contest, [workers[2]], [10_000], {"from": arbiter})
     assert indexed_proposal(engine, indexer, contest) is None

@@ -277,7 +277,9 @@ class AwardProposalOut(BaseModel):
     shares_bps: list[int]  # beside winners
     proposer: str
     proposed_at: int
-    stands_at: int  # anyone may finalize it from then, unless the co-reviewer objected
+    stands_at: (
+        int  # anyone may finalize it from then (after an objection, with an arbiter: once its window ends)
+    )
     objected: bool  # the co-reviewer objected: the arbiter decides (if the task has one)
 
 

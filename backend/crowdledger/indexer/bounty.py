@@ -167,6 +167,8 @@ def _award_objected(b: _Batch, a: dict[str, Any], at: int) -> None:
     if row is None:
         raise LookupError(f"objection to task {a['taskId']}'s award, which was never proposed")
     row["objected"] = True
+    if a["arbiterUntil"]:  # the arbiter decides until then; without an arbiter the proposal still stands
+        row["stands_at"] = a["arbiterUntil"]
 
 
 def _awarded(b: _Batch, a: dict[str, Any], at: int) -> None:

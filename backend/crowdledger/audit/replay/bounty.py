@@ -310,6 +310,8 @@ class BountyReplay(Replay):
         t.award_objected = True
         if t.award_proposal is not None:
             t.award_proposal["objected"] = True
+            if until:  # the arbiter decides until then: the proposal stands no earlier
+                t.award_proposal["stands_at"] = until
             t.award_proposal["_events"] += (EventRef.of(e),)
 
     def on_Awarded(self, e: Event, a: dict[str, Any], at: int) -> None:
