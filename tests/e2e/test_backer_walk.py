@@ -164,6 +164,28 @@ def test_a_pledge_cancelled_in_the_wallet_is_not_reported_as_done(page: Page, wo
     assert world.crowdfund.pledges(world.ids["eth"], world.backer)[0] == before
 
 
+def test_a_pledge_not_mined_in_three_minutes_is_not_called_failed(page: Page, world: World, wallet):
+    """viem stops waiting for a receipt after three minutes, and the page said the pledge had failed while it
+    could still be mined: a backer who sent it again would have pledged twice. (The page's clock is moved on;
+    the transaction waits in anvil's pool, then is dropped, so the pledge never happens.)"""
+    before, pending = world.crowdfund.pledges(world.ids["eth"], world.backer)[0], None
+    page.clock.install()
+    web3.provider.make_request("evm_setAutomine", [False])
+    try:
+        open_campaign(page, world, "eth")
+        page.fill("#pledge-amount", "0.01")
+        page.click("form[data-flow=pledge] button[type=submit]")
+        expect(page.locator("#tx [data-hash]")).to_be_attached(timeout=20_000)
+        pending = page.locator("#tx [data-hash]").get_attribute("data-hash")
+        page.clock.fast_forward("03:01")
+        expect(page.locator(FAILED)).to_contain_text("It may still go through")
+    finally:
+        if pending is not None:
+            web3.provider.make_request("anvil_dropTransaction", [pending])
+        web3.provider.make_request("evm_setAutomine", [True])
+    assert world.crowdfund.pledges(world.ids["eth"], world.backer)[0] == before
+
+
 def test_backer_unpledges_and_gets_the_eth_back(page: Page, world: World, wallet):
     before = world.backer.balance()
     open_campaign(page, world, "eth")

@@ -2,6 +2,7 @@
 // check → approve or sign → send → confirmed), the pending transaction's hash, and a message in words when
 // anything fails. Nothing is sent that a call to the contract says would fail: each transaction is
 // simulated first (eth_call), and a refusal is shown by the error's name instead of asking the wallet.
+import { WaitForTransactionReceiptTimeoutError } from "viem";
 import {
   signTypedData,
   simulateContract,
@@ -111,6 +112,11 @@ export class Context {
       onReplaced: (replaced) => {
         replacement = replaced;
       },
+    }).catch((error) => {
+      // Not mined in viem's three minutes is not "failed": it may still be, and a backer told it failed
+      // would send it again (two pledges).
+      if (error instanceof WaitForTransactionReceiptTimeoutError) throw new Error(t("wallet.not_mined"));
+      throw error;
     });
     // A wallet's "speed up" sends the same call at a higher price (repriced); its "cancel" sends another
     // transaction with the same nonce, whose receipt viem returns: that one did not do what was asked.
