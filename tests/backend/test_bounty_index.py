@@ -368,6 +368,43 @@ def test_a_proposed_award_confirmed_by_the_co_reviewer_is_no_longer_pending(engi
     assert client.get(f"/tasks/{contest}").json()["proposal"] is None
 
 
+def test_a_place_decision_waiting_for_the_co_reviewer_is_served_until_carried_out(engine, reviewed):
+    """PlaceDecisionProposed and PlaceObjected had no handler: the co-reviewer could not see what the
+    requester decided, nor anyone when it would stand."""
+    bounty, indexer, client = reviewed
+    requester, worker, co_reviewer, arbiter = accounts[1], accounts[2], accounts[6], accounts[8]
+    micro = bounty.postMicroTask(
+        reviewed_params(now() + 3 * DAY, co_reviewer, arbiter),
+        E // 10,
+        2,
+        DAY,
+        {"from": requester, "value": E // 5},
+    ).return_value
+    for index in (0, 1):
+        bounty.take(micro, index, [], {"from": worker})
+        bounty.submitWork(micro, index, keccak(text=f"place {index}"), {"from": worker})
+    approved_at = web3.eth.get_block(bounty.approve(micro, 0, {"from": requester}).block_number).timestamp
+    bounty.reject(micro, 1, {"from": requester})
+
+    def decisions():
+        indexer.run(follow=False)
+        places = client.get(f"/tasks/{micro}").json()["places_detail"]
+        return [(p["status"], p["decision"], p["decision_stands_at"], p["decision_objected"]) for p in places]
+
+    [first, second] = decisions()
+    assert first == ("submitted", "approve", approved_at + CO_REVIEW, False)
+    assert second[:2] == ("submitted", "reject")
+
+    bounty.objectToPlace(micro, 0, {"from": co_reviewer})  # the arbiter decides, until the end of its window
+    bounty.confirmPlace(micro, 1, False, {"from": co_reviewer})
+    assert decisions() == [
+        ("submitted", "approve", approved_at + CO_REVIEW + ARBITRATION, True),
+        ("rejected", None, None, False),
+    ]
+    bounty.arbitratePlace(micro, 0, True, {"from": arbiter})
+    assert decisions()[0] == ("approved", None, None, False)
+
+
 def test_a_new_proposal_replaces_the_one_waiting_and_is_gone_once_finalized(engine, reviewed):
     bounty, indexer, client = reviewed
     requester, workers, co_reviewer = accounts[1], list(accounts[2:6]), accounts[6]

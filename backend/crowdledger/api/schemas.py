@@ -268,6 +268,12 @@ class PlaceOut(BaseModel):
     expires_at: int | None
     deliverable_hash: str | None
     review_ends_at: int | None
+    # submitted, with a co-reviewer: the requester's decision waiting for them (approve | reject), from when
+    # anyone may carry it out (after an objection, with an arbiter: once the arbiter's window ends), and
+    # whether the co-reviewer objected
+    decision: str | None
+    decision_stands_at: int | None
+    decision_objected: bool
 
 
 class AwardProposalOut(BaseModel):

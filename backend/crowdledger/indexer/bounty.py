@@ -17,6 +17,10 @@ KINDS = ("contest", "micro-task")
 ZERO = "0x" + "00" * 20
 
 
+# A place without a decision waiting for the co-reviewer (the columns PlaceDecisionProposed fills).
+_NO_DECISION: dict[str, Any] = {"decision": None, "decision_stands_at": None, "decision_objected": False}
+
+
 class _Batch:
     def __init__(self) -> None:
         self.tasks = Rows(Task.__table__, ("id",))  # type: ignore[arg-type]
@@ -61,6 +65,7 @@ class _Batch:
                     "expires_at": None,
                     "deliverable_hash": None,
                     "review_ends_at": None,
+                    **_NO_DECISION,
                 }
             )
         return row
@@ -211,15 +216,31 @@ def _work_submitted(b: _Batch, a: dict[str, Any], at: int) -> None:
     )
 
 
+def _decision_proposed(b: _Batch, a: dict[str, Any], at: int) -> None:
+    """The requester's decision, for the co-reviewer; a new one replaces it."""
+    b.place(a["taskId"], a["placeIndex"]).update(
+        decision="approve" if a["approve"] else "reject",
+        decision_stands_at=a["standsAt"],
+        decision_objected=False,
+    )
+
+
+def _place_objected(b: _Batch, a: dict[str, Any], at: int) -> None:
+    place = b.place(a["taskId"], a["placeIndex"])
+    place["decision_objected"] = True
+    if a["arbiterUntil"]:  # the arbiter decides until then; without an arbiter the decision still stands
+        place["decision_stands_at"] = a["arbiterUntil"]
+
+
 def _approved(b: _Batch, a: dict[str, Any], at: int) -> None:
     _credit(b, a)["places_approved"] += 1
-    b.place(a["taskId"], a["placeIndex"])["status"] = "approved"
+    b.place(a["taskId"], a["placeIndex"]).update(status="approved", **_NO_DECISION)
 
 
 def _rejected(b: _Batch, a: dict[str, Any], at: int) -> None:
     """Reopens the place, or, while its worker may appeal to the task's arbiter, holds it for them."""
     if a["appealableUntil"]:
-        b.place(a["taskId"], a["placeIndex"])["status"] = "rejected"
+        b.place(a["taskId"], a["placeIndex"]).update(status="rejected", **_NO_DECISION)
     else:
         _reopened(b, a, at)
 
@@ -230,7 +251,12 @@ def _appealed(b: _Batch, a: dict[str, Any], at: int) -> None:
 
 def _reopened(b: _Batch, a: dict[str, Any], at: int) -> None:
     b.place(a["taskId"], a["placeIndex"]).update(
-        status="open", worker=None, expires_at=None, deliverable_hash=None, review_ends_at=None
+        status="open",
+        worker=None,
+        expires_at=None,
+        deliverable_hash=None,
+        review_ends_at=None,
+        **_NO_DECISION,
     )
 
 
@@ -253,6 +279,8 @@ _HANDLERS = {
     "RewardReclaimed": _reclaimed,
     "PlaceTaken": _taken,
     "WorkSubmitted": _work_submitted,
+    "PlaceDecisionProposed": _decision_proposed,
+    "PlaceObjected": _place_objected,
     "PlaceApproved": _approved,
     "PlaceRejected": _rejected,
     "PlaceAppealed": _appealed,

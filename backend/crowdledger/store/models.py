@@ -342,6 +342,12 @@ class Place(Base):
     expires_at: Mapped[int | None] = mapped_column(Uint256)  # taken: the work window's end
     deliverable_hash: Mapped[str | None] = mapped_column(Hash)
     review_ends_at: Mapped[int | None] = mapped_column(Uint256)
+    # submitted, with a co-reviewer: the requester's decision waiting for them (approve | reject), when anyone
+    # may carry it out (after an objection, with an arbiter: when the arbiter's window ends), and whether the
+    # co-reviewer objected; None, None, False otherwise
+    decision: Mapped[str | None] = mapped_column(String(8))
+    decision_stands_at: Mapped[int | None] = mapped_column(Uint256)
+    decision_objected: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 # ----------------------------------------------------------------------------- off-chain: what was fetched

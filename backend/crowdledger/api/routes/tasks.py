@@ -59,6 +59,9 @@ def task(db: Db, task_id: TaskId) -> schemas.TaskDetail:
                 expires_at=p.expires_at,
                 deliverable_hash=p.deliverable_hash,
                 review_ends_at=p.review_ends_at,
+                decision=p.decision,
+                decision_stands_at=p.decision_stands_at,
+                decision_objected=p.decision_objected,
             )
             for p in queries.task_places(db, task_id)
         ],

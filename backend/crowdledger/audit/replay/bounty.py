@@ -855,6 +855,20 @@ class BountyReplay(Replay):
                     place.objected,
                 ]
 
+    @staticmethod
+    def _pending_decision(t: Task, place: Place) -> dict[str, Any]:
+        """A submitted place's decision waiting for the co-reviewer, as the index keeps it."""
+        if place.status != PlaceStatus.SUBMITTED or place.decision == Verdict.NONE:
+            return {"decision": None, "decision_stands_at": None, "decision_objected": False}
+        stands_at = place.since + place.decided_after + CO_REVIEW_WINDOW
+        if place.objected and t.arbiter != ZERO_ADDRESS:
+            stands_at += ARBITRATION_WINDOW
+        return {
+            "decision": place.decision.name.lower(),
+            "decision_stands_at": stands_at,
+            "decision_objected": place.objected,
+        }
+
     def index_rows(self) -> dict[str, list[Row]]:
         tasks: list[Row] = []
         proposals: list[Row] = []
@@ -925,6 +939,7 @@ class BountyReplay(Replay):
                         "expires_at": place.expires_at,
                         "deliverable_hash": place.deliverable_hash,
                         "review_ends_at": place.review_ends_at,
+                        **self._pending_decision(t, place),
                         "_events": tuple(place.refs),
                     }
                 )

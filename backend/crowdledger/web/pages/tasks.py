@@ -116,6 +116,9 @@ def all_places(t: Any, taken: Any) -> list[dict[str, Any]]:
                 "worker": row.worker if row else None,
                 "expires_at": row.expires_at if row else None,
                 "review_ends_at": row.review_ends_at if row else None,
+                "decision": row.decision if row else None,
+                "decision_stands_at": row.decision_stands_at if row else None,
+                "decision_objected": row.decision_objected if row else False,
             }
         )
     return out
