@@ -394,6 +394,8 @@ def test_a_place_decision_waiting_for_the_co_reviewer_is_served_until_carried_ou
     [first, second] = decisions()
     assert first == ("submitted", "approve", approved_at + CO_REVIEW, False)
     assert second[:2] == ("submitted", "reject")
+    page = client.get(f"/t/{micro}?lang=en").text
+    assert "the requester proposes approval" in page and "the requester proposes rejection" in page
 
     bounty.objectToPlace(micro, 0, {"from": co_reviewer})  # the arbiter decides, until the end of its window
     bounty.confirmPlace(micro, 1, False, {"from": co_reviewer})
