@@ -407,6 +407,35 @@ def test_a_place_decision_waiting_for_the_co_reviewer_is_served_until_carried_ou
     assert decisions()[0] == ("approved", None, None, False)
 
 
+def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):
+    """EntryRevealed's `verified` was not indexed: with one verified entry of two, the split is the verified
+    one's alone (the other's withdraw is refused), yet both looked owed a share."""
+    bounty, indexer, client = reviewed
+    requester, verified, unverified = accounts[1], accounts[2], accounts[3]
+    reputation.setAttester(owner, True, {"from": owner})
+    reputation.attest(verified, 1, now() + 365 * DAY, {"from": owner})
+    deadline = now() + 3 * DAY
+    contest = bounty.postContest(params(deadline), E, {"from": requester, "value": E}).return_value
+    for worker in (verified, unverified):
+        bounty.submit(contest, work(worker)[2], [], {"from": worker})
+    mine_at(deadline)
+    for worker in (verified, unverified):
+        deliverable, salt, _ = work(worker)
+        bounty.reveal(contest, deliverable, f"ipfs://entry-{worker}", salt, {"from": worker})
+    mine_at(deadline + 2 * DAY + HOUR)  # the review period is over, nobody awarded
+    bounty.splitByDefault(contest, {"from": unverified})
+    indexer.run(follow=False)
+
+    detail = client.get(f"/tasks/{contest}").json()
+    assert (detail["status"], detail["verified_count"]) == ("split", 1)
+    assert {e["worker"]: e["verified"] for e in detail["entries"]} == {
+        verified.address.lower(): True,
+        unverified.address.lower(): False,
+    }
+    page = client.get(f"/t/{contest}?lang=en").text
+    assert page.count("an equal share") == 1  # the verified entry's row alone
+
+
 def test_a_new_proposal_replaces_the_one_waiting_and_is_gone_once_finalized(engine, reviewed):
     bounty, indexer, client = reviewed
     requester, workers, co_reviewer = accounts[1], list(accounts[2:6]), accounts[6]

@@ -254,6 +254,7 @@ class EntryOut(BaseModel):
     commitment: str | None
     submitted_at: int | None
     revealed: bool
+    verified: bool  # revealed with the attestation asked for: if any entry is, only those share a split
     deliverable_hash: str | None
     deliverable_uri: str | None
     share_bps: int
@@ -291,6 +292,7 @@ class AwardProposalOut(BaseModel):
 
 class TaskDetail(TaskOut):
     arbiter: str | None  # decides objections and a rejected worker's appeal; None: no arbiter
+    verified_count: int  # a contest's verified entries (see EntryOut.verified)
     proposal: AwardProposalOut | None  # a contest's award waiting for its co-reviewer, arbiter or finalizer
     entries: list[EntryOut]
     places_detail: list[PlaceOut]

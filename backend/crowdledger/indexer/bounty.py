@@ -44,6 +44,7 @@ class _Batch:
                     "commitment": None,
                     "submitted_at": None,
                     "revealed": False,
+                    "verified": False,
                     "deliverable_hash": None,
                     "deliverable_uri": None,
                     "share_bps": 0,
@@ -113,6 +114,7 @@ def _posted(b: _Batch, a: dict[str, Any], at: int) -> None:
             "access_rules": 0,
             "entry_count": 0,
             "revealed_count": 0,
+            "verified_count": 0,
             "metadata_uri": a["metadataURI"],
             "metadata_hash": a["metadataHash"],
             "posted_at": at,
@@ -134,9 +136,12 @@ def _submitted(b: _Batch, a: dict[str, Any], at: int) -> None:
 
 
 def _revealed(b: _Batch, a: dict[str, Any], at: int) -> None:
-    b.task(a["taskId"])["revealed_count"] = a["revealedCount"]
+    b.task(a["taskId"]).update(revealed_count=a["revealedCount"], verified_count=a["verifiedCount"])
     b.entry(a["taskId"], a["worker"]).update(
-        revealed=True, deliverable_hash=a["deliverableHash"], deliverable_uri=a["deliverableURI"]
+        revealed=True,
+        verified=a["verified"],
+        deliverable_hash=a["deliverableHash"],
+        deliverable_uri=a["deliverableURI"],
     )
 
 

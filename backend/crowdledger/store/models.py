@@ -293,6 +293,7 @@ class Task(Base):
     access_rules: Mapped[int] = mapped_column(Uint256)  # bits: 1 minimum worker score, 2 invited, 4 verified
     entry_count: Mapped[int] = mapped_column(Uint256)
     revealed_count: Mapped[int] = mapped_column(Uint256)
+    verified_count: Mapped[int] = mapped_column(Uint256, default=0)  # revealed entries that are verified
     metadata_uri: Mapped[str] = mapped_column(Text)
     metadata_hash: Mapped[str] = mapped_column(Hash)
     posted_at: Mapped[int] = mapped_column(BigInteger)
@@ -323,6 +324,8 @@ class Entry(Base):
     commitment: Mapped[str | None] = mapped_column(Hash)
     submitted_at: Mapped[int | None] = mapped_column(BigInteger)
     revealed: Mapped[bool] = mapped_column(Boolean)
+    # revealed with the identity attestation the task asks for: when any entry is, only those share a split
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
     deliverable_hash: Mapped[str | None] = mapped_column(Hash)
     deliverable_uri: Mapped[str | None] = mapped_column(Text)
     share_bps: Mapped[int] = mapped_column(Uint256)

@@ -36,6 +36,7 @@ def task(db: Db, task_id: TaskId) -> schemas.TaskDetail:
     return schemas.TaskDetail(
         **task_out(t).model_dump(),
         arbiter=t.arbiter,
+        verified_count=t.verified_count,
         proposal=award_proposal_out(queries.award_proposal(db, task_id)),
         entries=[
             schemas.EntryOut(
@@ -43,6 +44,7 @@ def task(db: Db, task_id: TaskId) -> schemas.TaskDetail:
                 commitment=e.commitment,
                 submitted_at=e.submitted_at,
                 revealed=e.revealed,
+                verified=e.verified,
                 deliverable_hash=e.deliverable_hash,
                 deliverable_uri=e.deliverable_uri,
                 share_bps=e.share_bps,

@@ -137,6 +137,7 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         "task.html",
         task=convert.task_out(t),
         arbiter=t.arbiter,
+        verified_count=t.verified_count,
         proposal=proposal,
         proposal_words=award_in_words(proposal),
         proposed_shares=proposed_shares(proposal),
