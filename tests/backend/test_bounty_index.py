@@ -484,3 +484,35 @@ def test_the_migration_has_the_indexer_fill_arbiters_proposals_and_failures_inde
     assert detail["arbiter"] == arbiter.address.lower()
     assert detail["proposal"]["winners"] == [workers[0].address.lower()]
     assert client.get(f"/campaigns/{failed}").json()["failure_recorded"] is True
+
+
+def test_the_migration_has_the_indexer_fill_place_decisions_and_verified_entries_indexed_before_it(
+    engine, reviewed, reputation, owner
+):
+    """Revision 0011 adds places' pending decisions and entries' `verified` to an index that already holds
+    rows; the indexer's next start fills them from the raw events."""
+    bounty, indexer, client = reviewed
+    requester, worker, co_reviewer = accounts[1], accounts[2], accounts[6]
+    reputation.setAttester(owner, True, {"from": owner})
+    reputation.attest(worker, 1, now() + 365 * DAY, {"from": owner})
+    micro = bounty.postMicroTask(
+        reviewed_params(now() + 3 * DAY, co_reviewer), E // 10, 1, DAY, {"from": requester, "value": E // 10}
+    ).return_value
+    bounty.take(micro, 0, [], {"from": worker})
+    bounty.submitWork(micro, 0, keccak(text="place 0"), {"from": worker})
+    bounty.approve(micro, 0, {"from": requester})
+    contest = awardable(bounty, requester, [worker, accounts[3], accounts[4]], co_reviewer)
+    indexer.run(follow=False)
+    config = alembic_config(engine)
+    command.downgrade(config, "0010")
+    with engine.begin() as conn:
+        conn.execute(SyncState.__table__.update().values(rebuild_required=False))
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        assert conn.execute(select(SyncState.rebuild_required)).scalar_one()
+        assert conn.execute(select(Place.decision)).scalar_one() is None
+
+    indexer.run(follow=False)
+    assert client.get(f"/tasks/{micro}").json()["places_detail"][0]["decision"] == "approve"
+    entries = client.get(f"/tasks/{contest}").json()["entries"]
+    assert {e["worker"]: e["verified"] for e in entries}[worker.address.lower()] is True
