@@ -8,15 +8,17 @@ import warnings
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from brownie import Reputation, chain, web3
 from eth_utils.crypto import keccak
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError
 
 from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import DeployedContract, Deployment
 from crowdledger.indexer.sync import Indexer
-from crowdledger.store.db import make_engine, migrate
+from crowdledger.store.db import alembic_config, make_engine, migrate
+from crowdledger.store.models import SyncState
 from tests.conftest import DAY, ETH
 
 POSTGRES_URL = os.environ.get("CROWDLEDGER_TEST_POSTGRES_URL")
@@ -188,3 +190,15 @@ def simulate(crowdfund, token, creator, backers) -> dict[str, int]:
     chain.mine()
     crowdfund.reportNotDelivered(ids["approved"], {"from": backers[1]})
     return ids
+
+
+def upgrade_from(engine: Engine, revision: str) -> None:
+    """Take the index back to how release `revision` left it (no rebuild asked), then upgrade it to head, as a
+    new release's first start does: the migrations since must ask the indexer to rebuild themselves."""
+    config = alembic_config(engine)
+    command.downgrade(config, revision)
+    with engine.begin() as conn:
+        conn.execute(SyncState.__table__.update().values(rebuild_required=False))
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        assert conn.execute(select(SyncState.rebuild_required)).scalar_one()

@@ -2,7 +2,6 @@
 the tasks API serves them, on both stores."""
 
 import pytest
-from alembic import command
 from brownie import Bounty, accounts, web3
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
@@ -10,9 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from crowdledger.api.app import create_app
-from crowdledger.store.db import alembic_config
-from crowdledger.store.models import AwardProposal, Entry, Place, RawEvent, ReputationScore, SyncState, Task
-from tests.backend.conftest import launch_campaign, make_indexer
+from crowdledger.store.models import AwardProposal, Entry, Place, RawEvent, ReputationScore, Task
+from tests.backend.conftest import launch_campaign, make_indexer, upgrade_from
 
 ETH = "0x" + "00" * 20
 DAY = 86400
@@ -469,13 +467,8 @@ def test_the_migration_has_the_indexer_fill_arbiters_proposals_and_failures_inde
     mine_at(now() + 3 * DAY)
     crowdfund.recordFailure(failed, {"from": backers[1]})
     indexer.run(follow=False)
-    config = alembic_config(engine)
-    command.downgrade(config, "0008")
-    with engine.begin() as conn:
-        conn.execute(SyncState.__table__.update().values(rebuild_required=False))
-    command.upgrade(config, "head")
+    upgrade_from(engine, "0008")
     with engine.connect() as conn:
-        assert conn.execute(select(SyncState.rebuild_required)).scalar_one()
         assert conn.execute(select(Task.arbiter).where(Task.id == contest)).scalar_one() is None
         assert conn.execute(select(AwardProposal)).first() is None
 
@@ -503,13 +496,8 @@ def test_the_migration_has_the_indexer_fill_place_decisions_and_verified_entries
     bounty.approve(micro, 0, {"from": requester})
     contest = awardable(bounty, requester, [worker, accounts[3], accounts[4]], co_reviewer)
     indexer.run(follow=False)
-    config = alembic_config(engine)
-    command.downgrade(config, "0010")
-    with engine.begin() as conn:
-        conn.execute(SyncState.__table__.update().values(rebuild_required=False))
-    command.upgrade(config, "head")
+    upgrade_from(engine, "0010")
     with engine.connect() as conn:
-        assert conn.execute(select(SyncState.rebuild_required)).scalar_one()
         assert conn.execute(select(Place.decision)).scalar_one() is None
 
     indexer.run(follow=False)

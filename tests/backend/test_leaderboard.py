@@ -6,7 +6,6 @@ them computed for scores indexed before it. On both stores."""
 import time
 from types import SimpleNamespace
 
-from alembic import command
 from brownie import chain
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,9 +15,8 @@ from crowdledger.api import queries
 from crowdledger.indexer.reputation import half_life_periods
 from crowdledger.ranking import FADE_BOUND, rank_key, upper_bound
 from crowdledger.reputation import DEFAULT_HALF_LIFE, HalfLifePeriod, Role, Score, fade, score_at
-from crowdledger.store.db import alembic_config
 from crowdledger.store.models import RawEvent, ReputationScore, SyncState
-from tests.backend.conftest import make_indexer, simulate
+from tests.backend.conftest import make_indexer, simulate, upgrade_from
 
 DAY = 86400
 WAD = 10**18
@@ -235,11 +233,5 @@ def test_the_indexer_keeps_every_key_and_a_half_life_change_leaves_them_valid(
 
 
 def test_the_migration_has_the_indexer_compute_keys_for_scores_indexed_before_it(engine):
-    config = alembic_config(engine)
     set_clock(engine, NOW, DEFAULT_HALF_LIFE)
-    command.downgrade(config, "0006")
-    with engine.begin() as conn:
-        conn.execute(SyncState.__table__.update().values(rebuild_required=False))
-    command.upgrade(config, "head")
-    with engine.connect() as conn:
-        assert conn.execute(select(SyncState.rebuild_required)).scalar_one()
+    upgrade_from(engine, "0006")
