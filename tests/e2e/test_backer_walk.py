@@ -3,6 +3,8 @@ token with one permit signature, change tier, unpledge, refund a failed campaign
 decline a signature, or when the contract would refuse. In order: the chain moves on as they go."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from brownie import PlainToken, accounts, chain, web3
 from playwright.sync_api import Page, expect
@@ -136,17 +138,26 @@ def test_a_declined_signature_sends_nothing_and_says_so(page: Page, world: World
     assert world.crowdfund.pledges(world.ids["token"], world.backer)[0] == 250 * 10**6
 
 
-def test_a_pledge_cancelled_in_the_wallet_is_not_reported_as_done(page: Page, world: World, wallet):
-    """A wallet's "cancel" sends a 0-value transaction to the sender with the pledge's nonce; viem returns
-    that one's receipt, a success, which the page reported as the pledge done."""
-    before = world.crowdfund.pledges(world.ids["eth"], world.backer)[0]
+@contextmanager
+def unmined_pledge(page: Page, world: World) -> Iterator[str]:
+    """A pledge of 0.01 ETH sent from the page and left in anvil's pool (automine off inside): its hash."""
     web3.provider.make_request("evm_setAutomine", [False])
     try:
         open_campaign(page, world, "eth")
         page.fill("#pledge-amount", "0.01")
         page.click("form[data-flow=pledge] button[type=submit]")
         expect(page.locator("#tx [data-hash]")).to_be_attached(timeout=20_000)
-        pending = web3.eth.get_transaction(page.locator("#tx [data-hash]").get_attribute("data-hash"))
+        yield page.locator("#tx [data-hash]").get_attribute("data-hash")
+    finally:
+        web3.provider.make_request("evm_setAutomine", [True])
+
+
+def test_a_pledge_cancelled_in_the_wallet_is_not_reported_as_done(page: Page, world: World, wallet):
+    """A wallet's "cancel" sends a 0-value transaction to the sender with the pledge's nonce; viem returns
+    that one's receipt, a success, which the page reported as the pledge done."""
+    before = world.crowdfund.pledges(world.ids["eth"], world.backer)[0]
+    with unmined_pledge(page, world) as tx_hash:
+        pending = web3.eth.get_transaction(tx_hash)
         web3.eth.send_transaction(
             {
                 "from": world.backer.address,
@@ -158,8 +169,6 @@ def test_a_pledge_cancelled_in_the_wallet_is_not_reported_as_done(page: Page, wo
             }
         )
         web3.provider.make_request("evm_mine", [])
-    finally:
-        web3.provider.make_request("evm_setAutomine", [True])
     expect(page.locator(FAILED)).to_contain_text("cancelled or replaced", timeout=30_000)
     assert world.crowdfund.pledges(world.ids["eth"], world.backer)[0] == before
 
@@ -168,21 +177,14 @@ def test_a_pledge_not_mined_in_three_minutes_is_not_called_failed(page: Page, wo
     """viem stops waiting for a receipt after three minutes, and the page said the pledge had failed while it
     could still be mined: a backer who sent it again would have pledged twice. (The page's clock is moved on;
     the transaction waits in anvil's pool, then is dropped, so the pledge never happens.)"""
-    before, pending = world.crowdfund.pledges(world.ids["eth"], world.backer)[0], None
+    before = world.crowdfund.pledges(world.ids["eth"], world.backer)[0]
     page.clock.install()
-    web3.provider.make_request("evm_setAutomine", [False])
-    try:
-        open_campaign(page, world, "eth")
-        page.fill("#pledge-amount", "0.01")
-        page.click("form[data-flow=pledge] button[type=submit]")
-        expect(page.locator("#tx [data-hash]")).to_be_attached(timeout=20_000)
-        pending = page.locator("#tx [data-hash]").get_attribute("data-hash")
-        page.clock.fast_forward("03:01")
-        expect(page.locator(FAILED)).to_contain_text("It may still go through")
-    finally:
-        if pending is not None:
-            web3.provider.make_request("anvil_dropTransaction", [pending])
-        web3.provider.make_request("evm_setAutomine", [True])
+    with unmined_pledge(page, world) as tx_hash:
+        try:
+            page.clock.fast_forward("03:01")
+            expect(page.locator(FAILED)).to_contain_text("It may still go through")
+        finally:
+            web3.provider.make_request("anvil_dropTransaction", [tx_hash])
     assert world.crowdfund.pledges(world.ids["eth"], world.backer)[0] == before
 
 
