@@ -1,5 +1,6 @@
 """The decoder's word-by-word fast path gives exactly what the general ABI decoder gives."""
 
+import pytest
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from hypothesis import given, settings
@@ -73,3 +74,29 @@ def test_logs_of_unknown_events_and_removed_logs_are_skipped():
     decoder = decoder_for(["uint256"], 0)
     unknown = {"address": ADDRESS, "topics": ["0x" + "00" * 32], "data": "0x"}
     assert decoder.decode([unknown, {"removed": True}]) == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "-0x" + "0" * 63 + "1",  # int() takes a sign: a uint256 read as -1
+        "0x" + "0" * 62 + "_1",  # and underscores between digits
+        "0x" + "0" * 63 + "\u0663",  # and non-ASCII digits (ARABIC-INDIC THREE)
+        "0x" + "0" * 63 + "g",
+    ],
+)
+def test_data_that_is_not_hex_is_reported_not_read(data):
+    """A words-only event's data is read as one integer; int() alone would read some non-hex as a number."""
+    decoder = decoder_for(["uint256"], 0)
+    topic0 = "0x" + keccak(text="E(uint256)").hex()
+    log = {
+        "address": ADDRESS,
+        "topics": [topic0],
+        "data": data,
+        "blockNumber": "0x1",
+        "logIndex": "0x0",
+        "blockHash": "0x" + "11" * 32,
+        "transactionHash": "0x" + "22" * 32,
+    }
+    [event] = decoder.decode([log])
+    assert event.args == {} and "does not decode" in event.error

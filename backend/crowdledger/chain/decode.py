@@ -183,7 +183,12 @@ def _word_reader(
             f"        raise ValueError(f'{{(len(data) - 2) // 2}} bytes of data, not {32 * words}')",
         ]
     if words:
-        lines.append("    value = int(data, 16)")
+        # int() also takes a sign, underscores and non-ASCII digits, which no node's hex holds: refused
+        lines += [
+            "    if data[:2] != '0x' or not (data.isascii() and data[2:].isalnum()):",
+            "        raise ValueError('data is not 0x-hex')",
+            "    value = int(data, 16)",
+        ]
     lines.append(f"    return {{{', '.join(fields)}}}")
     namespace: dict[str, Any] = {"_signed": _signed, "_WORD": (1 << 256) - 1}
     exec("\n".join(lines), namespace)  # noqa: S102 - the source is made above from ABI types and names
