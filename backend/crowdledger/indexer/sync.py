@@ -461,9 +461,9 @@ class Indexer:
         Transient failures (the node or the database unreachable, refusals) are retried with backoff, from
         start-up on, and shown in the cursor's status and last error; a failure that needs a person is
         recorded as the status `failed` and raised."""
+        _freeze_what_lives_on()
         try:
-            with _rare_cycle_collection():
-                self._loop(follow, poll_seconds, on_progress, should_stop)
+            self._loop(follow, poll_seconds, on_progress, should_stop)
         except NotRetryableError as failure:
             self._note(IndexerStatus.FAILED, str(failure))
             raise
@@ -485,7 +485,8 @@ class Indexer:
                 if not checked:
                     self.check_chain()
                     checked = True
-                progress = self.step()
+                with _rare_young_collections():
+                    progress = self.step()
             except (RetryableError, OperationalError, InterfaceError) as failure:
                 reason = _reason(failure)
                 log.warning("%s; retrying in %.1fs", reason, delay)
@@ -514,24 +515,31 @@ class Indexer:
             log.debug("Could not record the indexer's state: %s", failure)
 
 
+# Python's cycle collector and a backfill. A backfill makes millions of short-lived objects (logs, events,
+# rows), which reference counting frees, and next to no cycles; at the collector's defaults (a collection
+# every 700 new objects) the ranges in flight were promoted to the oldest generation, then walked whole
+# every few ranges with everything else alive: a fifth of the indexer's CPU (docs/OPERATIONS.md).
+
+
+def _freeze_what_lives_on() -> None:
+    """Move what exists when indexing starts (modules, engine, ABI tables) out of the collector's walks, as
+    the API does at start-up: once per process (unfreezing is all or nothing, and the API may have frozen
+    first), after a collection, so that nothing dead is kept."""
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
+
+
 @contextmanager
-def _rare_cycle_collection() -> Iterator[None]:
-    """Keep Python's cycle collector out of a backfill's way. A backfill makes millions of short-lived objects
-    (logs, events, rows), which reference counting frees, and next to no cycles; at the collector's defaults
-    (a collection every 700 new objects) the ranges in flight were promoted to the oldest generation, then
-    walked whole every few ranges: a fifth of the indexer's CPU (docs/OPERATIONS.md). What exists before
-    indexing starts is frozen out of those walks and young collections run 100 times less often. Both are
-    undone on return, the freeze only if nothing was frozen before (as the API does at start-up: unfreezing
-    is all or nothing)."""
-    threshold, frozen_before = gc.get_threshold(), gc.get_freeze_count()
-    gc.freeze()
+def _rare_young_collections() -> Iterator[None]:
+    """Young collections 100 times less often while a step reads and writes a range; restored after it, so
+    that the API beside the indexer (crowdledger run) keeps the collector's pace between steps."""
+    threshold = gc.get_threshold()
     gc.set_threshold(_YOUNG_COLLECTION_EVERY, *threshold[1:])
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
-        if not frozen_before:
-            gc.unfreeze()
 
 
 def _reason(failure: Exception) -> str:
