@@ -523,11 +523,11 @@ class Indexer:
 
 def _freeze_what_lives_on() -> None:
     """Move what exists when indexing starts (modules, engine, ABI tables) out of the collector's walks, as
-    the API does at start-up: once per process (unfreezing is all or nothing, and the API may have frozen
-    first), after a collection, so that nothing dead is kept."""
-    if gc.get_freeze_count() == 0:
-        gc.collect()
-        gc.freeze()
+    the API does at start-up: after a collection, so that nothing dead is kept (a run restarted after a
+    failure leaves the failed one's objects), and never undone (unfreezing is all or nothing, and the API
+    beside the indexer froze too). A collection then walks only what was made since the last freeze."""
+    gc.collect()
+    gc.freeze()
 
 
 @contextmanager
