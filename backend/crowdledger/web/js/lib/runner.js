@@ -64,7 +64,17 @@ class Panel {
     this.message.textContent = text;
     this.root.dataset.state = "failed";
   }
+
+  /** Sent, and not known to be mined or not: neither done nor failed. */
+  unsure(text) {
+    this.message.className = "unsure";
+    this.message.textContent = text;
+    this.root.dataset.state = "unsure";
+  }
 }
+
+/** A transaction sent and not mined in the time waited: it may still be. */
+class NotMined extends Error {}
 
 /** What a flow works with: the connected account, the page's money, and send/sign helpers. */
 export class Context {
@@ -115,7 +125,7 @@ export class Context {
     }).catch((error) => {
       // Not mined in viem's three minutes is not "failed": it may still be, and a backer told it failed
       // would send it again (two pledges).
-      if (error instanceof WaitForTransactionReceiptTimeoutError) throw new Error(t("wallet.not_mined"));
+      if (error instanceof WaitForTransactionReceiptTimeoutError) throw new NotMined(t("wallet.not_mined"));
       throw error;
     });
     // A wallet's "speed up" sends the same call at a higher price (repriced); its "cancel" sends another
@@ -150,7 +160,8 @@ export async function runFlow(flow, form) {
     const done = await flow.run(new Context(panel, account, form));
     panel.finish(done || t("wallet.done"));
   } catch (error) {
-    panel.fail(explain(error, moneyInfo));
+    if (error instanceof NotMined) panel.unsure(error.message);
+    else panel.fail(explain(error, moneyInfo));
   } finally {
     busy = false;
   }
