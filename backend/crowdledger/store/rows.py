@@ -79,9 +79,9 @@ class Rows:
 
     @cached_property
     def _sqlite_lookup(self) -> Executable:
-        columns = ", ".join(
-            f"t.{column.name}" for column in self.table.c
-        )  # in the model's order, not the file's
+        # Named in the model's order, which `columns` below matches by position (a migration may have added
+        # a column at the end of the table in the database).
+        columns = ", ".join(f"t.{column.name}" for column in self.table.c)
         on = " AND ".join(f"t.{name} = json_extract(k.value, '$[{i}]')" for i, name in enumerate(self.key))
         query = f"SELECT {columns} FROM json_each(:keys) AS k JOIN {self.table.name} AS t ON {on}"
         return text(query).columns(*self.table.c)

@@ -1,7 +1,8 @@
 // Pledge to a campaign: ETH sent with the call; a token either approved first (two transactions) or with
-// one EIP-2612 permit signature (approved after all when the token offers no permit). A repeat pledge naming another tier moves the backer to it (changes tier);
-// one that names none keeps the tier held: the contract reads tier 0 as "give up my reward place", and a
-// backer adding to a pledge with the form's default would otherwise lose theirs without being asked.
+// one EIP-2612 permit signature (approved after all when the token offers no permit). A repeat pledge
+// naming another tier moves the backer to it (changes tier); one that names none keeps the tier held: the
+// contract reads tier 0 as "give up my reward place", and a backer adding to a pledge with the form's
+// default would otherwise lose theirs without being asked.
 import { formatUnits, parseSignature } from "viem";
 import { getBlock, readContract } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
