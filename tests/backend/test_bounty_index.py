@@ -1,6 +1,7 @@
 """Crowdsourcing indexed from events alone equals the Bounty contract: tasks, entries, earnings, places; and
 the tasks API serves them, on both stores."""
 
+import brownie
 import pytest
 from brownie import Bounty, accounts, web3
 from eth_abi.abi import encode
@@ -403,6 +404,36 @@ def test_a_place_decision_waiting_for_the_co_reviewer_is_served_until_carried_ou
     ]
     bounty.arbitratePlace(micro, 0, True, {"from": arbiter})
     assert decisions()[0] == ("approved", None, None, False)
+
+
+def test_a_place_decision_stands_when_the_index_says_though_co_reviewer_and_arbiter_stay_silent(
+    engine, reviewed
+):
+    """The silent counterparties: the co-reviewer objects, then neither they nor the arbiter act. The
+    served decision_stands_at is exactly when the contract first lets anyone carry the decision out."""
+    bounty, indexer, client = reviewed
+    requester, worker, co_reviewer, arbiter = accounts[1], accounts[2], accounts[6], accounts[8]
+    micro = bounty.postMicroTask(
+        reviewed_params(now() + 3 * DAY, co_reviewer, arbiter),
+        E // 10,
+        1,
+        DAY,
+        {"from": requester, "value": E // 10},
+    ).return_value
+    bounty.take(micro, 0, [], {"from": worker})
+    bounty.submitWork(micro, 0, keccak(text="place 0"), {"from": worker})
+    bounty.approve(micro, 0, {"from": requester})
+    bounty.objectToPlace(micro, 0, {"from": co_reviewer})
+    indexer.run(follow=False)
+    stands_at = client.get(f"/tasks/{micro}").json()["places_detail"][0]["decision_stands_at"]
+
+    mine_at(stands_at - 60)
+    with brownie.reverts():  # NotFinalYet, a minute before
+        bounty.finalizePlace(micro, 0, {"from": accounts[3]})
+    mine_at(stands_at)
+    bounty.finalizePlace(micro, 0, {"from": accounts[3]})  # anyone, the worker's pay released
+    indexer.run(follow=False)
+    assert client.get(f"/tasks/{micro}").json()["places_detail"][0]["status"] == "approved"
 
 
 def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):
