@@ -11,6 +11,7 @@ from eth_abi.exceptions import DecodingError
 
 from crowdledger.chain.rpc import Rpc
 from crowdledger.errors import CrowdLedgerError
+from crowdledger.wallet.units import format_units as exact_units
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,8 @@ class TokenBook:
 def format_units(units: int, token: Token) -> str:
     """`units` of `token` as "1,234.5678 DUSD": grouped, at most four decimals, rounded down. In integers, so
     any uint256 in any token's decimals is exact (Decimal's 28 digits refused or rounded up the widest)."""
-    whole, fraction = divmod(abs(units), 10**token.decimals)
-    shown = fraction * 10**SHOWN_DECIMALS // 10**token.decimals
-    if whole == 0 and shown == 0 and fraction:
+    step = 10 ** max(token.decimals - SHOWN_DECIMALS, 0)  # the smallest amount shown
+    if 0 < abs(units) < step:
         return f"< 0.{'0' * (SHOWN_DECIMALS - 1)}1 {token.symbol}"
-    decimals = f".{shown:0{SHOWN_DECIMALS}d}".rstrip("0") if shown else ""
-    return f"{'-' if units < 0 else ''}{whole:,}{decimals} {token.symbol}"
+    shown = abs(units) // step * step
+    return f"{exact_units(-shown if units < 0 else shown, token.decimals)} {token.symbol}"
