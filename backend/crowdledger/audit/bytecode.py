@@ -18,7 +18,6 @@ Crowdfund's `reputation()`) must be the record's Reputation (or none).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -292,13 +291,13 @@ def _check_delegate(
     return comparison
 
 
-def _abi_items(abi: list[dict[str, Any]]) -> dict[str, str]:
+def _abi_items(abi: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Each function, event and error of an ABI by its signature ("event ScoreChanged(address,...)")."""
     items = {}
     for item in abi:
         if item.get("type") in ("function", "event", "error"):
             inputs = ",".join(canonical_type(p) for p in item.get("inputs", []))
-            items[f"{item['type']} {item['name']}({inputs})"] = json.dumps(item, sort_keys=True)
+            items[f"{item['type']} {item['name']}({inputs})"] = item
     return items
 
 
