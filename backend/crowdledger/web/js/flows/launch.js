@@ -5,10 +5,10 @@
 // LaunchParams is read from the contract's ABI at run time and each of its fields is filled by the entry of
 // the same name in FIELDS: a field the contract gains later (a delivery date, a vote mode) is one entry here
 // and one input in templates/launch.html; until then the form says which field it lacks.
-import { erc20Abi, keccak256, parseEventLogs, toBytes } from "viem";
-import { getBlock, readContract } from "viem/actions";
+import { keccak256, parseEventLogs, toBytes } from "viem";
+import { getBlock } from "viem/actions";
 import { parseAmount, parseBps } from "../lib/amounts.js";
-import { publicClient, structArgument } from "../lib/chain.js";
+import { publicClient, structArgument, tokenDecimals } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
 
 const ETH = "0x0000000000000000000000000000000000000000";
@@ -70,9 +70,7 @@ async function read(form) {
   if (tokenText && !/^0x[0-9a-fA-F]{40}$/.test(tokenText)) problems.push(t("flow.launch.token"));
   let decimals = 18;
   if (tokenText && !problems.length) {
-    // Never a guess: a 6-decimal token's goal read with 18 decimals asks 10**12 times too much.
-    decimals = await readContract(publicClient(), { address: tokenText, abi: erc20Abi, functionName: "decimals" })
-      .catch(() => null);
+    decimals = await tokenDecimals(tokenText);
     if (decimals === null) {
       problems.push(t("flow.launch.decimals"));
       decimals = 18; // only to check the rest of the form

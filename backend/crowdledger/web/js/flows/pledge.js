@@ -3,7 +3,7 @@
 // naming another tier moves the backer to it (changes tier); one that names none keeps the tier held: the
 // contract reads tier 0 as "give up my reward place", and a backer adding to a pledge with the form's
 // default would otherwise lose theirs without being asked.
-import { formatUnits, parseSignature } from "viem";
+import { parseSignature } from "viem";
 import { getBlock, readContract } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
 import { contract, publicClient } from "../lib/chain.js";
@@ -33,14 +33,6 @@ async function permitTerms(ctx, tokenContract) {
     return { domain: { name, version, chainId: Number(chainId), verifyingContract }, nonce };
   } catch {
     return null;
-  }
-}
-
-async function checkBalance(ctx, tokenContract, amount) {
-  const balance = await readContract(ctx.reader, { ...tokenContract, functionName: "balanceOf", args: [ctx.account] });
-  if (balance < amount) {
-    const show = (units) => `${formatUnits(units, ctx.money.decimals)} ${ctx.money.symbol}`;
-    throw new Error(t("error.ERC20InsufficientBalance", { balance: show(balance), needed: show(amount) }));
   }
 }
 
@@ -89,7 +81,7 @@ export default {
       return;
     }
     const tokenContract = ctx.token(ctx.data.token);
-    await checkBalance(ctx, tokenContract, amount);
+    await ctx.checkBalance(tokenContract, amount);
     const method = ctx.form.elements.method?.value || "permit";
     // The campaign's own rules first; the allowance is what the next step provides.
     await ctx.check(crowdfund, "pledge", [campaignId, tier, amount], undefined, ["ERC20InsufficientAllowance"]);

@@ -6,10 +6,10 @@
 // TaskParams is read from the contract's ABI at run time and each of its fields is filled by the entry of the
 // same name in FIELDS, as launch.js does: a field the contract gains later makes the form say which it lacks.
 // An invite list (inviteRoot) is not offered here: it needs a Merkle tree of addresses (the CLI builds one).
-import { erc20Abi, formatUnits, keccak256, parseEventLogs, parseUnits, toBytes } from "viem";
+import { keccak256, parseEventLogs, parseUnits, toBytes } from "viem";
 import { getBlock, readContract } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
-import { publicClient, structArgument } from "../lib/chain.js";
+import { publicClient, structArgument, tokenDecimals } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
@@ -64,9 +64,7 @@ async function read(form) {
   value.token = address(form, "token", problems, "flow.post.token");
   let decimals = 18;
   if (value.token !== ETH && !problems.length) {
-    // Never a guess: a 6-decimal token's reward read with 18 decimals asks 10**12 times too much.
-    decimals = await readContract(publicClient(), { address: value.token, abi: erc20Abi, functionName: "decimals" })
-      .catch(() => null);
+    decimals = await tokenDecimals(value.token);
     if (decimals === null) {
       problems.push(t("flow.post.decimals"));
       decimals = 18; // only to check the rest of the form
@@ -153,13 +151,7 @@ export default {
       const tokenContract = ctx.token(value.token);
       // Before any approval is paid for: the escrow must be there, and the post's own rules must hold (the
       // allowance is what the approval provides).
-      const balance = await readContract(ctx.reader, {
-        ...tokenContract, functionName: "balanceOf", args: [ctx.account],
-      });
-      if (balance < value.reward) {
-        const show = (units) => formatUnits(units, value.decimals);
-        throw new Error(t("error.ERC20InsufficientBalance", { balance: show(balance), needed: show(value.reward) }));
-      }
+      await ctx.checkBalance(tokenContract, value.reward, { decimals: value.decimals });
       await ctx.check(bounty, functionName, args, 0n, ["ERC20InsufficientAllowance"]);
       const allowance = await readContract(ctx.reader, {
         ...tokenContract, functionName: "allowance", args: [ctx.account, bounty.address],

@@ -1,7 +1,8 @@
 // The chain and the contracts, as the server's deployment record describes them (/web/chain.json): nothing
 // here is copied by hand, so a function or an error added to a contract reaches the pages by itself.
 // Bare clients and tree-shaken actions (viem/actions) keep the bundle to what the flows call.
-import { createClient, custom, defineChain, http } from "viem";
+import { createClient, custom, defineChain, erc20Abi, http } from "viem";
+import { readContract } from "viem/actions";
 import { t } from "./i18n.js";
 
 let config = null;
@@ -57,6 +58,12 @@ export function contract(name) {
 
 export function token(address) {
   return { address, abi: [...config.tokenAbi.filter((item) => item.type !== "error"), ...errorsAbi] };
+}
+
+/** A token's decimals() as a number, or null when it cannot be read. Never a guess: a 6-decimal token's
+ * amounts read with 18 decimals ask 10**12 times too much. */
+export async function tokenDecimals(address) {
+  return readContract(publicClient(), { address, abi: erc20Abi, functionName: "decimals" }).catch(() => null);
 }
 
 /** The ABI entry of a contract function, e.g. to read the components of launch's parameters. */

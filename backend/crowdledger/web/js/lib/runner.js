@@ -2,8 +2,9 @@
 // check → approve or sign → send → confirmed), the pending transaction's hash, and a message in words when
 // anything fails. Nothing is sent that a call to the contract says would fail: each transaction is
 // simulated first (eth_call), and a refusal is shown by the error's name instead of asking the wallet.
-import { WaitForTransactionReceiptTimeoutError } from "viem";
+import { WaitForTransactionReceiptTimeoutError, formatUnits } from "viem";
 import {
+  readContract,
   signTypedData,
   simulateContract,
   waitForTransactionReceipt,
@@ -94,6 +95,18 @@ export class Context {
 
   token(address) {
     return token(address);
+  }
+
+  /** Throws the token's refusal in words (ERC20InsufficientBalance) unless this account holds `amount` of
+   * it; `money` ({ decimals, symbol }) says how to write the amounts, the page's by default. */
+  async checkBalance(tokenContract, amount, money = this.money) {
+    const balance = await readContract(this.reader, {
+      ...tokenContract, functionName: "balanceOf", args: [this.account],
+    });
+    if (balance < amount) {
+      const show = (units) => [formatUnits(units, money.decimals), money.symbol].filter(Boolean).join(" ");
+      throw new Error(t("error.ERC20InsufficientBalance", { balance: show(balance), needed: show(amount) }));
+    }
   }
 
   /** Simulate a call as this account; throws the contract's error unless its name is in `tolerate`. */
