@@ -1,6 +1,8 @@
 """Crowdsourcing indexed from events alone equals the Bounty contract: tasks, entries, earnings, places; and
 the tasks API serves them, on both stores."""
 
+import re
+
 import brownie
 import pytest
 from brownie import Bounty, accounts, web3
@@ -11,6 +13,7 @@ from sqlalchemy import select
 
 from crowdledger.api.app import create_app
 from crowdledger.store.models import AwardProposal, Entry, Place, RawEvent, ReputationScore, Task
+from crowdledger.web.config import WebConfig
 from tests.backend.conftest import launch_campaign, make_indexer, upgrade_from
 
 ETH = "0x" + "00" * 20
@@ -434,6 +437,38 @@ def test_a_place_decision_stands_when_the_index_says_though_co_reviewer_and_arbi
     bounty.finalizePlace(micro, 0, {"from": accounts[3]})  # anyone, the worker's pay released
     indexer.run(follow=False)
     assert client.get(f"/tasks/{micro}").json()["places_detail"][0]["status"] == "approved"
+
+
+def test_from_the_deadline_places_without_submitted_work_show_closed_as_the_contract_holds_them(reviewed):
+    """After the deadline (and after the requester reclaimed their pay) the task page still called such
+    places open and offered them to take, while the contract takes no place any more."""
+    bounty, indexer, _ = reviewed
+    with_wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
+    client = TestClient(create_app(indexer.engine, web_config=with_wallet), raise_server_exceptions=False)
+    requester, worker = accounts[1], accounts[2]
+    deadline = now() + 3 * DAY
+    micro = bounty.postMicroTask(params(deadline), E // 10, 3, DAY, {"from": requester, "value": 3 * E // 10})
+    micro = micro.return_value
+    bounty.take(micro, 0, [], {"from": worker})
+    bounty.submitWork(micro, 0, keccak(text="place 0"), {"from": worker})
+    bounty.approve(micro, 0, {"from": requester})
+    bounty.take(micro, 1, [], {"from": worker})  # taken, never submitted; place 2 never taken
+
+    def places_shown() -> tuple[list[str], bool]:
+        indexer.run(follow=False)
+        page = client.get(f"/t/{micro}?lang=en").text
+        cells = re.findall(r'<td>(\d+)</td><td><span class="badge (\w+)">', page)
+        return [status for _, status in cells], 'data-flow="take"' in page
+
+    assert places_shown() == (["approved", "taken", "open"], True)
+    mine_at(deadline)
+    with brownie.reverts():
+        bounty.take(micro, 2, [], {"from": worker})
+    assert places_shown() == (["approved", "closed", "closed"], False)
+    reclaimed = bounty.reclaim(micro, requester, {"from": requester}).events["RewardReclaimed"]
+    assert reclaimed["placesReclaimed"] == 2  # the places shown closed, and no other
+    assert places_shown() == (["approved", "closed", "closed"], False)
+    assert "closed: its pay goes back to the requester" in client.get(f"/t/{micro}?lang=en").text
 
 
 def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):

@@ -103,16 +103,20 @@ def phases(t: Any, now: int) -> list[dict[str, Any]]:
     return out
 
 
-def all_places(t: Any, taken: Any) -> list[dict[str, Any]]:
-    """Every place of a micro-task (the index keeps rows only for places someone took), up to 500."""
+def all_places(t: Any, taken: Any, now: int) -> list[dict[str, Any]]:
+    """Every place of a micro-task (the index keeps rows only for places someone took), up to 500. From the
+    deadline on, a place open or taken without submitted work is closed: nobody can take it or submit to it
+    any more, and its pay is the requester's to reclaim (the contract counts such places, it marks none)."""
     rows = {p.place_index: p for p in taken}
+    closed = now >= t.deadline
     out = []
     for index in range(min(t.places, 500)):
         row = rows.get(index)
+        status = row.status if row else "open"
         out.append(
             {
                 "index": index,
-                "status": row.status if row else "open",
+                "status": "closed" if closed and status in ("open", "taken") else status,
                 "worker": row.worker if row else None,
                 "expires_at": row.expires_at if row else None,
                 "review_ends_at": row.review_ends_at if row else None,
@@ -144,7 +148,7 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         title=_title(request, t),
         phases=phases(t, now),
         entries=queries.task_entries(db, task_id),
-        places=all_places(t, queries.task_places(db, task_id)),
+        places=all_places(t, queries.task_places(db, task_id), now),
         now=now,
         indexed_block=indexed_block(db),
         scripts=("wallet",),
