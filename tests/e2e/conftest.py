@@ -63,8 +63,17 @@ window.ethereum = {
     }
     return answer.result;
   },
-  on() {},
-  removeListener() {},
+  // EIP-1193 events, as a wallet emits them when its user switches account or chain (tests call emit)
+  listeners: {},
+  on(event, listener) {
+    (this.listeners[event] ??= []).push(listener);
+  },
+  removeListener(event, listener) {
+    this.listeners[event] = (this.listeners[event] ?? []).filter((l) => l !== listener);
+  },
+  emit(event, value) {
+    for (const listener of this.listeners[event] ?? []) listener(value);
+  },
 };
 """
 

@@ -41,6 +41,27 @@ def test_backer_connects_and_the_wallet_is_switched_to_the_ledger_chain(page: Pa
     assert "wallet_addEthereumChain" in wallet.log
 
 
+def test_an_account_switched_in_the_wallet_shows_at_once_with_what_it_may_do(
+    page: Page, world: World, wallet
+):
+    """The page kept showing the account it connected with, and the forms of that account alone, until a
+    reload."""
+    open_campaign(page, world, "eth")
+    page.click("#connect")
+    expect(page.locator("#account")).to_contain_text(world.backer.address[:6])
+    creators_forms = page.locator(f"[data-only-for='{world.creator.address.lower()}']")
+    expect(creators_forms).to_be_hidden()
+    wallet.account = world.creator.address
+    page.evaluate(
+        "account => window.ethereum.emit('accountsChanged', [account])", world.creator.address.lower()
+    )
+    expect(page.locator("#account")).to_contain_text(world.creator.address[:6])
+    expect(creators_forms).to_be_visible()
+    page.evaluate("window.ethereum.emit('accountsChanged', [])")  # the user disconnected the site
+    expect(page.locator("#account")).to_have_text("")
+    expect(creators_forms).to_be_hidden()
+
+
 def test_backer_pledges_eth_and_sees_the_total_rise_without_a_reload(page: Page, world: World, wallet):
     open_campaign(page, world, "eth")
     page.evaluate("window.__sameDocument = true")

@@ -29,6 +29,7 @@ import take from "./flows/take.js";
 import unpledge from "./flows/unpledge.js";
 import vote from "./flows/vote.js";
 import withdraw from "./flows/withdraw.js";
+import { getAddress } from "viem";
 import { loadChain } from "./lib/chain.js";
 import { loadMessages, t } from "./lib/i18n.js";
 import { runFlow } from "./lib/runner.js";
@@ -89,6 +90,9 @@ async function start() {
       if (label) label.textContent = explain(error);
     }
   });
+  // An account switched (or disconnected) in the wallet shows at once, with what it may do: the page must not
+  // keep offering the old account's forms. (Each flow asks the wallet for its account again when it runs.)
+  window.ethereum.on?.("accountsChanged", (accounts) => showAccount(accounts?.length ? getAddress(accounts[0]) : null));
   showAccount(await connectedAccount());
   document.body.dataset.wallet = "ready";
 }
