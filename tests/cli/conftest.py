@@ -159,7 +159,8 @@ def _artifact(name: str) -> dict[str, Any]:
     return artifact
 
 
-def _deploy(w3: Web3, name: str, *args: Any, sender: str) -> Contract:
+def deploy(w3: Web3, name: str, *args: Any, sender: str) -> Contract:
+    """Deploy a compiled contract of build/ (by its artifact name) from an unlocked anvil account."""
     artifact = _artifact(name)
     factory = w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
     receipt = w3.eth.wait_for_transaction_receipt(factory.constructor(*args).transact({"from": sender}))
@@ -190,9 +191,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 break
             time.sleep(0.1)
         owner, treasury = w3.eth.accounts[0], w3.eth.accounts[9]
-        reputation = _deploy(w3, "Reputation", owner, sender=owner)
-        crowdfund = _deploy(w3, "Crowdfund", owner, treasury, FEE_BPS, sender=owner)
-        bounty = _deploy(w3, "Bounty", owner, treasury, FEE_BPS, reputation.address, sender=owner)
+        reputation = deploy(w3, "Reputation", owner, sender=owner)
+        crowdfund = deploy(w3, "Crowdfund", owner, treasury, FEE_BPS, sender=owner)
+        bounty = deploy(w3, "Bounty", owner, treasury, FEE_BPS, reputation.address, sender=owner)
         for setting in (
             reputation.functions.setAsset(ETH, *ETH_ASSET),
             reputation.functions.setIdentityWeights(IDENTITY_LEVEL, UNVERIFIED_WEIGHT_BPS),
@@ -205,7 +206,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         w3.eth.wait_for_transaction_receipt(
             crowdfund.functions.setReputation(reputation.address).transact({"from": owner})
         )
-        token = _deploy(w3, "MockToken", "Demo Dollar", "DUSD", 18, sender=owner)
+        token = deploy(w3, "MockToken", "Demo Dollar", "DUSD", 18, sender=owner)
         contracts = {"Reputation": reputation, "Crowdfund": crowdfund, "Bounty": bounty}
         deployment = folder / "deployment.json"
         deployment.write_text(

@@ -3,7 +3,15 @@ refund, vote, record a failure; and each refusal as one line with nothing sent."
 
 import pytest
 
-from tests.cli.conftest import DAY, DELIVERY_DAYS, UNVERIFIED_WEIGHT_BPS, WAD, launch, pledge_directly
+from tests.cli.conftest import (
+    DAY,
+    DELIVERY_DAYS,
+    UNVERIFIED_WEIGHT_BPS,
+    WAD,
+    deploy,
+    launch,
+    pledge_directly,
+)
 
 TIER_PRICE = WAD // 2
 
@@ -38,6 +46,25 @@ def test_pledge_in_a_token_approves_exactly_the_amount_then_pledges(world, token
     assert world.nonce("backer") == before + 2  # approve, then pledge
     crowdfund = world.contracts["Crowdfund"].address
     assert world.token.functions.allowance(world.addresses["backer"], crowdfund).call() == 0  # all used
+
+
+def test_a_tether_like_token_is_approved_from_zero_then_pledged(world):
+    """USDT reverts without data when the allowance is short (so the check refused the pledge itself) and
+    changes no allowance that is not zero into another that is not (so approving over an allowance left from
+    before failed). The command sets it to zero first, then approves, then pledges."""
+    tether = deploy(
+        world.w3, "TetherLikeToken", "Tether-like Dollar", "TLD", 6, sender=world.addresses["owner"]
+    )
+    world.transact(tether, "mint", world.addresses["backer"], 1_000 * 10**6)
+    crowdfund = world.contracts["Crowdfund"].address
+    world.transact(tether, "approve", crowdfund, 5 * 10**6, sender="backer")  # left over from before
+    campaign = launch(world, token=tether.address, goal=5_000 * 10**6)
+    before = world.nonce("backer")
+    out = world.ok("pledge", campaign, "40", "--account", "backer")
+    assert "Setting the allowance" in out and "to zero first" in out
+    assert pledge_of(world, campaign, "backer") == (40 * 10**6, 0)
+    assert world.nonce("backer") == before + 3  # to zero, to 40, the pledge
+    assert tether.functions.allowance(world.addresses["backer"], crowdfund).call() == 0
 
 
 def test_pledge_with_a_permit_is_one_transaction(world, token_campaign):

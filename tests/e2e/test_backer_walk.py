@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from brownie import PlainToken, accounts, chain, web3
+from brownie import PlainToken, TetherLikeToken, accounts, chain, web3
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DAY, E, InjectedWallet, World, launch
@@ -113,6 +113,29 @@ def test_a_token_without_permit_is_pledged_by_approval_instead(page: Page, world
     expect(page.locator(DONE)).to_be_visible(timeout=20_000)
     assert wallet.sent() == ["eth_sendTransaction", "eth_sendTransaction"]  # the approval, then the pledge
     assert world.crowdfund.pledges(campaign, world.backer)[0] == 40 * 10**6
+
+
+def test_a_tether_like_token_is_approved_from_zero_and_its_silent_approve_is_not_read(
+    page: Page, world: World, wallet
+):
+    """USDT returns nothing from approve, and refuses to change an allowance that is not zero into another:
+    the page read approve's result as a bool, and so refused before sending, and it would have approved
+    over an allowance left from before, which the token refuses. It now sets that allowance to zero first."""
+    tether = TetherLikeToken.deploy("Tether-like Dollar", "TLD", 6, {"from": accounts[0]})
+    tether.mint(world.backer, 1_000 * 10**6, {"from": accounts[0]})
+    tether.approve(world.crowdfund, 5 * 10**6, {"from": world.backer})  # left over from before
+    campaign = launch(
+        world.crowdfund, world.creator, tether.address, 5_000 * 10**6, 30, "Tether-like campaign"
+    )
+    world.wait_indexed()
+    page.goto(f"{world.base_url}/c/{campaign}?lang=en")
+    expect(page.locator("body[data-wallet=ready]")).to_be_attached()
+    page.fill("#pledge-amount", "40")
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    assert wallet.sent() == ["eth_sendTransaction"] * 3  # the allowance to zero, then to 40, then the pledge
+    assert world.crowdfund.pledges(campaign, world.backer)[0] == 40 * 10**6
+    assert tether.allowance(world.backer, world.crowdfund) == 0
 
 
 def test_backer_changes_tier_with_a_repeat_pledge(page: Page, world: World, wallet):

@@ -182,24 +182,43 @@ def send_paying_token(session: Session, call: Call, about: About, amount: int, s
             "nothing was sent"
         )
     erc20 = chain.erc20(token.address)
-    if int(chain.read(erc20, "allowance", session.sender, spender)) >= amount:
+    allowance = int(chain.read(erc20, "allowance", session.sender, spender))
+    if allowance >= amount:
         return session.send(call, about)
     check_all_but_allowance(session, call, about)
+    approve = Call(erc20, "approve", [spender, amount])
+    if allowance and _refused(session, approve, about):
+        # USDT and others change no allowance that is not zero into another that is not
+        print(f"Setting the allowance of {spender} to zero first (the {token.symbol} token asks for it)")
+        session.send(Call(erc20, "approve", [spender, 0]), about)
+        if session.dry_run:
+            print(f"Then approve and {call.function} would follow; nothing was sent")
+            return None
     print(f"Approving {spender} to take {token.format(amount)} (the {token.symbol} token asks first)")
-    session.send(Call(erc20, "approve", [spender, amount]), about)
+    session.send(approve, about)
     if session.dry_run:
         print(f"Then {call.function} would follow; it was checked up to the missing approval")
         return None
     return session.send(call, about)
 
 
+def _refused(session: Session, call: Call, about: About) -> bool:
+    try:
+        simulate(session.chain, session.sender, call, about)
+    except WouldRevert:
+        return True
+    return False
+
+
 def check_all_but_allowance(session: Session, call: Call, about: About) -> None:
     """Simulate a call that takes a token: every refusal but a missing allowance (which the approval or the
-    permit about to be made will give) is raised, so nothing is approved or signed for a doomed call."""
+    permit about to be made will give) is raised, so nothing is approved or signed for a doomed call. A
+    missing allowance reads as the standard error, as SafeERC20's for a token that returns false, or as a
+    revert without data (USDT and others); the call is checked again before it is sent."""
     try:
         simulate(session.chain, session.sender, call, about)
     except WouldRevert as refused:
-        if refused.revert is None or refused.revert.name not in _ALLOWANCE_ERRORS:
+        if not refused.silent and (refused.revert is None or refused.revert.name not in _ALLOWANCE_ERRORS):
             raise
 
 

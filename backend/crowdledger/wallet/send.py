@@ -22,11 +22,13 @@ DEFAULT_PRIORITY_FEE = 10**9  # 1 gwei, where a node cannot suggest one
 
 
 class WouldRevert(Refused):
-    """The call says the transaction would revert; `revert` is the decoded error (None when undecodable)."""
+    """The call says the transaction would revert; `revert` is the decoded error (None when undecodable),
+    `silent` says the revert had no data at all (USDT and other tokens refuse so)."""
 
-    def __init__(self, message: str, revert: Revert | None) -> None:
+    def __init__(self, message: str, revert: Revert | None, silent: bool = False) -> None:
         super().__init__(message)
         self.revert = revert
+        self.silent = silent
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def simulate(chain: Chain, sender: str, call: Call, about: About) -> Quote:
         gas = int(chain.request("eth_estimateGas", [request]), 16)
     except Reverted as reverted:
         revert = error_table(chain).decode(reverted.data)
-        raise WouldRevert(explain(revert, about, reverted.message) + "; nothing was sent", revert) from None
+        message = explain(revert, about, reverted.message) + "; nothing was sent"
+        raise WouldRevert(message, revert, silent=not reverted.data) from None
     quote = _price(chain, int(gas * GAS_MARGIN))
     if balance < call.value + quote.max_gas_cost:
         raise InsufficientFunds(

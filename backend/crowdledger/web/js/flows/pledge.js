@@ -8,6 +8,7 @@ import { getBlock, readContract } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
 import { contract, publicClient } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
+import { ALLOWANCE_MISSING } from "../lib/runner.js";
 
 const PERMIT_TYPES = {
   Permit: [
@@ -84,15 +85,10 @@ export default {
     await ctx.checkBalance(tokenContract, amount);
     const method = ctx.form.elements.method?.value || "permit";
     // The campaign's own rules first; the allowance is what the next step provides.
-    await ctx.check(crowdfund, "pledge", [campaignId, tier, amount], undefined, ["ERC20InsufficientAllowance"]);
+    await ctx.check(crowdfund, "pledge", [campaignId, tier, amount], undefined, ALLOWANCE_MISSING);
     const permit = method === "permit" ? await permitTerms(ctx, tokenContract) : null;
     if (!permit) {
-      const allowance = await readContract(ctx.reader, {
-        ...tokenContract, functionName: "allowance", args: [ctx.account, crowdfund.address],
-      });
-      if (allowance < amount) {
-        await ctx.send(tokenContract, "approve", [crowdfund.address, amount], { step: "wallet.step.approve" });
-      }
+      await ctx.allow(tokenContract, crowdfund.address, amount);
       await ctx.send(crowdfund, "pledge", [campaignId, tier, amount]);
       return;
     }

@@ -7,10 +7,11 @@
 // same name in FIELDS, as launch.js does: a field the contract gains later makes the form say which it lacks.
 // An invite list (inviteRoot) is not offered here: it needs a Merkle tree of addresses (the CLI builds one).
 import { keccak256, parseEventLogs, parseUnits, toBytes } from "viem";
-import { getBlock, readContract } from "viem/actions";
+import { getBlock } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
 import { publicClient, structArgument, tokenDecimals } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
+import { ALLOWANCE_MISSING } from "../lib/runner.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const ETH = ZERO_ADDRESS; // the token of a task paid in ETH
@@ -152,13 +153,8 @@ export default {
       // Before any approval is paid for: the escrow must be there, and the post's own rules must hold (the
       // allowance is what the approval provides).
       await ctx.checkBalance(tokenContract, value.reward, { decimals: value.decimals });
-      await ctx.check(bounty, functionName, args, 0n, ["ERC20InsufficientAllowance"]);
-      const allowance = await readContract(ctx.reader, {
-        ...tokenContract, functionName: "allowance", args: [ctx.account, bounty.address],
-      });
-      if (allowance < value.reward) {
-        await ctx.send(tokenContract, "approve", [bounty.address, value.reward], { step: "wallet.step.approve" });
-      }
+      await ctx.check(bounty, functionName, args, 0n, ALLOWANCE_MISSING);
+      await ctx.allow(tokenContract, bounty.address, value.reward);
     }
     const receipt = await ctx.send(bounty, functionName, args, { value: value.token === ETH ? value.reward : 0n });
     const [posted] = parseEventLogs({ abi: bounty.abi, logs: receipt.logs, eventName: "TaskPosted" });

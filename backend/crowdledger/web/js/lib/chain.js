@@ -56,8 +56,15 @@ export function contract(name) {
   return { address: entry.address, abi: [...entry.abi.filter((item) => item.type !== "error"), ...errorsAbi] };
 }
 
+// USDT and other tokens return nothing from these (the standard says a bool): what they return is never read.
+const UNREAD_RESULTS = new Set(["approve", "transfer", "transferFrom"]);
+
+/** An ERC-20 at `address`, with every known error in its ABI. */
 export function token(address) {
-  return { address, abi: [...config.tokenAbi.filter((item) => item.type !== "error"), ...errorsAbi] };
+  const abi = config.tokenAbi
+    .filter((item) => item.type !== "error")
+    .map((item) => (item.type === "function" && UNREAD_RESULTS.has(item.name) ? { ...item, outputs: [] } : item));
+  return { address, abi: [...abi, ...errorsAbi] };
 }
 
 /** A token's decimals() as a number, or null when it cannot be read. Never a guess: a 6-decimal token's

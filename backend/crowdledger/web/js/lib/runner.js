@@ -2,7 +2,7 @@
 // check → approve or sign → send → confirmed), the pending transaction's hash, and a message in words when
 // anything fails. Nothing is sent that a call to the contract says would fail: each transaction is
 // simulated first (eth_call), and a refusal is shown by the error's name instead of asking the wallet.
-import { WaitForTransactionReceiptTimeoutError, formatUnits } from "viem";
+import { ContractFunctionRevertedError, WaitForTransactionReceiptTimeoutError, formatUnits } from "viem";
 import {
   readContract,
   signTypedData,
@@ -14,6 +14,13 @@ import { chain, contract, publicClient, settings, token, walletClient } from "./
 import { explain } from "./errors.js";
 import { t } from "./i18n.js";
 import { connect, ensureChain } from "./wallet.js";
+
+const SILENT_REVERT = "(a revert without data)";
+
+// How a call that takes a token is refused when only the allowance is missing: the standard error, SafeERC20's
+// for a token that returns false, or no word at all (USDT and others revert without data). Such a call is
+// checked again once the approval is made, so a refusal for any other reason still stops it unsent.
+export const ALLOWANCE_MISSING = ["ERC20InsufficientAllowance", "SafeERC20FailedOperation", SILENT_REVERT];
 
 class Panel {
   constructor() {
@@ -109,14 +116,35 @@ export class Context {
     }
   }
 
-  /** Simulate a call as this account; throws the contract's error unless its name is in `tolerate`. */
+  /** Let `spender` take `amount` of a token from this account, approving only when the allowance is short.
+   * USDT and others refuse to change an allowance that is not zero into another that is not: when the
+   * approval would be refused so, the allowance is set to zero first. */
+  async allow(tokenContract, spender, amount) {
+    const allowance = await readContract(this.reader, {
+      ...tokenContract, functionName: "allowance", args: [this.account, spender],
+    });
+    if (allowance >= amount) return;
+    const approve = (value) => ({ ...tokenContract, functionName: "approve", args: [spender, value] });
+    if (allowance > 0n) {
+      const refused = await simulateContract(this.reader, { ...approve(amount), account: this.account }).then(
+        () => false,
+        () => true,
+      );
+      if (refused) await this.send(tokenContract, "approve", [spender, 0n], { step: "wallet.step.approve" });
+    }
+    await this.send(tokenContract, "approve", [spender, amount], { step: "wallet.step.approve" });
+  }
+
+  /** Simulate a call as this account; throws the contract's error unless its name is in `tolerate`
+   * (SILENT_REVERT names a revert without data). */
   async check(target, functionName, args, value, tolerate = []) {
     this.panel.begin("wallet.step.check");
     try {
       await simulateContract(this.reader, { ...target, functionName, args, value, account: this.account });
     } catch (error) {
       const name = error?.walk?.((cause) => cause?.data?.errorName)?.data?.errorName;
-      if (!tolerate.includes(name)) throw error;
+      const revert = error?.walk?.((cause) => cause instanceof ContractFunctionRevertedError);
+      if (!tolerate.includes(name ?? (revert && !revert.signature ? SILENT_REVERT : undefined))) throw error;
     }
   }
 
