@@ -83,6 +83,10 @@ def test_logs_of_unknown_events_and_removed_logs_are_skipped():
         "0x" + "0" * 62 + "_1",  # and underscores between digits
         "0x" + "0" * 63 + "\u0663",  # and non-ASCII digits (ARABIC-INDIC THREE)
         "0x" + "0" * 63 + "g",
+        "0x" + "0" * 62 + "1 ",  # and whitespace after the digits (1 read as the word's high digit)
+        "0x" + "0" * 62 + "1\n",
+        "0x 0" + "0" * 61 + "1",  # whitespace inside is refused by int() itself
+        "0x" + "0" * 62 + "+1",
     ],
 )
 def test_data_that_is_not_hex_is_reported_not_read(data):
