@@ -41,27 +41,6 @@ def test_backer_connects_and_the_wallet_is_switched_to_the_ledger_chain(page: Pa
     assert "wallet_addEthereumChain" in wallet.log
 
 
-def test_an_account_switched_in_the_wallet_shows_at_once_with_what_it_may_do(
-    page: Page, world: World, wallet
-):
-    """The page kept showing the account it connected with, and the forms of that account alone, until a
-    reload."""
-    open_campaign(page, world, "eth")
-    page.click("#connect")
-    expect(page.locator("#account")).to_contain_text(world.backer.address[:6])
-    creators_forms = page.locator(f"[data-only-for='{world.creator.address.lower()}']")
-    expect(creators_forms).to_be_hidden()
-    wallet.account = world.creator.address
-    page.evaluate(
-        "account => window.ethereum.emit('accountsChanged', [account])", world.creator.address.lower()
-    )
-    expect(page.locator("#account")).to_contain_text(world.creator.address[:6])
-    expect(creators_forms).to_be_visible()
-    page.evaluate("window.ethereum.emit('accountsChanged', [])")  # the user disconnected the site
-    expect(page.locator("#account")).to_have_text("")
-    expect(creators_forms).to_be_hidden()
-
-
 def test_backer_pledges_eth_and_sees_the_total_rise_without_a_reload(page: Page, world: World, wallet):
     open_campaign(page, world, "eth")
     page.evaluate("window.__sameDocument = true")
@@ -159,6 +138,39 @@ def test_a_repeat_pledge_that_names_no_tier_keeps_the_one_held(page: Page, world
     expect(page.locator(DONE)).to_be_visible(timeout=20_000)
     amount, tier = world.crowdfund.pledges(world.ids["eth"], world.backer)[:2]
     assert (amount, tier) == (65 * E // 100, 2)
+
+
+def test_an_account_switched_in_the_wallet_shows_at_once_with_what_it_may_do(
+    page: Page, world: World, wallet
+):
+    """The page kept showing the account it connected with, and the forms of that account alone, until a
+    reload; and once it followed the switch, the pledge form kept showing the last account's tier while a
+    pledge would be for the new account's (none)."""
+    held = str(world.crowdfund.pledges(world.ids["eth"], world.backer)[1])
+    assert held != "0"  # the walk so far left the backer holding a tier
+    open_campaign(page, world, "eth")
+    page.click("#connect")
+    expect(page.locator("#account")).to_contain_text(world.backer.address[:6])
+    expect(page.locator("#pledge-tier")).to_have_value(held)
+    creators_forms = page.locator(f"[data-only-for='{world.creator.address.lower()}']")
+    expect(creators_forms).to_be_hidden()
+
+    def switch(account: str | None) -> None:
+        wallet.account = account or wallet.account
+        page.evaluate(
+            "accounts => window.ethereum.emit('accountsChanged', accounts)", [account] if account else []
+        )
+
+    switch(world.creator.address.lower())
+    expect(page.locator("#account")).to_contain_text(world.creator.address[:6])
+    expect(creators_forms).to_be_visible()
+    expect(page.locator("#pledge-tier")).to_have_value("0")  # the creator holds no tier
+    switch(world.backer.address.lower())
+    expect(page.locator("#pledge-tier")).to_have_value(held)
+    switch(None)  # the user disconnected the site
+    expect(page.locator("#account")).to_have_text("")
+    expect(creators_forms).to_be_hidden()
+    expect(page.locator("#pledge-tier")).to_have_value("0")
 
 
 def test_a_pledge_the_contract_would_refuse_is_explained_and_never_sent(page: Page, world: World, wallet):

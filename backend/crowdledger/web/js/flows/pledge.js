@@ -54,15 +54,28 @@ export default {
     });
   },
   /** Show the tier the connected backer holds as the one the form will keep (offered even when sold out:
-   * the holder keeps their place). */
+   * the holder keeps their place). Called again when the wallet switches account: what the last account held
+   * is not this one's, and an answer about an account no longer connected is dropped. */
   async forAccount(form, account) {
     const select = form.elements.tier;
-    if (!select || !account || select.dataset.chosen) return;
+    if (!select || select.dataset.chosen) return;
+    const reopened = select.querySelector("option[data-reopened]");
+    if (reopened) {
+      reopened.disabled = true;
+      delete reopened.dataset.reopened;
+    }
+    select.value = "0";
+    const asked = (select.dataset.asked = String(Number(select.dataset.asked ?? 0) + 1));
+    if (!account) return;
     const data = form.closest("[data-wallet-actions]").dataset;
     const held = await heldTier(contract("Crowdfund"), BigInt(data.campaign), account);
+    if (select.dataset.asked !== asked || select.dataset.chosen) return;
     const option = [...select.options].find((o) => o.value === String(held));
-    if (held === 0n || !option || select.dataset.chosen) return;
-    option.disabled = false;
+    if (held === 0n || !option) return;
+    if (option.disabled) {
+      option.disabled = false;
+      option.dataset.reopened = "true";
+    }
     select.value = option.value;
   },
   validate(form) {
