@@ -471,6 +471,52 @@ def test_from_the_deadline_places_without_submitted_work_show_closed_as_the_cont
     assert "closed: its pay goes back to the requester" in client.get(f"/t/{micro}?lang=en").text
 
 
+def test_the_take_and_arbitrate_forms_offer_exactly_the_places_the_contract_would_accept(reviewed):
+    """The take form offered places still held by their worker, and the arbiter's form rejected places not
+    appealed and work still under the requester's review: each refused by the contract."""
+    bounty, indexer, _ = reviewed
+    with_wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
+    client = TestClient(create_app(indexer.engine, web_config=with_wallet), raise_server_exceptions=False)
+    requester, arbiter, workers = accounts[1], accounts[8], accounts[2:5]
+    start = now()
+    micro = bounty.postMicroTask(
+        params(start + 5 * DAY, arbiter.address), E // 10, 4, DAY, {"from": requester, "value": 4 * E // 10}
+    ).return_value
+    for index, worker in enumerate(workers):
+        bounty.take(micro, index, [], {"from": worker})
+    for index in (1, 2):
+        bounty.submitWork(micro, index, keccak(text=f"place {index}"), {"from": workers[index]})
+    bounty.reject(micro, 2, {"from": requester})  # held for the worker's appeal
+
+    def offered(flow: str) -> list[int]:
+        indexer.run(follow=False)
+        page = client.get(f"/t/{micro}?lang=en").text
+        form = re.search(rf'<form data-flow="{flow}".*?</form>', page, re.S)
+        return [int(i) for i in re.findall(r'<option value="(\d+)"', form.group(0))] if form else []
+
+    def accepted(call, sender) -> list[int]:
+        def takes(index: int) -> bool:
+            try:
+                call(micro, index, {"from": sender})
+            except (brownie.exceptions.VirtualMachineError, ValueError):
+                return False
+            return True
+
+        return [index for index in range(4) if takes(index)]
+
+    newcomer = accounts[5]
+    take = lambda task, index, tx: bounty.take.call(task, index, [], tx)  # noqa: E731
+    arbitrate = lambda task, index, tx: bounty.arbitratePlace.call(task, index, True, tx)  # noqa: E731
+    assert offered("take") == accepted(take, newcomer) == [3]
+    assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == []
+    bounty.appeal(micro, 2, {"from": workers[2]})
+    mine_at(start + DAY + HOUR)  # place 0's work window is over: anyone may take it
+    assert offered("take") == accepted(take, newcomer) == [0, 3]
+    assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == [2]
+    mine_at(start + 3 * DAY)  # place 1's review is over, undecided: the arbiter may decide it
+    assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == [1, 2]
+
+
 def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):
     """EntryRevealed's `verified` was not indexed: with one verified entry of two, the split is the verified
     one's alone (the other's withdraw is refused), yet both looked owed a share."""
