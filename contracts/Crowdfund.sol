@@ -311,6 +311,10 @@ contract Crowdfund is PlatformFees, Pausable, IRatingSource {
     mapping(uint256 campaignId => mapping(address backer => Pledge)) public pledges;
     mapping(uint256 campaignId => Tally) public tallies;
     mapping(uint256 campaignId => RefundPool) public refundPools;
+    /// @notice What `creator` has claimed in `token` over all their campaigns, fees included: the value their
+    /// Creator points for success are priced on, so that spreading money over many campaigns earns no more
+    /// than raising it in one.
+    mapping(address creator => mapping(address token => uint256)) public claimedByCreator;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -468,12 +472,17 @@ contract Crowdfund is PlatformFees, Pausable, IRatingSource {
         uint256 fee = (due * c.feeBps) / BPS; // rounded down: against the platform, which asks for it
 
         c.released = uint128(unlocked);
+        uint256 claimedBefore = claimedByCreator[c.creator][c.token];
+        claimedByCreator[c.creator][c.token] = claimedBefore + due;
         feesAccrued[c.token] += fee;
         emit Claimed(campaignId, to, due - fee, fee, unlocked);
 
-        // Cumulative values: the points are V(released after) − V(released before), so cutting the money
-        // into more claims earns nothing extra.
-        _recordValue(c.creator, SUCCESS_POINTS, c.token, releasedBefore, unlocked, "campaign.claimed", campaignId);
+        // Cumulative values over all the creator's campaigns: the points are V(claimed after) − V(claimed
+        // before), so cutting the money into more claims, or into more campaigns (many small self-funded ones
+        // bought points at the fee's price on the concave V), earns nothing extra.
+        _recordValue(
+            c.creator, SUCCESS_POINTS, c.token, claimedBefore, claimedBefore + due, "campaign.claimed", campaignId
+        );
 
         _send(c.token, to, due - fee);
     }

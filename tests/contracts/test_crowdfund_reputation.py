@@ -117,6 +117,27 @@ def test_cutting_the_money_into_tranches_does_not_pay(crowdfund, reputation, own
     assert whole_score - 10 <= reputation.scoreOf(other, Role.CREATOR) <= whole_score
 
 
+def test_spreading_the_money_over_many_campaigns_does_not_pay(
+    crowdfund, reputation, owner, launch, creator, backers
+):
+    """Priced per campaign, a creator earned more the thinner they spread: one account self-funding 78
+    campaigns at the asset's minimum out-scored an honest creator who raised 3 ETH, for fees of 0.02 ETH.
+    Claims are now priced on what the creator claimed over all their campaigns in the token."""
+    reputation.setHalfLife(0, {"from": owner})  # no fading between the claims
+    whole = funded(crowdfund, launch, backers, [3 * WAD])
+    crowdfund.claim(whole, creator, {"from": creator})
+    whole_score = reputation.scoreOf(creator, Role.CREATOR)
+    spreader = accounts[8]
+    parts = [launch(goal=WAD // 10, sender=spreader) for _ in range(30)]
+    for campaign in parts:
+        crowdfund.pledge(campaign, 0, WAD // 10, {"from": spreader, "value": WAD // 10})  # their own money
+    end_funding()
+    claims = [crowdfund.claim(campaign, spreader, {"from": spreader}) for campaign in parts]
+    assert [c.events["ValueRecorded"]["valueBefore"] for c in claims[:3]] == [0, WAD // 10, 2 * WAD // 10]
+    assert crowdfund.claimedByCreator(spreader, ETH) == 3 * WAD
+    assert whole_score - 30 <= reputation.scoreOf(spreader, Role.CREATOR) <= whole_score
+
+
 def test_a_rejected_milestone_costs_more_than_success_earned(crowdfund, reputation, launch, creator, backers):
     campaign = funded(crowdfund, launch, backers, [WAD], milestones=[2000, 8000])
     crowdfund.claim(campaign, creator, {"from": creator})

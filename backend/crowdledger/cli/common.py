@@ -172,7 +172,8 @@ def send_paying_token(session: Session, call: Call, about: About, amount: int, s
     """Send a call that takes `amount` of the about-token from the sender (a token pledge, a task's escrow):
     check it first, letting only a missing allowance pass; approve exactly `amount`; then send it. Nothing is
     approved when the call would fail for any other reason it names (a token that refuses without a word, as
-    USDT does, cannot say whether the allowance is all it misses: the call is checked again after approving)."""
+    USDT does, cannot say whether the allowance is all it misses: the call is checked again after
+    approving)."""
     token, chain = about.token, session.chain
     if token.is_eth:
         return session.send(call, about)

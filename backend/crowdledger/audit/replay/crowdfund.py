@@ -183,6 +183,9 @@ class CrowdfundReplay(Replay):
         self.tokens: set[str] = set()
         # the indexer's token_totals: pledged, unpledged, refunded, claimed, fees per token
         self.totals: dict[str, dict[str, int]] = {}
+        # what each creator claimed per token over all their campaigns, fees included (claimedByCreator)
+        self.claimed_by_creator: dict[tuple[str, str], int] = {}
+        self.claimed_by_creator_refs: dict[tuple[str, str], Refs] = {}
 
     # ------------------------------------------------------------------ events
 
@@ -305,6 +308,9 @@ class CrowdfundReplay(Replay):
         self.expect(e, f"campaign {c.id}", "amount + fee", a["amount"] + a["fee"], due)
         self.expect(e, f"campaign {c.id}", "fee", a["fee"], due * c.fee_bps // BPS)
         c.released = a["released"]
+        key = (c.creator, c.token)
+        self.claimed_by_creator[key] = self.claimed_by_creator.get(key, 0) + due
+        self.claimed_by_creator_refs.setdefault(key, Refs()).add(e)
         self.platform.accrue(c.token, a["fee"], e)
         total = self._total(c.token)
         total["claimed"] += a["amount"]
@@ -562,6 +568,14 @@ class CrowdfundReplay(Replay):
         )
         yield ViewCheck("Crowdfund paused", "paused", (), {"out0": self.paused}, tuple(self.platform.refs))
         yield from self.platform.view_checks(self.contract, self.tokens)
+        for (creator, token), claimed in self.claimed_by_creator.items():
+            yield ViewCheck(
+                f"Crowdfund creator {creator} in {token}",
+                "claimedByCreator",
+                (creator, token),
+                {"out0": claimed},
+                tuple(self.claimed_by_creator_refs[(creator, token)]),
+            )
         for c in self.campaigns.values():
             subject = f"Crowdfund campaign {c.id}"
             events = tuple(c.refs)
