@@ -161,12 +161,13 @@ def test_an_account_switched_in_the_wallet_shows_at_once_with_what_it_may_do(
             "accounts => window.ethereum.emit('accountsChanged', accounts)", [account] if account else []
         )
 
+    page.select_option("#pledge-tier", "0")  # the backer's own choice: for the backer alone
     switch(world.creator.address.lower())
     expect(page.locator("#account")).to_contain_text(world.creator.address[:6])
     expect(creators_forms).to_be_visible()
     expect(page.locator("#pledge-tier")).to_have_value("0")  # the creator holds no tier
     switch(world.backer.address.lower())
-    expect(page.locator("#pledge-tier")).to_have_value(held)
+    expect(page.locator("#pledge-tier")).to_have_value(held)  # a choice made for another account is gone
     switch(None)  # the user disconnected the site
     expect(page.locator("#account")).to_have_text("")
     expect(creators_forms).to_be_hidden()

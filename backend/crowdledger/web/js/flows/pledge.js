@@ -58,12 +58,20 @@ export default {
    * is not this one's, and an answer about an account no longer connected is dropped. */
   async forAccount(form, account) {
     const select = form.elements.tier;
-    if (!select || select.dataset.chosen) return;
-    const reopened = select.querySelector("option[data-reopened]");
-    if (reopened) {
-      reopened.disabled = true;
-      delete reopened.dataset.reopened;
+    if (!select) return;
+    const previous = select.dataset.account ?? "";
+    select.dataset.account = account ?? "";
+    if (previous && previous !== select.dataset.account) {
+      // Another account than the one the form was fitted to: neither that one's tier nor the choice made for
+      // it is this one's. (A choice made before the first connection is kept: it is this account's.)
+      delete select.dataset.chosen;
+      const reopened = select.querySelector("option[data-reopened]");
+      if (reopened) {
+        reopened.disabled = true;
+        delete reopened.dataset.reopened;
+      }
     }
+    if (select.dataset.chosen) return;
     select.value = "0";
     const asked = (select.dataset.asked = String(Number(select.dataset.asked ?? 0) + 1));
     if (!account) return;
