@@ -245,7 +245,8 @@ class Decoder:
         events = []
         # A block's logs come together, and often several from one transaction: their numbers and hashes are
         # converted once (this loop runs for every log of a backfill).
-        block = tx = block_number = None
+        block: Any = object()  # matches no log: the first log's values are always converted (and checked)
+        tx = block_number = block
         number, block_hash, tx_hash = 0, "", ""
         for raw in logs:
             if raw.get("removed"):
