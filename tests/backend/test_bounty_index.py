@@ -400,10 +400,10 @@ def test_a_place_decision_waiting_for_the_co_reviewer_is_served_until_carried_ou
     assert "the requester proposes approval" in page and "the requester proposes rejection" in page
 
     bounty.objectToPlace(micro, 0, {"from": co_reviewer})  # the arbiter decides, until the end of its window
-    bounty.confirmPlace(micro, 1, False, {"from": co_reviewer})
+    confirmed = bounty.confirmPlace(micro, 1, False, {"from": co_reviewer})
     assert decisions() == [
         ("submitted", "approve", approved_at + CO_REVIEW + ARBITRATION, True),
-        ("rejected", None, None, False),
+        ("rejected", "reject", confirmed.events["PlaceRejected"]["appealableUntil"], False),  # held for appeal
     ]
     bounty.arbitratePlace(micro, 0, True, {"from": arbiter})
     assert decisions()[0] == ("approved", None, None, False)
@@ -471,22 +471,30 @@ def test_from_the_deadline_places_without_submitted_work_show_closed_as_the_cont
     assert "closed: its pay goes back to the requester" in client.get(f"/t/{micro}?lang=en").text
 
 
-def test_the_take_and_arbitrate_forms_offer_exactly_the_places_the_contract_would_accept(reviewed):
-    """The take form offered places still held by their worker, and the arbiter's form rejected places not
-    appealed and work still under the requester's review: each refused by the contract."""
+def test_the_take_appeal_and_arbitrate_forms_offer_exactly_the_places_the_contract_would_accept(reviewed):
+    """The take form offered places still held by their worker; the arbiter's form rejected places not
+    appealed, work still under the requester's review, and places whose arbitration window was over; the
+    appeal form rejections past their appeal window: each refused by the contract. A held or appealed
+    rejection is served with the time it stands, when the contract lets anyone reopen the place."""
     bounty, indexer, _ = reviewed
     with_wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
     client = TestClient(create_app(indexer.engine, web_config=with_wallet), raise_server_exceptions=False)
-    requester, arbiter, workers = accounts[1], accounts[8], accounts[2:5]
+    requester, arbiter, workers = (
+        accounts[1],
+        accounts[8],
+        [accounts[2], accounts[3], accounts[4], None, accounts[6]],
+    )
     start = now()
     micro = bounty.postMicroTask(
-        params(start + 5 * DAY, arbiter.address), E // 10, 4, DAY, {"from": requester, "value": 4 * E // 10}
+        params(start + 5 * DAY, arbiter.address), E // 10, 5, DAY, {"from": requester, "value": E // 2}
     ).return_value
-    for index, worker in enumerate(workers):
-        bounty.take(micro, index, [], {"from": worker})
-    for index in (1, 2):
+    for index in (0, 1, 2, 4):
+        bounty.take(micro, index, [], {"from": workers[index]})
+    for index in (1, 2, 4):
         bounty.submitWork(micro, index, keccak(text=f"place {index}"), {"from": workers[index]})
-    bounty.reject(micro, 2, {"from": requester})  # held for the worker's appeal
+    for index in (2, 4):  # held for the worker's appeal
+        bounty.reject(micro, index, {"from": requester})
+    rejected_at = now()
 
     def offered(flow: str) -> list[int]:
         indexer.run(follow=False)
@@ -502,19 +510,34 @@ def test_the_take_and_arbitrate_forms_offer_exactly_the_places_the_contract_woul
                 return False
             return True
 
-        return [index for index in range(4) if takes(index)]
+        return [index for index in range(5) if takes(index)]
 
     newcomer = accounts[5]
     take = lambda task, index, tx: bounty.take.call(task, index, [], tx)  # noqa: E731
     arbitrate = lambda task, index, tx: bounty.arbitratePlace.call(task, index, True, tx)  # noqa: E731
+    appeal = lambda task, index, tx: bounty.appeal.call(task, index, tx)  # noqa: E731
     assert offered("take") == accepted(take, newcomer) == [3]
     assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == []
-    bounty.appeal(micro, 2, {"from": workers[2]})
+    assert offered("appeal-place") == [2, 4] and accepted(appeal, workers[4]) == [4]
+    appealed_at = web3.eth.get_block(bounty.appeal(micro, 2, {"from": workers[2]}).block_number).timestamp
+    for index, stands_at in ((2, appealed_at + 7 * DAY), (4, rejected_at + 3 * DAY)):
+        with brownie.reverts(f"NotFinalYet: {stands_at}"):  # the time the index serves (below)
+            bounty.finalizePlace.call(micro, index, {"from": newcomer})
     mine_at(start + DAY + HOUR)  # place 0's work window is over: anyone may take it
     assert offered("take") == accepted(take, newcomer) == [0, 3]
     assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == [2]
-    mine_at(start + 3 * DAY)  # place 1's review is over, undecided: the arbiter may decide it
+    mine_at(start + 3 * DAY + HOUR)  # place 1's review is over, undecided; place 4's appeal window too
     assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == [1, 2]
+    assert offered("appeal-place") == accepted(appeal, workers[4]) == []
+    mine_at(start + 8 * DAY)  # the arbiter's window for the appeal is over; for place 1 it runs to day 9
+    assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == [1]
+    places = {p["place_index"]: p for p in client.get(f"/tasks/{micro}").json()["places_detail"]}
+    assert (places[2]["decision"], places[2]["decision_stands_at"]) == ("reject", appealed_at + 7 * DAY)
+    assert (places[4]["decision"], places[4]["decision_stands_at"]) == ("reject", rejected_at + 3 * DAY)
+    for index in (2, 4):  # the contract lets anyone reopen them from then: they were due already
+        bounty.finalizePlace(micro, index, {"from": newcomer})
+    mine_at(start + 10 * DAY)
+    assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == []
 
 
 def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):
@@ -616,3 +639,25 @@ def test_the_migration_has_the_indexer_fill_place_decisions_and_verified_entries
     assert client.get(f"/tasks/{micro}").json()["places_detail"][0]["decision"] == "approve"
     entries = client.get(f"/tasks/{contest}").json()["entries"]
     assert {e["worker"]: e["verified"] for e in entries}[worker.address.lower()] is True
+
+
+def test_the_migration_has_the_indexer_fill_when_held_rejections_stand(engine, reviewed):
+    """Revision 0012 asks for a rebuild, which gives a rejection held for an appeal, indexed before it without
+    a time, the time it stands."""
+    bounty, indexer, client = reviewed
+    requester, worker, arbiter = accounts[1], accounts[2], accounts[8]
+    micro = bounty.postMicroTask(
+        params(now() + 3 * DAY, arbiter.address), E // 10, 1, DAY, {"from": requester, "value": E // 10}
+    ).return_value
+    bounty.take(micro, 0, [], {"from": worker})
+    bounty.submitWork(micro, 0, keccak(text="place 0"), {"from": worker})
+    rejected = bounty.reject(micro, 0, {"from": requester})
+    indexer.run(follow=False)
+    with engine.begin() as conn:  # as the indexer before 0012 left it
+        conn.execute(Place.__table__.update().values(decision=None, decision_stands_at=None))
+    upgrade_from(engine, "0011")
+
+    indexer.run(follow=False)
+    [place] = client.get(f"/tasks/{micro}").json()["places_detail"]
+    assert (place["status"], place["decision"]) == ("rejected", "reject")
+    assert place["decision_stands_at"] == rejected.events["PlaceRejected"]["appealableUntil"]

@@ -271,7 +271,8 @@ class PlaceOut(BaseModel):
     review_ends_at: int | None
     # submitted, with a co-reviewer: the requester's decision waiting for them (approve | reject), from when
     # anyone may carry it out (after an objection, with an arbiter: once the arbiter's window ends), and
-    # whether the co-reviewer objected
+    # whether the co-reviewer objected; rejected (held for an appeal) or appealed: "reject", from when the
+    # rejection stands and anyone may reopen the place (the appeal window's, or the arbiter's, end)
     decision: str | None
     decision_stands_at: int | None
     decision_objected: bool

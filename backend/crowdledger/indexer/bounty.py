@@ -17,7 +17,8 @@ KINDS = ("contest", "micro-task")
 ZERO = "0x" + "00" * 20
 
 
-# A place without a decision waiting for the co-reviewer (the columns PlaceDecisionProposed fills).
+# A place without a decision that stands later (the columns PlaceDecisionProposed, and a rejection held for an
+# appeal or appealed, fill).
 _NO_DECISION: dict[str, Any] = {"decision": None, "decision_stands_at": None, "decision_objected": False}
 
 
@@ -243,15 +244,22 @@ def _approved(b: _Batch, a: dict[str, Any], at: int) -> None:
 
 
 def _rejected(b: _Batch, a: dict[str, Any], at: int) -> None:
-    """Reopens the place, or, while its worker may appeal to the task's arbiter, holds it for them."""
+    """Reopens the place, or, while its worker may appeal to the task's arbiter, holds it for them: the
+    rejection stands (anyone may reopen the place) when the appeal window ends."""
     if a["appealableUntil"]:
-        b.place(a["taskId"], a["placeIndex"]).update(status="rejected", **_NO_DECISION)
+        b.place(a["taskId"], a["placeIndex"]).update(
+            status="rejected",
+            decision="reject",
+            decision_stands_at=a["appealableUntil"],
+            decision_objected=False,
+        )
     else:
         _reopened(b, a, at)
 
 
 def _appealed(b: _Batch, a: dict[str, Any], at: int) -> None:
-    b.place(a["taskId"], a["placeIndex"])["status"] = "appealed"
+    """The arbiter rules until arbiterUntil; then the rejection stands."""
+    b.place(a["taskId"], a["placeIndex"]).update(status="appealed", decision_stands_at=a["arbiterUntil"])
 
 
 def _reopened(b: _Batch, a: dict[str, Any], at: int) -> None:

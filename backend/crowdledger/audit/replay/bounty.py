@@ -857,7 +857,15 @@ class BountyReplay(Replay):
 
     @staticmethod
     def _pending_decision(t: Task, place: Place) -> dict[str, Any]:
-        """A submitted place's decision waiting for the co-reviewer, as the index keeps it."""
+        """A place's decision that stands later, as the index keeps it: a submitted place's waiting for the
+        co-reviewer, or a rejection held for its worker's appeal, or appealed, until its window ends."""
+        if place.status in (PlaceStatus.REJECTED, PlaceStatus.APPEALED):
+            window = APPEAL_WINDOW if place.status == PlaceStatus.REJECTED else ARBITRATION_WINDOW
+            return {
+                "decision": "reject",
+                "decision_stands_at": place.since + window,
+                "decision_objected": False,
+            }
         if place.status != PlaceStatus.SUBMITTED or place.decision == Verdict.NONE:
             return {"decision": None, "decision_stands_at": None, "decision_objected": False}
         stands_at = place.since + place.decided_after + CO_REVIEW_WINDOW
