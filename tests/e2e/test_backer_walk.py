@@ -75,14 +75,11 @@ def test_backer_pledges_a_token_with_one_permit_signature(page: Page, world: Wor
     expect(page.locator("[data-testid=raised]")).to_have_text("250 TUSD", timeout=15_000)
 
 
-def test_a_token_without_permit_is_pledged_by_approval_instead(page: Page, world: World, wallet):
-    """Permit is the form's default, and many stablecoins have none: the page asked such a token for its
-    EIP-712 domain and failed with the node's words. It now approves, then pledges."""
-    plain = PlainToken.deploy("Plain Dollar", "PUSD", 6, {"from": accounts[0]})
-    plain.mint(world.backer, 1_000 * 10**6, {"from": accounts[0]})
-    campaign = launch(
-        world.crowdfund, world.creator, plain.address, 5_000 * 10**6, 30, "Plain token campaign"
-    )
+def pledge_40_in_a_new_campaign(page: Page, world: World, token, title: str) -> int:
+    """Give the backer 1,000 of a 6-decimal `token`, launch a campaign in it, and pledge 40 from the page with
+    the form's default method (permit). Returns the campaign."""
+    token.mint(world.backer, 1_000 * 10**6, {"from": accounts[0]})
+    campaign = launch(world.crowdfund, world.creator, token.address, 5_000 * 10**6, 30, title)
     world.wait_indexed()
     page.goto(f"{world.base_url}/c/{campaign}?lang=en")
     expect(page.locator("body[data-wallet=ready]")).to_be_attached()
@@ -90,8 +87,16 @@ def test_a_token_without_permit_is_pledged_by_approval_instead(page: Page, world
     page.check("input[name=method][value=permit]")
     page.click("form[data-flow=pledge] button[type=submit]")
     expect(page.locator(DONE)).to_be_visible(timeout=20_000)
-    assert wallet.sent() == ["eth_sendTransaction", "eth_sendTransaction"]  # the approval, then the pledge
     assert world.crowdfund.pledges(campaign, world.backer)[0] == 40 * 10**6
+    return campaign
+
+
+def test_a_token_without_permit_is_pledged_by_approval_instead(page: Page, world: World, wallet):
+    """Permit is the form's default, and many stablecoins have none: the page asked such a token for its
+    EIP-712 domain and failed with the node's words. It now approves, then pledges."""
+    plain = PlainToken.deploy("Plain Dollar", "PUSD", 6, {"from": accounts[0]})
+    pledge_40_in_a_new_campaign(page, world, plain, "Plain token campaign")
+    assert wallet.sent() == ["eth_sendTransaction", "eth_sendTransaction"]  # the approval, then the pledge
 
 
 def test_a_tether_like_token_is_approved_from_zero_and_its_silent_approve_is_not_read(
@@ -101,19 +106,9 @@ def test_a_tether_like_token_is_approved_from_zero_and_its_silent_approve_is_not
     the page read approve's result as a bool, and so refused before sending, and it would have approved
     over an allowance left from before, which the token refuses. It now sets that allowance to zero first."""
     tether = TetherLikeToken.deploy("Tether-like Dollar", "TLD", 6, {"from": accounts[0]})
-    tether.mint(world.backer, 1_000 * 10**6, {"from": accounts[0]})
     tether.approve(world.crowdfund, 5 * 10**6, {"from": world.backer})  # left over from before
-    campaign = launch(
-        world.crowdfund, world.creator, tether.address, 5_000 * 10**6, 30, "Tether-like campaign"
-    )
-    world.wait_indexed()
-    page.goto(f"{world.base_url}/c/{campaign}?lang=en")
-    expect(page.locator("body[data-wallet=ready]")).to_be_attached()
-    page.fill("#pledge-amount", "40")
-    page.click("form[data-flow=pledge] button[type=submit]")
-    expect(page.locator(DONE)).to_be_visible(timeout=20_000)
+    pledge_40_in_a_new_campaign(page, world, tether, "Tether-like campaign")
     assert wallet.sent() == ["eth_sendTransaction"] * 3  # the allowance to zero, then to 40, then the pledge
-    assert world.crowdfund.pledges(campaign, world.backer)[0] == 40 * 10**6
     assert tether.allowance(world.backer, world.crowdfund) == 0
 
 
