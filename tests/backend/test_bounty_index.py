@@ -401,9 +401,10 @@ def test_a_place_decision_waiting_for_the_co_reviewer_is_served_until_carried_ou
 
     bounty.objectToPlace(micro, 0, {"from": co_reviewer})  # the arbiter decides, until the end of its window
     confirmed = bounty.confirmPlace(micro, 1, False, {"from": co_reviewer})
+    held_until = confirmed.events["PlaceRejected"]["appealableUntil"]  # held for the appeal until then
     assert decisions() == [
         ("submitted", "approve", approved_at + CO_REVIEW + ARBITRATION, True),
-        ("rejected", "reject", confirmed.events["PlaceRejected"]["appealableUntil"], False),  # held for appeal
+        ("rejected", "reject", held_until, False),
     ]
     bounty.arbitratePlace(micro, 0, True, {"from": arbiter})
     assert decisions()[0] == ("approved", None, None, False)
