@@ -472,6 +472,55 @@ def test_from_the_deadline_places_without_submitted_work_show_closed_as_the_cont
     assert "closed: its pay goes back to the requester" in client.get(f"/t/{micro}?lang=en").text
 
 
+def test_the_reclaim_form_offers_exactly_what_the_contract_would_give_back(reviewed):
+    """No page offered reclaim: a requester was told a closed place's pay goes back to them, and had to use
+    the CLI. The form is the requester's, shown with the amount while the contract would pay it."""
+    bounty, indexer, _ = reviewed
+    with_wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
+    client = TestClient(create_app(indexer.engine, web_config=with_wallet), raise_server_exceptions=False)
+    requester, worker = accounts[1], accounts[2]
+    deadline = now() + 3 * DAY
+    micro = bounty.postMicroTask(params(deadline), E // 10, 4, DAY, {"from": requester, "value": 4 * E // 10})
+    micro = micro.return_value
+    contest = bounty.postContest(params(deadline), E, {"from": requester, "value": E}).return_value
+    for index in (0, 2):  # 2 taken, never submitted
+        bounty.take(micro, index, [], {"from": worker})
+    bounty.submitWork(micro, 0, keccak(text="place 0"), {"from": worker})
+    bounty.approve(micro, 0, {"from": requester})
+    mine_at(deadline - 2 * HOUR)  # place 1's work is under review past the deadline
+    bounty.take(micro, 1, [], {"from": worker})
+    bounty.submitWork(micro, 1, keccak(text="place 1"), {"from": worker})
+
+    def offered(task_id: int) -> str | None:
+        indexer.run(follow=False)
+        page = client.get(f"/t/{task_id}?lang=en").text
+        form = re.search(r'<form data-flow="reclaim" data-only-for="(0x[0-9a-f]+)".*?</form>', page, re.S)
+        if form is None:
+            return None
+        assert form.group(1) == requester.address.lower()
+        return re.search(r'data-testid="reclaimable">([^<]+)<', form.group(0)).group(1)
+
+    def accepted(task_id: int) -> bool:
+        try:
+            bounty.reclaim.call(task_id, requester, {"from": requester})
+        except (brownie.exceptions.VirtualMachineError, ValueError):
+            return False
+        return True
+
+    assert offered(micro) is offered(contest) is None
+    assert not accepted(micro) and not accepted(contest)  # TooEarlyToReclaim
+    mine_at(deadline)
+    assert offered(micro) == "0.2 ETH" and offered(contest) == "1 ETH"  # places 2 and 3; nobody entered
+    assert accepted(micro) and accepted(contest)
+    reclaimed = bounty.reclaim(micro, requester, {"from": requester}).events["RewardReclaimed"]
+    assert reclaimed["amount"] == 2 * E // 10
+    bounty.reclaim(contest, requester, {"from": requester})
+    assert offered(micro) is offered(contest) is None
+    assert not accepted(micro) and not accepted(contest)  # NothingToReclaim, NotOpen
+    bounty.reject(micro, 1, {"from": requester})  # no arbiter: the place reopens, its pay is reclaimable
+    assert offered(micro) == "0.1 ETH" and accepted(micro)
+
+
 def test_the_take_appeal_and_arbitrate_forms_offer_exactly_the_places_the_contract_would_accept(reviewed):
     """The take form offered places still held by their worker; the arbiter's form rejected places not
     appealed, work still under the requester's review, and places whose arbitration window was over; the

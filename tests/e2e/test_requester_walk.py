@@ -326,3 +326,20 @@ def test_an_objected_award_goes_to_the_arbiter_and_a_silent_co_reviewer_lets_it_
     submit(bystander, "finalize-award")
     assert bounty.task(silent)["status"] == 1
     assert bounty.withdrawable(silent, worker) == E - E * FEE_BPS // 10_000
+
+
+def test_requester_reclaims_the_pay_of_a_place_nobody_used_from_the_page(people, world: World, bounty):
+    """Past the micro-task's deadline (the walk moved the chain on), its second place was never taken: the
+    page offered no way to take that pay back, though it said the pay goes back to the requester."""
+    page, requester = people["requester"]
+    world.wait_indexed()
+    open_page(page, world, f"/t/{posted['micro']}")
+    expect(page.locator("[data-testid=reclaimable]")).to_have_text("0.1 ETH")
+    before = requester.balance()
+    submit(page, "reclaim")
+    tx_hash = re.search(r"0x[0-9a-f]{64}", page.locator("#tx [data-hash]").inner_text()).group(0)
+    receipt = web3.eth.get_transaction_receipt(tx_hash)
+    assert requester.balance() - before == E // 10 - receipt["gasUsed"] * receipt["effectiveGasPrice"]
+    world.wait_indexed()
+    open_page(page, world, f"/t/{posted['micro']}")
+    expect(page.locator("form[data-flow=reclaim]")).to_have_count(0)  # nothing left to reclaim

@@ -541,6 +541,15 @@ def task_entries(conn: Session, task_id: int) -> Sequence[Entry]:
     return conn.execute(query).scalars().all()
 
 
+def pending_places(conn: Session, task_id: int) -> int:
+    """A micro-task's places holding work not yet settled (submitted, rejected and held, appealed): the
+    contract's `pending`, which a reclaim leaves to their workers."""
+    query = select(func.count()).where(
+        Place.task_id == task_id, Place.status.in_(("submitted", "rejected", "appealed"))
+    )
+    return int(conn.execute(query).scalar_one())
+
+
 def task_places(conn: Session, task_id: int) -> Sequence[Place]:
     query = select(Place).where(Place.task_id == task_id).order_by(Place.place_index).limit(500)
     return conn.execute(query).scalars().all()

@@ -28,6 +28,7 @@ import submitWork from "./flows/submit-work.js";
 import take from "./flows/take.js";
 import unpledge from "./flows/unpledge.js";
 import vote from "./flows/vote.js";
+import reclaim from "./flows/reclaim.js";
 import withdraw from "./flows/withdraw.js";
 import { getAddress } from "viem";
 import { loadChain } from "./lib/chain.js";
@@ -38,7 +39,7 @@ import { explain } from "./lib/errors.js";
 
 const FLOWS = Object.fromEntries(
   [pledge, unpledge, refund, vote, claim, addTier, raiseSupply, openVote, cancel, launch, take, submitWork,
-    commitEntry, revealEntry, withdraw, confirmDelivery, reportNotDelivered,
+    commitEntry, revealEntry, withdraw, reclaim, confirmDelivery, reportNotDelivered,
     rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace, postTask,
     award, coReviewAward, arbitrateAward, finalizeAward, attest, revokeAttestation].map((flow) => [flow.name, flow]),
 );

@@ -128,6 +128,22 @@ def all_places(t: Any, taken: Any, now: int) -> list[dict[str, Any]]:
     return out
 
 
+def reclaimable(db: Db, t: Any, now: int) -> int:
+    """What Bounty.reclaim would give the requester now, by the index's clock; 0 when it would refuse. A
+    contest: its reward, if nobody entered by the deadline or nobody revealed by the review's end. A
+    micro-task, from its deadline: the pay of every place neither approved, nor holding work, nor
+    reclaimed."""
+    if t.kind == TaskKind.contest.value:
+        if t.status != "open" or t.revealed_count:
+            return 0
+        reclaimable_at = t.deadline if t.entry_count == 0 else t.deadline + t.review_period
+        return int(t.reward) if now >= reclaimable_at else 0
+    if now < t.deadline or not t.pay:
+        return 0
+    unused = t.places - t.places_approved - t.reclaimed // t.pay - queries.pending_places(db, t.id)
+    return int(max(unused, 0) * t.pay)
+
+
 @router.get("/t/{raw_id}", response_class=HTMLResponse)
 def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
     task_id = parse_id(raw_id)
@@ -149,6 +165,7 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         phases=phases(t, now),
         entries=queries.task_entries(db, task_id),
         places=all_places(t, queries.task_places(db, task_id), now),
+        reclaimable=reclaimable(db, t, now),
         now=now,
         indexed_block=indexed_block(db),
         scripts=("wallet",),
