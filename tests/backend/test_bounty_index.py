@@ -298,7 +298,18 @@ def reviewed(engine, crowdfund, reputation, owner, treasury):
     bounty = Bounty.deploy(owner, treasury, 250, reputation, {"from": owner})
     reputation.setModule(bounty, True, {"from": owner})
     indexer = make_indexer(engine, crowdfund, others=[bounty])
-    return bounty, indexer, TestClient(create_app(engine), raise_server_exceptions=False)
+    # with the wallet layer on, as a deployment serves it: the pages carry the forms of each role
+    wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
+    return bounty, indexer, TestClient(create_app(engine, web_config=wallet), raise_server_exceptions=False)
+
+
+def accepts(call, *args) -> bool:
+    """Whether the contract would take `call(*args)` (a brownie `.call`: simulated, nothing sent)."""
+    try:
+        call(*args)
+    except (brownie.exceptions.VirtualMachineError, ValueError):
+        return False
+    return True
 
 
 def indexed_proposal(engine, indexer, task_id: int):
@@ -443,9 +454,7 @@ def test_a_place_decision_stands_when_the_index_says_though_co_reviewer_and_arbi
 def test_from_the_deadline_places_without_submitted_work_show_closed_as_the_contract_holds_them(reviewed):
     """After the deadline (and after the requester reclaimed their pay) the task page still called such
     places open and offered them to take, while the contract takes no place any more."""
-    bounty, indexer, _ = reviewed
-    with_wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
-    client = TestClient(create_app(indexer.engine, web_config=with_wallet), raise_server_exceptions=False)
+    bounty, indexer, client = reviewed
     requester, worker = accounts[1], accounts[2]
     deadline = now() + 3 * DAY
     micro = bounty.postMicroTask(params(deadline), E // 10, 3, DAY, {"from": requester, "value": 3 * E // 10})
@@ -475,9 +484,7 @@ def test_from_the_deadline_places_without_submitted_work_show_closed_as_the_cont
 def test_the_reclaim_form_offers_exactly_what_the_contract_would_give_back(reviewed):
     """No page offered reclaim: a requester was told a closed place's pay goes back to them, and had to use
     the CLI. The form is the requester's, shown with the amount while the contract would pay it."""
-    bounty, indexer, _ = reviewed
-    with_wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
-    client = TestClient(create_app(indexer.engine, web_config=with_wallet), raise_server_exceptions=False)
+    bounty, indexer, client = reviewed
     requester, worker = accounts[1], accounts[2]
     deadline = now() + 3 * DAY
     micro = bounty.postMicroTask(params(deadline), E // 10, 4, DAY, {"from": requester, "value": 4 * E // 10})
@@ -501,11 +508,7 @@ def test_the_reclaim_form_offers_exactly_what_the_contract_would_give_back(revie
         return re.search(r'data-testid="reclaimable">([^<]+)<', form.group(0)).group(1)
 
     def accepted(task_id: int) -> bool:
-        try:
-            bounty.reclaim.call(task_id, requester, {"from": requester})
-        except (brownie.exceptions.VirtualMachineError, ValueError):
-            return False
-        return True
+        return accepts(bounty.reclaim.call, task_id, requester, {"from": requester})
 
     assert offered(micro) is offered(contest) is None
     assert not accepted(micro) and not accepted(contest)  # TooEarlyToReclaim
@@ -526,9 +529,7 @@ def test_the_take_appeal_and_arbitrate_forms_offer_exactly_the_places_the_contra
     appealed, work still under the requester's review, and places whose arbitration window was over; the
     appeal form rejections past their appeal window: each refused by the contract. A held or appealed
     rejection is served with the time it stands, when the contract lets anyone reopen the place."""
-    bounty, indexer, _ = reviewed
-    with_wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
-    client = TestClient(create_app(indexer.engine, web_config=with_wallet), raise_server_exceptions=False)
+    bounty, indexer, client = reviewed
     requester, arbiter, workers = (
         accounts[1],
         accounts[8],
@@ -553,14 +554,7 @@ def test_the_take_appeal_and_arbitrate_forms_offer_exactly_the_places_the_contra
         return [int(i) for i in re.findall(r'<option value="(\d+)"', form.group(0))] if form else []
 
     def accepted(call, sender) -> list[int]:
-        def takes(index: int) -> bool:
-            try:
-                call(micro, index, {"from": sender})
-            except (brownie.exceptions.VirtualMachineError, ValueError):
-                return False
-            return True
-
-        return [index for index in range(5) if takes(index)]
+        return [index for index in range(5) if accepts(call, micro, index, {"from": sender})]
 
     newcomer = accounts[5]
     take = lambda task, index, tx: bounty.take.call(task, index, [], tx)  # noqa: E731
