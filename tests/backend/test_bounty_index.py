@@ -312,6 +312,15 @@ def accepts(call, *args) -> bool:
     return True
 
 
+def offered_places(reviewed, task_id: int, flow: str) -> list[int]:
+    """The places the task page's `flow` form offers, once indexed; [] when the page has no such form."""
+    _, indexer, client = reviewed
+    indexer.run(follow=False)
+    page = client.get(f"/t/{task_id}?lang=en").text
+    form = re.search(rf'<form data-flow="{flow}".*?</form>', page, re.S)
+    return [int(i) for i in re.findall(r'<option value="(\d+)"', form.group(0))] if form else []
+
+
 def indexed_proposal(engine, indexer, task_id: int):
     indexer.run(follow=False)
     with engine.connect() as conn:
@@ -548,10 +557,7 @@ def test_the_take_appeal_and_arbitrate_forms_offer_exactly_the_places_the_contra
     rejected_at = now()
 
     def offered(flow: str) -> list[int]:
-        indexer.run(follow=False)
-        page = client.get(f"/t/{micro}?lang=en").text
-        form = re.search(rf'<form data-flow="{flow}".*?</form>', page, re.S)
-        return [int(i) for i in re.findall(r'<option value="(\d+)"', form.group(0))] if form else []
+        return offered_places(reviewed, micro, flow)
 
     def accepted(call, sender) -> list[int]:
         return [index for index in range(5) if accepts(call, micro, index, {"from": sender})]
@@ -582,6 +588,98 @@ def test_the_take_appeal_and_arbitrate_forms_offer_exactly_the_places_the_contra
         bounty.finalizePlace(micro, index, {"from": newcomer})
     mine_at(start + 10 * DAY)
     assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == []
+
+
+def test_what_reviewers_leave_to_the_clock_is_offered_to_anyone_exactly_when_the_contract_takes_it(reviewed):
+    """No page offered approveByDefault, finalizePlace or splitByDefault: a worker whose requester went
+    silent, or whose place's decision stood, could settle it only from the CLI. The forms are anyone's, and
+    offer what the contract would accept, with a co-reviewer and an arbiter and without."""
+    bounty, indexer, client = reviewed
+    requester, co_reviewer, arbiter, newcomer = accounts[1], accounts[6], accounts[8], accounts[5]
+    workers = [accounts[2], accounts[3], accounts[4]]
+    start = now()
+    reviewed_micro = bounty.postMicroTask(
+        reviewed_params(start + 5 * DAY, co_reviewer, arbiter),
+        E // 10,
+        5,
+        DAY,
+        {"from": requester, "value": E // 2},
+    ).return_value
+    plain_micro = bounty.postMicroTask(
+        params(start + 5 * DAY), E // 10, 1, DAY, {"from": requester, "value": E // 10}
+    ).return_value
+    for index in range(5):
+        bounty.take(reviewed_micro, index, [], {"from": workers[index % 3]})
+        bounty.submitWork(reviewed_micro, index, keccak(text=f"place {index}"), {"from": workers[index % 3]})
+    bounty.take(plain_micro, 0, [], {"from": workers[0]})
+    bounty.submitWork(plain_micro, 0, keccak(text="plain"), {"from": workers[0]})
+    # 0: left undecided; 1: an approval the co-reviewer leaves; 2: a confirmed rejection nobody appeals;
+    # 3: one appealed to a silent arbiter; 4: an approval both reviewers made
+    for index, verdict in ((1, True), (2, False), (3, False), (4, True)):
+        (bounty.approve if verdict else bounty.reject)(reviewed_micro, index, {"from": requester})
+    for index, verdict in ((2, False), (3, False), (4, True)):
+        bounty.confirmPlace(reviewed_micro, index, verdict, {"from": co_reviewer})
+    bounty.appeal(reviewed_micro, 3, {"from": workers[0]})
+    contests = {  # no arbiter; an arbiter; a co-reviewer with the requester's award to confirm
+        "plain": params(start + DAY),
+        "arbitrated": params(start + DAY, arbiter.address),
+        "proposed": reviewed_params(start + DAY, co_reviewer),
+    }
+    for name, task_params in contests.items():
+        contests[name] = bounty.postContest(task_params, E, {"from": requester, "value": E}).return_value
+        for worker in workers[:2]:
+            bounty.submit(contests[name], work(worker)[2], [], {"from": worker})
+
+    def places_offered_and_accepted() -> dict[str, tuple[list[int], list[int]]]:
+        seen = {}
+        for task_id, flow, call in (
+            (reviewed_micro, "approve-by-default", bounty.approveByDefault.call),
+            (reviewed_micro, "finalize-place", bounty.finalizePlace.call),
+            (plain_micro, "approve-by-default", bounty.approveByDefault.call),
+        ):
+            accepted = [i for i in range(5) if accepts(call, task_id, i, {"from": newcomer})]
+            seen[f"{task_id} {flow}"] = (offered_places(reviewed, task_id, flow), accepted)
+        return seen
+
+    def splits_offered_and_accepted() -> dict[str, tuple[bool, bool]]:
+        indexer.run(follow=False)
+        return {
+            name: (
+                'data-flow="split-by-default"' in client.get(f"/t/{task_id}?lang=en").text,
+                accepts(bounty.splitByDefault.call, task_id, {"from": newcomer}),
+            )
+            for name, task_id in contests.items()
+        }
+
+    def offered(expected_places: dict[str, list[int]], expected_splits: set[str]) -> None:
+        for flow, (shown, accepted) in places_offered_and_accepted().items():
+            assert shown == accepted == expected_places[flow], flow
+        for name, (shown, accepted) in splits_offered_and_accepted().items():
+            assert shown is accepted is (name in expected_splits), name
+
+    by_default, finalize = f"{reviewed_micro} approve-by-default", f"{reviewed_micro} finalize-place"
+    plain = f"{plain_micro} approve-by-default"
+    offered({by_default: [], finalize: [], plain: []}, set())
+    mine_at(start + DAY)  # the contests' deadline: entries revealed, an award proposed to the co-reviewer
+    for contest in contests.values():
+        for worker in workers[:2]:
+            deliverable, salt, _ = work(worker)
+            bounty.reveal(contest, deliverable, f"ipfs://entry-{worker}", salt, {"from": worker})
+    bounty.award(contests["proposed"], [workers[0]], [10_000], {"from": requester})
+    mine_at(start + 3 * DAY + HOUR)  # reviews over; the co-review and appeal windows too
+    offered({by_default: [], finalize: [1, 2], plain: [0]}, {"plain"})
+    mine_at(start + 10 * DAY + HOUR)  # the arbiter's windows are over as well
+    offered({by_default: [0], finalize: [1, 2, 3], plain: [0]}, {"plain", "arbitrated"})
+
+    bounty.approveByDefault(reviewed_micro, 0, {"from": newcomer})
+    for index in (1, 2, 3):
+        bounty.finalizePlace(reviewed_micro, index, {"from": newcomer})
+    bounty.approveByDefault(plain_micro, 0, {"from": newcomer})
+    for name in ("plain", "arbitrated"):
+        bounty.splitByDefault(contests[name], {"from": newcomer})
+    offered({by_default: [], finalize: [], plain: []}, set())
+    statuses = [statuses_of({}, bounty, reviewed_micro, index)[1] for index in range(5)]
+    assert statuses == ["approved", "approved", "open", "open", "approved"]
 
 
 def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):

@@ -1,6 +1,7 @@
 """A worker's walk on the task board: take a micro-task place and submit work; enter a contest with a
 commitment made in the page (its secret kept in the browser and downloaded as a backup), reveal it after the
-deadline, and withdraw the award. In order, in one browser context (the secret lives in its localStorage)."""
+deadline, and withdraw the award; be paid for the place's work the requester never reviewed. In order, in one
+browser context (the secret lives in its localStorage)."""
 
 import json
 import re
@@ -103,14 +104,31 @@ def test_worker_reveals_the_entry_after_the_deadline_with_the_kept_secret(worker
     assert tasks["bounty"].entryOf(tasks["contest"], world.backer)["revealed"] is True
 
 
-def test_worker_withdraws_the_award(worker: Page, world: World, tasks):
-    tasks["bounty"].award(tasks["contest"], [world.backer], [10_000], {"from": tasks["requester"]})
-    world.wait_indexed()
+def withdrawn_from_page(worker: Page, world: World, task_id: int) -> int:
+    """Withdraw from the task page; what the worker received, gas added back."""
     before = world.backer.balance()
-    open_task(worker, world, tasks["contest"])
+    open_task(worker, world, task_id)
     worker.click("form[data-flow=withdraw] button[type=submit]")
     expect(worker.locator(DONE)).to_be_visible(timeout=20_000)
     tx_hash = re.search(r"0x[0-9a-f]{64}", worker.locator("#tx [data-hash]").inner_text()).group(0)
     receipt = web3.eth.get_transaction_receipt(tx_hash)
-    award = E - E * 250 // 10_000
-    assert world.backer.balance() - before == award - receipt["gasUsed"] * receipt["effectiveGasPrice"]
+    return world.backer.balance() - before + receipt["gasUsed"] * receipt["effectiveGasPrice"]
+
+
+def test_worker_withdraws_the_award(worker: Page, world: World, tasks):
+    tasks["bounty"].award(tasks["contest"], [world.backer], [10_000], {"from": tasks["requester"]})
+    world.wait_indexed()
+    assert withdrawn_from_page(worker, world, tasks["contest"]) == E - E * 250 // 10_000
+
+
+def test_worker_is_paid_for_work_the_requester_never_reviewed(worker: Page, world: World, tasks):
+    """The requester never decided the place submitted in the first test, and its review period is over: no
+    page offered approveByDefault, so a worker without the CLI could not be paid. The page offers it to them
+    (to anyone), then the pay to withdraw."""
+    open_task(worker, world, tasks["micro"])
+    worker.select_option("#approve-by-default-place", "0")
+    worker.click("form[data-flow=approve-by-default] button[type=submit]")
+    expect(worker.locator(DONE)).to_be_visible(timeout=20_000)
+    assert tasks["bounty"].placeOf(tasks["micro"], 0)["status"] == 3  # Approved
+    world.wait_indexed()
+    assert withdrawn_from_page(worker, world, tasks["micro"]) == E // 10 - E // 10 * 250 // 10_000

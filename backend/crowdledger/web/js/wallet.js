@@ -2,6 +2,7 @@
 // that name through the transaction runner. A new flow is one module in flows/ and one line in FLOWS.
 import addTier from "./flows/add-tier.js";
 import appealPlace from "./flows/appeal-place.js";
+import approveByDefault from "./flows/approve-by-default.js";
 import arbitrateAward from "./flows/arbitrate-award.js";
 import arbitratePlace from "./flows/arbitrate-place.js";
 import attest from "./flows/attest.js";
@@ -13,6 +14,7 @@ import coReviewPlace from "./flows/co-review-place.js";
 import commitEntry from "./flows/commit-entry.js";
 import confirmDelivery from "./flows/confirm-delivery.js";
 import finalizeAward from "./flows/finalize-award.js";
+import finalizePlace from "./flows/finalize-place.js";
 import launch from "./flows/launch.js";
 import openVote from "./flows/open-vote.js";
 import pledge from "./flows/pledge.js";
@@ -24,6 +26,7 @@ import reportNotDelivered from "./flows/report-not-delivered.js";
 import reviewPlace from "./flows/review-place.js";
 import revealEntry from "./flows/reveal-entry.js";
 import revokeAttestation from "./flows/revoke-attestation.js";
+import splitByDefault from "./flows/split-by-default.js";
 import submitWork from "./flows/submit-work.js";
 import take from "./flows/take.js";
 import unpledge from "./flows/unpledge.js";
@@ -41,7 +44,8 @@ const FLOWS = Object.fromEntries(
   [pledge, unpledge, refund, vote, claim, addTier, raiseSupply, openVote, cancel, launch, take, submitWork,
     commitEntry, revealEntry, withdraw, reclaim, confirmDelivery, reportNotDelivered,
     rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace, postTask,
-    award, coReviewAward, arbitrateAward, finalizeAward, attest, revokeAttestation].map((flow) => [flow.name, flow]),
+    award, coReviewAward, arbitrateAward, finalizeAward, attest, revokeAttestation, approveByDefault,
+    finalizePlace, splitByDefault].map((flow) => [flow.name, flow]),
 );
 
 const enhanced = []; // [flow, form] of each form on the page

@@ -15,6 +15,7 @@ from crowdledger.web.render import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+ARBITRATION_WINDOW = 7 * 86400  # BountyCore.ARBITRATION_WINDOW: what an arbiter has after a silent review
 
 
 def _percent(share_bps: int) -> str:
@@ -144,6 +145,39 @@ def reclaimable(db: Db, t: Any, now: int) -> int:
     return int(max(unused, 0) * t.pay)
 
 
+def due_places(places: list[dict[str, Any]], arbiter: str | None, now: int) -> dict[str, list[int]]:
+    """The places anyone may settle now, by the index's clock, by the flow that settles them.
+    approveByDefault: work the requester left undecided past its review (and past the arbiter's window after
+    it, if the task has an arbiter), so that nobody keeps work without paying for it. finalizePlace: a
+    decision that stands (a co-reviewed one, or a rejection whose appeal or arbitration window is over, which
+    reopens the place)."""
+    unreviewed_until = ARBITRATION_WINDOW if arbiter else 0
+    return {
+        "approve-by-default": [
+            p["index"]
+            for p in places
+            if p["status"] == "submitted"
+            and not p["decision"]
+            and now >= p["review_ends_at"] + unreviewed_until
+        ],
+        "finalize-place": [
+            p["index"]
+            for p in places
+            if p["status"] in ("submitted", "rejected", "appealed")
+            and p["decision_stands_at"] is not None
+            and now >= p["decision_stands_at"]
+        ],
+    }
+
+
+def splittable(t: Any, proposal: AwardProposal | None, now: int) -> bool:
+    """Whether Bounty.splitByDefault would split the contest now, by the index's clock: open, an entry
+    revealed, no award proposed, and the review over (and the arbiter's window after it, if any)."""
+    if t.kind != TaskKind.contest.value or t.status != "open" or not t.revealed_count or proposal is not None:
+        return False
+    return bool(now >= t.deadline + t.review_period + (ARBITRATION_WINDOW if t.arbiter else 0))
+
+
 @router.get("/t/{raw_id}", response_class=HTMLResponse)
 def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
     task_id = parse_id(raw_id)
@@ -152,6 +186,7 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         raise PageNotFound("page.no_task", id=raw_id[:20])
     now = queries.now(db)
     proposal = queries.award_proposal(db, task_id)
+    places = all_places(t, queries.task_places(db, task_id), now)
     return render(
         request,
         "task.html",
@@ -164,7 +199,9 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         title=_title(request, t),
         phases=phases(t, now),
         entries=queries.task_entries(db, task_id),
-        places=all_places(t, queries.task_places(db, task_id), now),
+        places=places,
+        due_places=due_places(places, t.arbiter, now),
+        splittable=splittable(t, proposal, now),
         reclaimable=reclaimable(db, t, now),
         now=now,
         indexed_block=indexed_block(db),
