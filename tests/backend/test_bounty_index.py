@@ -118,7 +118,7 @@ def test_tasks_entries_and_places_match_the_chain(engine, crowdfund, reputation,
     assert [p["status"] for p in client.get(f"/tasks/{ids['micro']}").json()["places_detail"]] == [
         "approved",
         "rejected",
-        "taken",
+        "closed",  # taken, and past the deadline without work
     ]
     for bad in ("/tasks/0", "/tasks?kind=gig", "/tasks?before=-1", "/tasks?requester=0x12"):
         assert client.get(bad).status_code == 422, bad
@@ -462,7 +462,8 @@ def test_a_place_decision_stands_when_the_index_says_though_co_reviewer_and_arbi
 
 def test_from_the_deadline_places_without_submitted_work_show_closed_as_the_contract_holds_them(reviewed):
     """After the deadline (and after the requester reclaimed their pay) the task page still called such
-    places open and offered them to take, while the contract takes no place any more."""
+    places open and offered them to take, while the contract takes no place any more. The API said "taken"
+    after the page said "closed"."""
     bounty, indexer, client = reviewed
     requester, worker = accounts[1], accounts[2]
     deadline = now() + 3 * DAY
@@ -477,6 +478,8 @@ def test_from_the_deadline_places_without_submitted_work_show_closed_as_the_cont
         indexer.run(follow=False)
         page = client.get(f"/t/{micro}?lang=en").text
         cells = re.findall(r'<td>(\d+)</td><td><span class="badge (\w+)">', page)
+        served = client.get(f"/tasks/{micro}").json()["places_detail"]  # the places someone took
+        assert [p["status"] for p in served] == [status for _, status in cells[:2]]
         return [status for _, status in cells], 'data-flow="take"' in page
 
     assert places_shown() == (["approved", "taken", "open"], True)

@@ -78,6 +78,13 @@ def task_out(t: Any) -> schemas.TaskOut:
     )
 
 
+def place_status(status: str, deadline: int, now: int) -> str:
+    """A micro-task place's status as served: from the deadline on, a place open or taken without submitted
+    work is "closed" (the contract takes no place and no work any more, and its pay is the requester's to
+    reclaim; the contract counts such places, it marks none)."""
+    return "closed" if now >= deadline and status in ("open", "taken") else status
+
+
 def award_proposal_out(p: AwardProposal | None) -> schemas.AwardProposalOut | None:
     if p is None:
         return None

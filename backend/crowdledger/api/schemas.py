@@ -264,6 +264,8 @@ class EntryOut(BaseModel):
 
 class PlaceOut(BaseModel):
     place_index: int
+    # taken | submitted | approved | rejected | appealed; from the deadline on, a place taken without
+    # submitted work is closed (the contract takes no work any more; its pay is the requester's to reclaim)
     status: str
     worker: str | None
     expires_at: int | None

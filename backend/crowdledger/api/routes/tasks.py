@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from crowdledger.api import queries, schemas
-from crowdledger.api.convert import award_proposal_out, task_out
+from crowdledger.api.convert import award_proposal_out, place_status, task_out
 from crowdledger.api.deps import ADDRESS, MAX_ID, Db, Limit, TaskId, lower
 from crowdledger.api.queries import TaskKind
 
@@ -33,6 +33,7 @@ def task(db: Db, task_id: TaskId) -> schemas.TaskDetail:
     t = queries.task(db, task_id)
     if t is None:
         raise HTTPException(404, f"no task {task_id}")
+    now = queries.now(db)
     return schemas.TaskDetail(
         **task_out(t).model_dump(),
         arbiter=t.arbiter,
@@ -56,7 +57,7 @@ def task(db: Db, task_id: TaskId) -> schemas.TaskDetail:
         places_detail=[
             schemas.PlaceOut(
                 place_index=p.place_index,
-                status=p.status,
+                status=place_status(p.status, t.deadline, now),
                 worker=p.worker,
                 expires_at=p.expires_at,
                 deliverable_hash=p.deliverable_hash,

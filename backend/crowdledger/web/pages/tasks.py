@@ -105,19 +105,16 @@ def phases(t: Any, now: int) -> list[dict[str, Any]]:
 
 
 def all_places(t: Any, taken: Any, now: int) -> list[dict[str, Any]]:
-    """Every place of a micro-task (the index keeps rows only for places someone took), up to 500. From the
-    deadline on, a place open or taken without submitted work is closed: nobody can take it or submit to it
-    any more, and its pay is the requester's to reclaim (the contract counts such places, it marks none)."""
+    """Every place of a micro-task (the index keeps rows only for places someone took), up to 500, with its
+    status as the API serves it (closed from the deadline on, if no work was submitted)."""
     rows = {p.place_index: p for p in taken}
-    closed = now >= t.deadline
     out = []
     for index in range(min(t.places, 500)):
         row = rows.get(index)
-        status = row.status if row else "open"
         out.append(
             {
                 "index": index,
-                "status": "closed" if closed and status in ("open", "taken") else status,
+                "status": convert.place_status(row.status if row else "open", t.deadline, now),
                 "worker": row.worker if row else None,
                 "expires_at": row.expires_at if row else None,
                 "review_ends_at": row.review_ends_at if row else None,
