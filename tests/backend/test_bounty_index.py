@@ -685,6 +685,92 @@ def test_what_reviewers_leave_to_the_clock_is_offered_to_anyone_exactly_when_the
     assert statuses == ["approved", "approved", "open", "open", "approved"]
 
 
+def test_the_award_forms_are_offered_exactly_while_the_contract_would_take_them(reviewed):
+    """The co-review and finalize forms were on every co-reviewed contest with a revealed entry, before any
+    proposal and after the windows, and the award and arbiter's forms after theirs: each sent a transaction
+    the contract refused. Each form now shows while its party's call would go through."""
+    bounty, indexer, client = reviewed
+    requester, co_reviewer, arbiter, newcomer = accounts[1], accounts[6], accounts[8], accounts[5]
+    winner = accounts[2]
+    deadline = now() + 3 * DAY
+    contests = {  # co-reviewer and arbiter; co-reviewer alone; arbiter alone
+        "objected": reviewed_params(deadline, co_reviewer, arbiter),
+        "confirmable": reviewed_params(deadline, co_reviewer),
+        "unreviewed": params(deadline, arbiter.address),
+    }
+    for name, task_params in contests.items():
+        contests[name] = bounty.postContest(task_params, E, {"from": requester, "value": E}).return_value
+        bounty.submit(contests[name], work(winner)[2], [], {"from": winner})
+    mine_at(deadline)
+    for task_id in contests.values():
+        deliverable, salt, _ = work(winner)
+        bounty.reveal(task_id, deliverable, "ipfs://entry", salt, {"from": winner})
+    award = ([winner], [10_000])
+
+    def forms() -> dict[str, list[str]]:
+        indexer.run(follow=False)
+        return {
+            name: re.findall(
+                r'<form data-flow="((?:award|co-review-award|arbitrate-award|finalize-award))"',
+                client.get(f"/t/{task_id}?lang=en").text,
+            )
+            for name, task_id in contests.items()
+        }
+
+    def calls() -> dict[str, list[str]]:
+        accepted = {}
+        for name, task_id in contests.items():
+            proposal = bounty.awardProposal(task_id)
+            proposed = award if proposal["proposedAt"] else ([winner], [5_000])  # none waits: any refused
+            accepted[name] = [
+                flow
+                for flow, call, sender, given in (
+                    ("award", bounty.award.call, requester, award),
+                    ("co-review-award", bounty.confirmAward.call, co_reviewer, proposed),
+                    ("arbitrate-award", bounty.arbitrateAward.call, arbiter, award),
+                    ("finalize-award", bounty.finalizeAward.call, newcomer, proposed),
+                )
+                if accepts(call, task_id, *given, {"from": sender})
+            ]
+        return accepted
+
+    def offered(expected: dict[str, list[str]]) -> None:
+        assert forms() == calls() == expected
+
+    offered({"objected": ["award"], "confirmable": ["award"], "unreviewed": ["award"]})
+    for name in ("objected", "confirmable"):
+        bounty.award(contests[name], *award, {"from": requester})
+    proposed_at = now()
+    offered(
+        {
+            "objected": ["award", "co-review-award"],
+            "confirmable": ["award", "co-review-award"],
+            "unreviewed": ["award"],
+        }
+    )
+    bounty.objectToAward(contests["objected"], {"from": co_reviewer})
+    offered(
+        {
+            "objected": ["arbitrate-award"],
+            "confirmable": ["award", "co-review-award"],
+            "unreviewed": ["award"],
+        }
+    )
+    mine_at(proposed_at + CO_REVIEW + HOUR)  # the reviews and the co-review window are over
+    offered(
+        {
+            "objected": ["arbitrate-award"],
+            "confirmable": ["finalize-award"],
+            "unreviewed": ["arbitrate-award"],
+        }
+    )
+    mine_at(proposed_at + CO_REVIEW + ARBITRATION + HOUR)  # the arbiter's windows too
+    offered({"objected": ["finalize-award"], "confirmable": ["finalize-award"], "unreviewed": []})
+    for name in ("objected", "confirmable"):
+        bounty.finalizeAward(contests[name], *award, {"from": newcomer})
+    offered({"objected": [], "confirmable": [], "unreviewed": []})
+
+
 def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):
     """EntryRevealed's `verified` was not indexed: with one verified entry of two, the split is the verified
     one's alone (the other's withdraw is refused), yet both looked owed a share."""

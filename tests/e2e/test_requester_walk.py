@@ -300,6 +300,7 @@ def test_an_objected_award_goes_to_the_arbiter_and_a_silent_co_reviewer_lets_it_
         open_page(page, world, f"/t/{task_id}")
         page.fill("form[data-flow=award] input[data-worker]", "100")
         submit(page, "award")
+    world.wait_indexed()  # the co-reviewer's form is on the page once the index holds the proposal
 
     co_reviewer, _ = people["co-reviewer"]
     open_page(co_reviewer, world, f"/t/{objected}")

@@ -15,6 +15,7 @@ from crowdledger.web.render import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+CO_REVIEW_WINDOW = 3 * 86400  # BountyCore.CO_REVIEW_WINDOW: what a co-reviewer has to confirm or object
 ARBITRATION_WINDOW = 7 * 86400  # BountyCore.ARBITRATION_WINDOW: what an arbiter has after a silent review
 
 
@@ -167,6 +168,30 @@ def due_places(places: list[dict[str, Any]], arbiter: str | None, now: int) -> d
     }
 
 
+def award_flows(t: Any, proposal: AwardProposal | None, now: int) -> set[str]:
+    """The award forms of an open contest with revealed entries that the contract would take now, by the
+    index's clock (each form is shown to its own party): the requester's award until the review ends (not
+    over an objected proposal); the co-reviewer's confirmation or objection within CO_REVIEW_WINDOW of a
+    proposal; the arbiter's ruling on an objected proposal, or on a review that ended without one, within
+    their window; anyone's finalization of a proposal that stands."""
+    if t.kind != TaskKind.contest.value or t.status != "open" or not t.revealed_count:
+        return set()
+    review_ends = t.deadline + t.review_period
+    # a new proposal replaces the one waiting, unless the co-reviewer objected (then the arbiter decides)
+    flows = {"award"} if now < review_ends and not (proposal and proposal.objected) else set()
+    if proposal is None:
+        if t.arbiter and review_ends <= now < review_ends + ARBITRATION_WINDOW:
+            flows.add("arbitrate-award")
+        return flows
+    if not proposal.objected and now < proposal.proposed_at + CO_REVIEW_WINDOW:
+        flows.add("co-review-award")
+    if t.arbiter and proposal.objected and now < proposal.proposed_at + CO_REVIEW_WINDOW + ARBITRATION_WINDOW:
+        flows.add("arbitrate-award")
+    if now >= proposal.stands_at:
+        flows.add("finalize-award")
+    return flows
+
+
 def splittable(t: Any, proposal: AwardProposal | None, now: int) -> bool:
     """Whether Bounty.splitByDefault would split the contest now, by the index's clock: open, an entry
     revealed, no award proposed, and the review over (and the arbiter's window after it, if any)."""
@@ -198,6 +223,7 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         entries=queries.task_entries(db, task_id),
         places=places,
         due_places=due_places(places, t.arbiter, now),
+        award_flows=award_flows(t, proposal, now),
         splittable=splittable(t, proposal, now),
         reclaimable=reclaimable(db, t, now),
         now=now,
