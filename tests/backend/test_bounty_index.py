@@ -596,7 +596,8 @@ def test_the_take_appeal_and_arbitrate_forms_offer_exactly_the_places_the_contra
 def test_what_reviewers_leave_to_the_clock_is_offered_to_anyone_exactly_when_the_contract_takes_it(reviewed):
     """No page offered approveByDefault, finalizePlace or splitByDefault: a worker whose requester went
     silent, or whose place's decision stood, could settle it only from the CLI. The forms are anyone's, and
-    offer what the contract would accept, with a co-reviewer and an arbiter and without."""
+    offer what the contract would accept, with a co-reviewer and an arbiter and without. The review and
+    co-review forms offered every submitted place, past their windows and after an objection."""
     bounty, indexer, client = reviewed
     requester, co_reviewer, arbiter, newcomer = accounts[1], accounts[6], accounts[8], accounts[5]
     workers = [accounts[2], accounts[3], accounts[4]]
@@ -635,12 +636,14 @@ def test_what_reviewers_leave_to_the_clock_is_offered_to_anyone_exactly_when_the
 
     def places_offered_and_accepted() -> dict[str, tuple[list[int], list[int]]]:
         seen = {}
-        for task_id, flow, call in (
-            (reviewed_micro, "approve-by-default", bounty.approveByDefault.call),
-            (reviewed_micro, "finalize-place", bounty.finalizePlace.call),
-            (plain_micro, "approve-by-default", bounty.approveByDefault.call),
+        for task_id, flow, call, sender in (
+            (reviewed_micro, "approve-by-default", bounty.approveByDefault.call, newcomer),
+            (reviewed_micro, "finalize-place", bounty.finalizePlace.call, newcomer),
+            (plain_micro, "approve-by-default", bounty.approveByDefault.call, newcomer),
+            (reviewed_micro, "review-place", bounty.approve.call, requester),
+            (reviewed_micro, "co-review-place", bounty.objectToPlace.call, co_reviewer),
         ):
-            accepted = [i for i in range(5) if accepts(call, task_id, i, {"from": newcomer})]
+            accepted = [i for i in range(5) if accepts(call, task_id, i, {"from": sender})]
             seen[f"{task_id} {flow}"] = (offered_places(reviewed, task_id, flow), accepted)
         return seen
 
@@ -661,8 +664,12 @@ def test_what_reviewers_leave_to_the_clock_is_offered_to_anyone_exactly_when_the
             assert shown is accepted is (name in expected_splits), name
 
     by_default, finalize = f"{reviewed_micro} approve-by-default", f"{reviewed_micro} finalize-place"
-    plain = f"{plain_micro} approve-by-default"
-    offered({by_default: [], finalize: [], plain: []}, set())
+    plain, review, co_review = (
+        f"{plain_micro} approve-by-default",
+        f"{reviewed_micro} review-place",
+        f"{reviewed_micro} co-review-place",
+    )
+    offered({by_default: [], finalize: [], plain: [], review: [0, 1], co_review: [1]}, set())
     mine_at(start + DAY)  # the contests' deadline: entries revealed, an award proposed to the co-reviewer
     for contest in contests.values():
         for worker in workers[:2]:
@@ -670,9 +677,11 @@ def test_what_reviewers_leave_to_the_clock_is_offered_to_anyone_exactly_when_the
             bounty.reveal(contest, deliverable, f"ipfs://entry-{worker}", salt, {"from": worker})
     bounty.award(contests["proposed"], [workers[0]], [10_000], {"from": requester})
     mine_at(start + 3 * DAY + HOUR)  # reviews over; the co-review and appeal windows too
-    offered({by_default: [], finalize: [1, 2], plain: [0]}, {"plain"})
+    offered({by_default: [], finalize: [1, 2], plain: [0], review: [], co_review: []}, {"plain"})
     mine_at(start + 10 * DAY + HOUR)  # the arbiter's windows are over as well
-    offered({by_default: [0], finalize: [1, 2, 3], plain: [0]}, {"plain", "arbitrated"})
+    offered(
+        {by_default: [0], finalize: [1, 2, 3], plain: [0], review: [], co_review: []}, {"plain", "arbitrated"}
+    )
 
     bounty.approveByDefault(reviewed_micro, 0, {"from": newcomer})
     for index in (1, 2, 3):
@@ -680,7 +689,7 @@ def test_what_reviewers_leave_to_the_clock_is_offered_to_anyone_exactly_when_the
     bounty.approveByDefault(plain_micro, 0, {"from": newcomer})
     for name in ("plain", "arbitrated"):
         bounty.splitByDefault(contests[name], {"from": newcomer})
-    offered({by_default: [], finalize: [], plain: []}, set())
+    offered({by_default: [], finalize: [], plain: [], review: [], co_review: []}, set())
     statuses = [statuses_of({}, bounty, reviewed_micro, index)[1] for index in range(5)]
     assert statuses == ["approved", "approved", "open", "open", "approved"]
 

@@ -1,5 +1,6 @@
 """The task board: contests and micro-tasks, and one task with its phases, entries or places."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -143,29 +144,52 @@ def reclaimable(db: Db, t: Any, now: int) -> int:
     return int(max(unused, 0) * t.pay)
 
 
-def due_places(places: list[dict[str, Any]], arbiter: str | None, now: int) -> dict[str, list[int]]:
-    """The places anyone may settle now, by the index's clock, by the flow that settles them.
-    approveByDefault: work the requester left undecided past its review (and past the arbiter's window after
-    it, if the task has an arbiter), so that nobody keeps work without paying for it. finalizePlace: a
-    decision that stands (a co-reviewed one, or a rejection whose appeal or arbitration window is over, which
-    reopens the place)."""
-    unreviewed_until = ARBITRATION_WINDOW if arbiter else 0
-    return {
-        "approve-by-default": [
-            p["index"]
-            for p in places
-            if p["status"] == "submitted"
-            and not p["decision"]
-            and now >= p["review_ends_at"] + unreviewed_until
-        ],
-        "finalize-place": [
-            p["index"]
-            for p in places
-            if p["status"] in ("submitted", "rejected", "appealed")
-            and p["decision_stands_at"] is not None
-            and now >= p["decision_stands_at"]
-        ],
-    }
+PLACE_FLOWS = (
+    "take",
+    "review-place",
+    "co-review-place",
+    "appeal-place",
+    "arbitrate-place",
+    "approve-by-default",
+    "finalize-place",
+)
+
+
+def place_flows(t: Any, places: list[dict[str, Any]], now: int) -> dict[str, list[dict[str, Any]]]:
+    """The places each place form of a micro-task offers (PLACE_FLOWS): those the contract would take from the
+    form's party now, by the index's clock. Each form is shown to its own party (the appeal to the workers of
+    the places it offers)."""
+    offered: dict[str, list[dict[str, Any]]] = {flow: [] for flow in PLACE_FLOWS}
+    for place in places:
+        for flow in _place_offers(place, bool(t.arbiter), now):
+            offered[flow].append(place)
+    return offered
+
+
+def _place_offers(p: dict[str, Any], arbiter: bool, now: int) -> Iterator[str]:
+    status, decision, objected = p["status"], p["decision"], p["decision_objected"]
+    review_ends, stands_at = p["review_ends_at"], p["decision_stands_at"]
+    standing = stands_at is None or now < stands_at  # not yet carried out by the clock
+    if status == "open" or (status == "taken" and p["expires_at"] is not None and p["expires_at"] <= now):
+        yield "take"  # free, or held past its work window (closed places are neither)
+    if status == "submitted":
+        if now < review_ends and not objected:
+            yield "review-place"  # a decision, or a new one over the one the co-reviewer has not answered
+        if decision and not objected and standing:
+            yield "co-review-place"  # within the co-reviewer's window
+        # work left undecided past its review (and the arbiter's window): nobody keeps work without paying
+        if not decision and now >= review_ends + (ARBITRATION_WINDOW if arbiter else 0):
+            yield "approve-by-default"
+    if arbiter and status == "rejected" and standing:
+        yield "appeal-place"  # a held rejection, within its appeal window
+    if arbiter and (
+        (status == "appealed" or (status == "submitted" and objected))
+        and standing
+        or (status == "submitted" and not decision and review_ends <= now < review_ends + ARBITRATION_WINDOW)
+    ):
+        yield "arbitrate-place"  # an appeal or an objection until it stands; a silent review, for a while
+    if status in ("submitted", "rejected", "appealed") and stands_at is not None and now >= stands_at:
+        yield "finalize-place"  # a decision that stands: carried out, or a rejection reopens the place
 
 
 def award_flows(t: Any, proposal: AwardProposal | None, now: int) -> set[str]:
@@ -222,7 +246,7 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         phases=phases(t, now),
         entries=queries.task_entries(db, task_id),
         places=places,
-        due_places=due_places(places, t.arbiter, now),
+        place_flows=place_flows(t, places, now),
         award_flows=award_flows(t, proposal, now),
         splittable=splittable(t, proposal, now),
         reclaimable=reclaimable(db, t, now),
