@@ -9,6 +9,7 @@ import attest from "./flows/attest.js";
 import award from "./flows/award.js";
 import cancel from "./flows/cancel.js";
 import claim from "./flows/claim.js";
+import closeVote from "./flows/close-vote.js";
 import coReviewAward from "./flows/co-review-award.js";
 import coReviewPlace from "./flows/co-review-place.js";
 import commitEntry from "./flows/commit-entry.js";
@@ -32,6 +33,7 @@ import take from "./flows/take.js";
 import unpledge from "./flows/unpledge.js";
 import vote from "./flows/vote.js";
 import reclaim from "./flows/reclaim.js";
+import recordFailure from "./flows/record-failure.js";
 import withdraw from "./flows/withdraw.js";
 import { getAddress } from "viem";
 import { loadChain } from "./lib/chain.js";
@@ -45,7 +47,7 @@ const FLOWS = Object.fromEntries(
     commitEntry, revealEntry, withdraw, reclaim, confirmDelivery, reportNotDelivered,
     rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace, postTask,
     award, coReviewAward, arbitrateAward, finalizeAward, attest, revokeAttestation, approveByDefault,
-    finalizePlace, splitByDefault].map((flow) => [flow.name, flow]),
+    finalizePlace, splitByDefault, closeVote, recordFailure].map((flow) => [flow.name, flow]),
 );
 
 const enhanced = []; // [flow, form] of each form on the page

@@ -31,6 +31,27 @@ class TierView:
 
 PAGE_SIZE = 20
 REFUNDABLE = ("Failed", "Cancelled", "Rejected")
+MILESTONE_GRACE = 180 * 86400  # Crowdfund.MILESTONE_GRACE: from then on a backer may open the next vote
+
+
+def milestone_flows(c: Any, state: str, milestones: list[Any], now: int, has_ledger: bool) -> set[str]:
+    """The milestone and failure forms the contract would take now, by the index's clock. A vote open: the
+    backers' votes until it ends, then anyone's closing (which unlocks the tranche or starts the refunds).
+    None open and a milestone left in a succeeded campaign: the creator's opening ("open-vote"), or from
+    MILESTONE_GRACE after the last unlock any backer's ("open-vote-backers"), so a silent creator cannot
+    hold the rest. A failed campaign whose failure is not recorded: anyone's recording."""
+    flows = set()
+    voting = next((m for m in milestones if m.status == "voting"), None)
+    if voting is not None:
+        flows.add("vote" if now < voting.vote_ends_at else "close-vote")
+    elif state == "Succeeded" and c.milestones_approved + 1 < len(milestones):
+        last_unlock = (
+            c.deadline if c.milestones_approved == 0 else milestones[c.milestones_approved].vote_ends_at
+        )
+        flows.add("open-vote-backers" if now >= last_unlock + MILESTONE_GRACE else "open-vote")
+    if state == "Failed" and not c.failure_recorded and has_ledger:
+        flows.add("record-failure")
+    return flows
 
 
 def _choice(value: str | None, kind: Any) -> Any:
@@ -103,6 +124,7 @@ def campaign_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         tiers.append(TierView(convert.tier_out(t), texts.get("name"), texts.get("description")))
     now = queries.now(db)
     milestones = convert.milestones_out(c, row.state, queries.milestone_votes(db, campaign_id))
+    has_ledger = web.config.contract_address("Reputation") is not None
     history = web_queries.raised_history(db, campaign_id)
     facts = CampaignFacts(
         goal=c.goal,
@@ -136,7 +158,7 @@ def campaign_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         summary=convert.campaign_summary(row),
         tiers=tiers,
         milestones=milestones,
-        vote_open=any(m.status == "voting" for m in milestones),
+        milestone_flows=milestone_flows(c, row.state, milestones, now, has_ledger),
         pledges=[convert.pledge_out(p) for p in web_queries.recent_pledges(db, campaign_id)],
         reputation=convert.reputation_out(db, c.creator),
         risks=risks(facts),
@@ -144,7 +166,7 @@ def campaign_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         now=now,
         refundable=row.state in REFUNDABLE,
         crowdfund_address=web.config.contract_address("Crowdfund"),
-        has_ledger=web.config.contract_address("Reputation") is not None,
+        has_ledger=has_ledger,
         is_eth=c.token == ETH,
         indexed_block=indexed_block(db),
         scripts=("wallet",),

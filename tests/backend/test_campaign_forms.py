@@ -1,0 +1,96 @@
+"""The campaign page's milestone and failure forms are offered exactly while the contract would take their
+party's call: a backer's vote, anyone's closing of a vote that ended, the creator's opening of the next vote
+(any backer's once the creator has been silent for MILESTONE_GRACE), anyone's recording of a failure."""
+
+import re
+
+import brownie
+import pytest
+from brownie import accounts, chain
+from fastapi.testclient import TestClient
+
+from crowdledger.api.app import create_app
+from crowdledger.web.config import WebConfig
+from tests.backend.conftest import launch_campaign, make_indexer
+
+DAY = 86400
+E = 10**18
+FLOWS = ("vote", "close-vote", "open-vote", "record-failure")
+
+
+@pytest.fixture
+def page(engine, crowdfund, reputation):
+    """(an indexer of `crowdfund`, an API client whose pages carry the wallet's forms)."""
+    indexer = make_indexer(engine, crowdfund)
+    wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
+    return indexer, TestClient(create_app(engine, web_config=wallet), raise_server_exceptions=False)
+
+
+def accepts(call, *args) -> bool:
+    try:
+        call(*args)
+    except (brownie.exceptions.VirtualMachineError, ValueError):
+        return False
+    return True
+
+
+def test_the_milestone_and_failure_forms_are_offered_exactly_while_the_contract_takes_them(
+    page, crowdfund, creator, backers
+):
+    """No page offered closeVote or recordFailure, nor a backer's openVote after the creator's silence: a
+    creator's next tranche, or the backers' refunds after a rejection, waited on someone with the CLI. The
+    vote form stayed after the vote's week, when the contract refuses votes."""
+    indexer, client = page
+    backer, stranger = backers[0], accounts[9]
+    staged = launch_campaign(
+        crowdfund, creator, goal=E, days=2, milestones=[5000, 2500, 2500], title="Staged"
+    )
+    missed = launch_campaign(crowdfund, creator, goal=50 * E, days=2, title="Missed")
+    crowdfund.pledge(staged, 0, E, {"from": backer, "value": E})
+    crowdfund.pledge(missed, 0, E // 10, {"from": backer, "value": E // 10})
+
+    def offered(campaign_id: int) -> set[str]:
+        indexer.run(follow=False)
+        html = client.get(f"/c/{campaign_id}?lang=en").text
+        creators = re.search(r'<section data-only-for="0x[0-9a-f]+" hidden>.*?</section>', html, re.S)
+        public = html.replace(creators.group(0), "") if creators else html
+        flows = set(re.findall(rf'<form data-flow="({"|".join(FLOWS)})"', public))
+        if creators and 'data-flow="open-vote"' in creators.group(0):
+            flows.add("open-vote (creator)")
+        return flows
+
+    def accepted(campaign_id: int) -> set[str]:
+        calls = {
+            "vote": accepts(crowdfund.vote.call, campaign_id, True, {"from": backer}),
+            "close-vote": accepts(crowdfund.closeVote.call, campaign_id, {"from": stranger}),
+            "open-vote": accepts(crowdfund.openVote.call, campaign_id, {"from": backer}),
+            "open-vote (creator)": accepts(crowdfund.openVote.call, campaign_id, {"from": creator})
+            and not accepts(crowdfund.openVote.call, campaign_id, {"from": backer}),
+            "record-failure": accepts(crowdfund.recordFailure.call, campaign_id, {"from": stranger}),
+        }
+        return {flow for flow, yes in calls.items() if yes}
+
+    def check(staged_flows: set[str], missed_flows: set[str]) -> None:
+        assert offered(staged) == accepted(staged) == staged_flows
+        assert offered(missed) == accepted(missed) == missed_flows
+
+    check(set(), set())  # funding
+    chain.sleep(2 * DAY + 60)
+    chain.mine()
+    check({"open-vote (creator)"}, {"record-failure"})
+    crowdfund.openVote(staged, {"from": creator})
+    crowdfund.recordFailure(missed, {"from": stranger})
+    check({"vote"}, set())
+    chain.sleep(7 * DAY)  # Crowdfund.VOTE_PERIOD
+    chain.mine()
+    check({"close-vote"}, set())
+    crowdfund.closeVote(staged, {"from": stranger})  # nobody rejected: the second tranche unlocks
+    check({"open-vote (creator)"}, set())
+    chain.sleep(180 * DAY)  # Crowdfund.MILESTONE_GRACE: the creator kept silent
+    chain.mine()
+    check({"open-vote"}, set())
+    crowdfund.openVote(staged, {"from": backer})
+    chain.sleep(7 * DAY)
+    chain.mine()
+    crowdfund.closeVote(staged, {"from": stranger})
+    check(set(), set())  # every milestone is released
