@@ -312,13 +312,17 @@ def accepts(call, *args) -> bool:
     return True
 
 
-def offered_places(reviewed, task_id: int, flow: str) -> list[int]:
-    """The places the task page's `flow` form offers, once indexed; [] when the page has no such form."""
+def offered_places(reviewed, task_id: int, flow: str, worker=None) -> list[int]:
+    """The places the task page's `flow` form offers, once indexed ([] when the page has no such form); to
+    `worker` alone if given (the appeal form marks each place with its worker, and offers each their own)."""
     _, indexer, client = reviewed
     indexer.run(follow=False)
     page = client.get(f"/t/{task_id}?lang=en").text
     form = re.search(rf'<form data-flow="{flow}".*?</form>', page, re.S)
-    return [int(i) for i in re.findall(r'<option value="(\d+)"', form.group(0))] if form else []
+    options = (
+        re.findall(r'<option value="(\d+)"(?: data-worker="(0x[0-9a-f]+)")?', form.group(0)) if form else []
+    )
+    return [int(i) for i, of in options if worker is None or of == worker.address.lower()]
 
 
 def indexed_proposal(engine, indexer, task_id: int):
@@ -571,7 +575,10 @@ def test_the_take_appeal_and_arbitrate_forms_offer_exactly_the_places_the_contra
     appeal = lambda task, index, tx: bounty.appeal.call(task, index, tx)  # noqa: E731
     assert offered("take") == accepted(take, newcomer) == [3]
     assert offered("arbitrate-place") == accepted(arbitrate, arbiter) == []
-    assert offered("appeal-place") == [2, 4] and accepted(appeal, workers[4]) == [4]
+    assert offered("appeal-place") == [2, 4]  # the rejected places' workers see the form, each their own
+    for index in (2, 4):
+        mine = offered_places(reviewed, micro, "appeal-place", workers[index])
+        assert mine == accepted(appeal, workers[index]) == [index]
     appealed_at = web3.eth.get_block(bounty.appeal(micro, 2, {"from": workers[2]}).block_number).timestamp
     for index, stands_at in ((2, appealed_at + 7 * DAY), (4, rejected_at + 3 * DAY)):
         with brownie.reverts(f"NotFinalYet: {stands_at}"):  # the time the index serves (below)

@@ -21,6 +21,7 @@ DONE = "#tx[data-state=done]"
 ZONE = "Asia/Shanghai"
 FEE_BPS = 250  # the demo deployment's platform fee
 ZERO_HASH = "0x" + "00" * 32
+ETH = "0x" + "00" * 20
 posted: dict[str, int] = {}
 
 
@@ -344,3 +345,26 @@ def test_requester_reclaims_the_pay_of_a_place_nobody_used_from_the_page(people,
     world.wait_indexed()
     open_page(page, world, f"/t/{posted['micro']}")
     expect(page.locator("form[data-flow=reclaim]")).to_have_count(0)  # nothing left to reclaim
+
+
+def test_a_rejected_worker_is_offered_their_own_place_to_appeal_and_appeals_it(people, world: World, bounty):
+    """The appeal form listed every rejected place to every rejected worker: picking another's place sent an
+    appeal the contract refused (NotPlaceHolder)."""
+    _, requester = people["requester"]
+    _, arbiter = people["arbiter"]
+    (alice, alice_account), (_, bob_account) = people["alice"], people["bob"]
+    params = (ETH, chain.time() + 3 * DAY, DAY, ETH, arbiter.address, 0, 0, b"\0" * 32, 0, "", b"\0" * 32)
+    micro = bounty.postMicroTask(params, E // 10, 2, DAY, {"from": requester, "value": E // 5}).return_value
+    for index, worker in enumerate((bob_account, alice_account)):
+        bounty.take(micro, index, [], {"from": worker})
+        bounty.submitWork(micro, index, b"\x01" * 32, {"from": worker})
+        bounty.reject(micro, index, {"from": requester})  # held for an appeal: the task has an arbiter
+    world.wait_indexed()
+    open_page(alice, world, f"/t/{micro}")
+    connect(alice)
+    options = alice.locator("#appeal-place option:not([hidden])")
+    expect(options).to_have_count(1)
+    expect(options).to_have_text("1")  # hers; bob's place 0 is not offered
+    submit(alice, "appeal-place")
+    assert bounty.placeOf(micro, 1)["status"] == 5  # Appealed
+    assert bounty.placeOf(micro, 0)["status"] == 4  # Rejected, still bob's to appeal

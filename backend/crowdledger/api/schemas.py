@@ -264,8 +264,9 @@ class EntryOut(BaseModel):
 
 class PlaceOut(BaseModel):
     place_index: int
-    # taken | submitted | approved | rejected | appealed; from the deadline on, a place taken without
-    # submitted work is closed (the contract takes no work any more; its pay is the requester's to reclaim)
+    # open (reopened) | taken | submitted | approved | rejected | appealed; from the deadline on, an open
+    # place or one taken without submitted work is closed (the contract takes no work any more; its pay is
+    # the requester's to reclaim)
     status: str
     worker: str | None
     expires_at: int | None
