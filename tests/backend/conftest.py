@@ -7,18 +7,22 @@ import os
 import warnings
 from collections.abc import Iterator
 
+import brownie
 import pytest
 from alembic import command
 from brownie import Reputation, chain, web3
 from eth_utils.crypto import keccak
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError
 
+from crowdledger.api.app import create_app
 from crowdledger.chain.rpc import Rpc
 from crowdledger.deployment import DeployedContract, Deployment
 from crowdledger.indexer.sync import Indexer
 from crowdledger.store.db import alembic_config, make_engine, migrate
 from crowdledger.store.models import SyncState
+from crowdledger.web.config import WebConfig
 from tests.conftest import DAY, ETH
 
 POSTGRES_URL = os.environ.get("CROWDLEDGER_TEST_POSTGRES_URL")
@@ -113,6 +117,21 @@ def reputation(crowdfund, token, owner):
 def make_indexer(engine: Engine, crowdfund, rpc: Rpc | None = None, others=(), **kwargs) -> Indexer:
     rpc = rpc or Rpc(rpc_url(), attempts=2, backoff=0.01)
     return Indexer(engine, rpc, deployment_of(crowdfund, *others), **kwargs)
+
+
+def wallet_client(engine: Engine, indexer: Indexer) -> TestClient:
+    """An API client with the wallet layer on, as a deployment serves it: pages carry each role's forms."""
+    wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
+    return TestClient(create_app(engine, web_config=wallet), raise_server_exceptions=False)
+
+
+def accepts(call, *args) -> bool:
+    """Whether the contract would take `call(*args)` (a brownie `.call`: simulated, nothing sent)."""
+    try:
+        call(*args)
+    except (brownie.exceptions.VirtualMachineError, ValueError):
+        return False
+    return True
 
 
 def metadata(title: str, description: str = "") -> tuple[str, bytes]:

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from crowdledger.api.app import create_app
 from crowdledger.store.models import AwardProposal, Entry, Place, RawEvent, ReputationScore, Task
-from crowdledger.web.config import WebConfig
-from tests.backend.conftest import launch_campaign, make_indexer, upgrade_from
+from tests.backend.conftest import accepts, launch_campaign, make_indexer, upgrade_from, wallet_client
 
 ETH = "0x" + "00" * 20
 DAY = 86400
@@ -298,18 +297,7 @@ def reviewed(engine, crowdfund, reputation, owner, treasury):
     bounty = Bounty.deploy(owner, treasury, 250, reputation, {"from": owner})
     reputation.setModule(bounty, True, {"from": owner})
     indexer = make_indexer(engine, crowdfund, others=[bounty])
-    # with the wallet layer on, as a deployment serves it: the pages carry the forms of each role
-    wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
-    return bounty, indexer, TestClient(create_app(engine, web_config=wallet), raise_server_exceptions=False)
-
-
-def accepts(call, *args) -> bool:
-    """Whether the contract would take `call(*args)` (a brownie `.call`: simulated, nothing sent)."""
-    try:
-        call(*args)
-    except (brownie.exceptions.VirtualMachineError, ValueError):
-        return False
-    return True
+    return bounty, indexer, wallet_client(engine, indexer)
 
 
 def offered_places(reviewed, task_id: int, flow: str, worker=None) -> list[int]:

@@ -4,14 +4,10 @@ party's call: a backer's vote, anyone's closing of a vote that ended, the creato
 
 import re
 
-import brownie
 import pytest
 from brownie import accounts, chain
-from fastapi.testclient import TestClient
 
-from crowdledger.api.app import create_app
-from crowdledger.web.config import WebConfig
-from tests.backend.conftest import launch_campaign, make_indexer
+from tests.backend.conftest import accepts, launch_campaign, make_indexer, wallet_client
 
 DAY = 86400
 E = 10**18
@@ -22,16 +18,7 @@ FLOWS = ("vote", "close-vote", "open-vote", "record-failure")
 def page(engine, crowdfund, reputation):
     """(an indexer of `crowdfund`, an API client whose pages carry the wallet's forms)."""
     indexer = make_indexer(engine, crowdfund)
-    wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
-    return indexer, TestClient(create_app(engine, web_config=wallet), raise_server_exceptions=False)
-
-
-def accepts(call, *args) -> bool:
-    try:
-        call(*args)
-    except (brownie.exceptions.VirtualMachineError, ValueError):
-        return False
-    return True
+    return indexer, wallet_client(engine, indexer)
 
 
 def test_the_milestone_and_failure_forms_are_offered_exactly_while_the_contract_takes_them(
