@@ -141,4 +141,5 @@ def test_every_form_a_template_offers_has_its_flow_module_and_every_flow_is_regi
             named.add(found.group(1) or found.group(2))
     registered = set(re.findall(r'^import (\w+) from "\./flows/', (JS / "wallet.js").read_text(), re.M))
     assert offered <= named
+    assert named <= offered  # every flow has a form: an action with no form is one a browser user cannot take
     assert len(registered) == len(named) == len(list((JS / "flows").glob("*.js"))) - 1

@@ -102,6 +102,9 @@ def test_creator_opens_the_milestone_vote_and_a_backer_approves(creator_page, pa
     creator.click("form[data-flow=open-vote] button[type=submit]")
     expect(creator.locator(DONE)).to_be_visible(timeout=20_000)
     world.wait_indexed()
+    open_campaign(creator, world)
+    creator.click("#connect")
+    expect(creator.locator("form[data-flow=vote]")).to_be_hidden()  # the contract refuses the creator's vote
     open_campaign(page, world)
     page.check("input[name=approve][value=true]")
     page.click("form[data-flow=vote] button[type=submit]")

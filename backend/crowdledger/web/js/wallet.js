@@ -61,6 +61,12 @@ function showAccount(account) {
     const allowed = section.dataset.onlyFor.toLowerCase().split(",");
     section.hidden = !account || !allowed.includes(account.toLowerCase());
   }
+  // And what everyone but some may do (a vote, for any backer but the creator; work, for anyone but the
+  // task's reviewers) is hidden from those.
+  for (const section of document.querySelectorAll("[data-not-for]")) {
+    const refused = section.dataset.notFor.toLowerCase().split(",");
+    section.hidden = Boolean(account) && refused.includes(account.toLowerCase());
+  }
   // A flow may fit its form to the account (the pledge form shows the tier the backer holds).
   for (const [flow, form] of enhanced) flow.forAccount?.(form, account)?.catch(() => {});
 }

@@ -37,21 +37,34 @@ MILESTONE_GRACE = 180 * 86400  # Crowdfund.MILESTONE_GRACE: from then on a backe
 def milestone_flows(c: Any, state: str, milestones: list[Any], now: int, has_ledger: bool) -> set[str]:
     """The milestone and failure forms the contract would take now, by the index's clock. A vote open: the
     backers' votes until it ends, then anyone's closing (which unlocks the tranche or starts the refunds).
-    None open and a milestone left in a succeeded campaign: the creator's opening ("open-vote"), or from
-    MILESTONE_GRACE after the last unlock any backer's ("open-vote-backers"), so a silent creator cannot
+    None open and a milestone left in a succeeded campaign: the creator's opening ("open-vote"), and from
+    MILESTONE_GRACE after the last unlock any backer's too ("open-vote-backers"), so a silent creator cannot
     hold the rest. A failed campaign whose failure is not recorded: anyone's recording."""
     flows = set()
     voting = next((m for m in milestones if m.status == "voting"), None)
     if voting is not None:
         flows.add("vote" if now < voting.vote_ends_at else "close-vote")
     elif state == "Succeeded" and c.milestones_approved + 1 < len(milestones):
-        last_unlock = (
-            c.deadline if c.milestones_approved == 0 else milestones[c.milestones_approved].vote_ends_at
-        )
-        flows.add("open-vote-backers" if now >= last_unlock + MILESTONE_GRACE else "open-vote")
+        flows.add("open-vote")
+        approved = c.milestones_approved
+        last_unlock = c.deadline if approved == 0 else milestones[approved].vote_ends_at
+        if now >= last_unlock + MILESTONE_GRACE:
+            flows.add("open-vote-backers")
     if state == "Failed" and not c.failure_recorded and has_ledger:
         flows.add("record-failure")
     return flows
+
+
+def claimable(c: Any, state: str) -> int:
+    """What Crowdfund.claim would pay the creator now, before the fee (Crowdfund.claimable): the tranches
+    unlocked (the first on success, one more per approved milestone; all of it at the last) less what was
+    released; 0 unless the campaign succeeded, or was rejected after unlocking some."""
+    if state not in ("Succeeded", "Rejected"):
+        return 0
+    tranches = c.milestones_approved + 1
+    schedule = c.milestone_bps or [10_000]
+    unlocked = c.raised if tranches >= len(schedule) else c.raised * sum(schedule[:tranches]) // 10_000
+    return int(unlocked - c.released)
 
 
 def _choice(value: str | None, kind: Any) -> Any:
@@ -159,6 +172,7 @@ def campaign_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         tiers=tiers,
         milestones=milestones,
         milestone_flows=milestone_flows(c, row.state, milestones, now, has_ledger),
+        claimable=claimable(c, row.state),
         pledges=[convert.pledge_out(p) for p in web_queries.recent_pledges(db, campaign_id)],
         reputation=convert.reputation_out(db, c.creator),
         risks=risks(facts),
