@@ -775,6 +775,39 @@ def test_the_award_forms_are_offered_exactly_while_the_contract_would_take_them(
     offered({"objected": [], "confirmable": [], "unreviewed": []})
 
 
+def test_entering_and_revealing_are_offered_exactly_while_the_contract_takes_them(reviewed):
+    """The entry and reveal forms were on every contest page, awarded ones included: entering after the
+    deadline (DeadlinePassed), revealing before it (RevealNotOpenYet) or after the review
+    (ReviewPeriodOver)."""
+    bounty, indexer, client = reviewed
+    requester, worker, newcomer = accounts[1], accounts[2], accounts[3]
+    deadline = now() + 3 * DAY
+    contest = bounty.postContest(params(deadline), E, {"from": requester, "value": E}).return_value
+    bounty.submit(contest, work(worker)[2], [], {"from": worker})
+    deliverable, salt, _ = work(worker)
+
+    def offered() -> set[str]:
+        indexer.run(follow=False)
+        return set(
+            re.findall(r'<form data-flow="(commit-entry|reveal-entry)"', client.get(f"/t/{contest}").text)
+        )
+
+    def accepted() -> set[str]:
+        calls = {
+            "commit-entry": accepts(bounty.submit.call, contest, work(newcomer)[2], [], {"from": newcomer}),
+            "reveal-entry": accepts(
+                bounty.reveal.call, contest, deliverable, "ipfs://e", salt, {"from": worker}
+            ),
+        }
+        return {flow for flow, yes in calls.items() if yes}
+
+    assert offered() == accepted() == {"commit-entry"}
+    mine_at(deadline)
+    assert offered() == accepted() == {"reveal-entry"}
+    mine_at(deadline + 2 * DAY)  # the review period is over
+    assert offered() == accepted() == set()
+
+
 def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):
     """EntryRevealed's `verified` was not indexed: with one verified entry of two, the split is the verified
     one's alone (the other's withdraw is refused), yet both looked owed a share."""

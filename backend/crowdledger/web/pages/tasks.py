@@ -192,17 +192,22 @@ def _place_offers(p: dict[str, Any], arbiter: bool, now: int) -> Iterator[str]:
         yield "finalize-place"  # a decision that stands: carried out, or a rejection reopens the place
 
 
-def award_flows(t: Any, proposal: AwardProposal | None, now: int) -> set[str]:
-    """The award forms of an open contest with revealed entries that the contract would take now, by the
-    index's clock (each form is shown to its own party): the requester's award until the review ends (not
-    over an objected proposal); the co-reviewer's confirmation or objection within CO_REVIEW_WINDOW of a
-    proposal; the arbiter's ruling on an objected proposal, or on a review that ended without one, within
-    their window; anyone's finalization of a proposal that stands."""
-    if t.kind != TaskKind.contest.value or t.status != "open" or not t.revealed_count:
+def contest_flows(t: Any, proposal: AwardProposal | None, now: int) -> set[str]:
+    """The forms of an open contest that the contract would take now, by the index's clock (each form is
+    shown to its own party): entering until the deadline, revealing from it until the review ends; with
+    revealed entries, the requester's award until the review ends (not over an objected proposal); the
+    co-reviewer's confirmation or objection within CO_REVIEW_WINDOW of a proposal; the arbiter's ruling on an
+    objected proposal, or on a review that ended without one, within their window; anyone's finalization of
+    a proposal that stands."""
+    if t.kind != TaskKind.contest.value or t.status != "open":
         return set()
     review_ends = t.deadline + t.review_period
+    flows = {"commit-entry"} if now < t.deadline else {"reveal-entry"} if now < review_ends else set()
+    if not t.revealed_count:
+        return flows
     # a new proposal replaces the one waiting, unless the co-reviewer objected (then the arbiter decides)
-    flows = {"award"} if now < review_ends and not (proposal and proposal.objected) else set()
+    if now < review_ends and not (proposal and proposal.objected):
+        flows.add("award")
     if proposal is None:
         if t.arbiter and review_ends <= now < review_ends + ARBITRATION_WINDOW:
             flows.add("arbitrate-award")
@@ -247,7 +252,7 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         entries=queries.task_entries(db, task_id),
         places=places,
         place_flows=place_flows(t, places, now),
-        award_flows=award_flows(t, proposal, now),
+        contest_flows=contest_flows(t, proposal, now),
         splittable=splittable(t, proposal, now),
         reclaimable=reclaimable(db, t, now),
         now=now,
