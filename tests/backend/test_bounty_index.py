@@ -808,6 +808,27 @@ def test_entering_and_revealing_are_offered_exactly_while_the_contract_takes_the
     assert offered() == accepted() == set()
 
 
+def test_an_invite_only_task_sends_invited_workers_to_the_cli_instead_of_a_form_that_cannot_prove_it(
+    reviewed,
+):
+    """The take and entry forms send no Merkle proof: on an invite-only task an invited worker was told they
+    were not on the invite list (NotInvited). The page says how to take part instead."""
+    bounty, indexer, client = reviewed
+    requester, invited, other = accounts[1], accounts[2], accounts[3]
+    leaf, sibling = (keccak(keccak(encode(["address"], [a.address]))) for a in (invited, other))
+    invite_only = list(params(now() + 3 * DAY))
+    invite_only[5], invite_only[7] = 2, keccak(b"".join(sorted((leaf, sibling))))  # ACCESS_INVITED, the root
+    micro = bounty.postMicroTask(invite_only, E // 10, 1, DAY, {"from": requester, "value": E // 10})
+    contest = bounty.postContest(invite_only, E, {"from": requester, "value": E})
+    for task_id in (micro.return_value, contest.return_value):
+        indexer.run(follow=False)
+        page = client.get(f"/t/{task_id}?lang=en").text
+        assert 'data-flow="take"' not in page and 'data-flow="commit-entry"' not in page
+        assert f"crowdledger take {task_id} --invites LIST" in page
+    assert not accepts(bounty.take.call, micro.return_value, 0, [], {"from": invited})  # a form's empty proof
+    assert accepts(bounty.take.call, micro.return_value, 0, [sibling], {"from": invited})  # the CLI's proof
+
+
 def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):
     """EntryRevealed's `verified` was not indexed: with one verified entry of two, the split is the verified
     one's alone (the other's withdraw is refused), yet both looked owed a share."""
