@@ -99,7 +99,8 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
     bounty.submitWork(micro, 2, keccak(text="translation"), {"from": backers[3]})
     # a contest past its deadline with one revealed entry and a co-reviewer: the award forms' case
     revealed = bounty.postContest(
-        task_params(duration=3600, review=2 * DAY, co_reviewer=backers[5].address),
+        # two hours: at the one-hour minimum, a block mined a second later made the duration 3,599 s
+        task_params(duration=2 * 3600, review=2 * DAY, co_reviewer=backers[5].address),
         E,
         {"from": creator, "value": E},
     ).return_value
@@ -109,7 +110,7 @@ def made(crowdfund, token, creator, backers, reputation, owner, treasury):
         [],
         {"from": backers[4]},
     )
-    chain.sleep(3601)
+    chain.sleep(2 * 3600 + 1)
     bounty.reveal(revealed, keccak(text="poster"), "ipfs://poster", keccak(text="salt"), {"from": backers[4]})
     tasks = {"contest": contest, "micro": micro, "revealed": revealed}
     return ids, tasks, bounty, newcomer.address.lower()
