@@ -6,6 +6,7 @@ import json
 import os
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import brownie
 import pytest
@@ -26,6 +27,10 @@ from crowdledger.web.config import WebConfig
 from tests.conftest import DAY, ETH
 
 POSTGRES_URL = os.environ.get("CROWDLEDGER_TEST_POSTGRES_URL")
+NO_POSTGRES = (
+    "CROWDLEDGER_TEST_POSTGRES_URL is not set: PostgreSQL is the production store and is tested too. Run "
+    "./dev test (it starts PostgreSQL 15 and sets it), set it yourself, or deselect with -k 'not postgresql'"
+)
 DELIVERY_DAYS = 20  # rewards are due this long after a campaign's deadline
 SCHEMA = f"test_{os.getpid()}"  # this process's own schema in the shared test database
 
@@ -75,7 +80,7 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
         url = f"sqlite:///{tmp_path}/index.db"
     else:
         if not POSTGRES_URL:
-            pytest.skip("CROWDLEDGER_TEST_POSTGRES_URL is not set (./dev test starts PostgreSQL and sets it)")
+            pytest.fail(NO_POSTGRES)
         # A schema of this process's own, so that test runs sharing the server cannot touch each other's rows.
         with make_engine(POSTGRES_URL).begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
@@ -119,10 +124,17 @@ def make_indexer(engine: Engine, crowdfund, rpc: Rpc | None = None, others=(), *
     return Indexer(engine, rpc, deployment_of(crowdfund, *others), **kwargs)
 
 
-def wallet_client(engine: Engine, indexer: Indexer) -> TestClient:
-    """An API client with the wallet layer on, as a deployment serves it: pages carry each role's forms."""
+@contextmanager
+def wallet_client(engine: Engine, indexer: Indexer) -> Iterator[TestClient]:
+    """An API client with the wallet layer on, as a deployment serves it: pages carry each role's forms, and
+    are read through a read-only engine of the same store, as `crowdledger serve` reads (on PostgreSQL each
+    statement in autocommit, where a server-side cursor is refused); that engine is closed afterwards."""
     wallet = WebConfig(deployment=indexer.deployment, public_rpc_url="http://127.0.0.1:8545")
-    return TestClient(create_app(engine, web_config=wallet), raise_server_exceptions=False)
+    served = make_engine(engine.url.render_as_string(hide_password=False), read_only=True)
+    try:
+        yield TestClient(create_app(served, web_config=wallet), raise_server_exceptions=False)
+    finally:
+        served.dispose()
 
 
 def accepts(call, *args) -> bool:

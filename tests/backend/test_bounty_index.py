@@ -297,7 +297,8 @@ def reviewed(engine, crowdfund, reputation, owner, treasury):
     bounty = Bounty.deploy(owner, treasury, 250, reputation, {"from": owner})
     reputation.setModule(bounty, True, {"from": owner})
     indexer = make_indexer(engine, crowdfund, others=[bounty])
-    return bounty, indexer, wallet_client(engine, indexer)
+    with wallet_client(engine, indexer) as client:
+        yield bounty, indexer, client
 
 
 def offered_places(reviewed, task_id: int, flow: str, worker=None) -> list[int]:

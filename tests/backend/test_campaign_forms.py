@@ -20,7 +20,8 @@ FLOWS = ("vote", "close-vote", "open-vote", "record-failure", "claim")
 def page(engine, crowdfund, reputation):
     """(an indexer of `crowdfund`, an API client whose pages carry the wallet's forms)."""
     indexer = make_indexer(engine, crowdfund)
-    return indexer, wallet_client(engine, indexer)
+    with wallet_client(engine, indexer) as client:
+        yield indexer, client
 
 
 def test_the_milestone_failure_and_claim_forms_are_offered_exactly_while_the_contract_takes_them(

@@ -26,7 +26,7 @@ from crowdledger.chain.rpc import HeadProbe, Rpc
 from crowdledger.cli import service
 from crowdledger.settings import Settings
 from crowdledger.store.db import make_engine, migrate
-from tests.backend.conftest import POSTGRES_URL, deployment_of, make_indexer, rpc_url
+from tests.backend.conftest import NO_POSTGRES, POSTGRES_URL, deployment_of, make_indexer, rpc_url
 from tests.backend.rpcproxy import Refusal, RpcProxy
 from tests.backend.test_indexer import launch_plain
 from tests.backend.test_values import free_port, wait_for
@@ -213,7 +213,7 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/fresh.db"
     if not POSTGRES_URL:
-        pytest.skip("CROWDLEDGER_TEST_POSTGRES_URL is not set (./dev test starts PostgreSQL and sets it)")
+        pytest.fail(NO_POSTGRES)
     schema = f"fresh_{os.getpid()}"
     with make_engine(POSTGRES_URL).begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
@@ -248,8 +248,9 @@ def test_a_new_sqlite_file_another_process_is_writing_is_waited_for(tmp_path):
     writer.close()
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason="needs CROWDLEDGER_TEST_POSTGRES_URL")
 def test_serve_with_four_workers_on_a_fresh_postgresql_starts_cleanly(crowdfund, tmp_path):
+    if not POSTGRES_URL:
+        pytest.fail(NO_POSTGRES)
     schema = f"serve_{os.getpid()}"
     with make_engine(POSTGRES_URL).begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
