@@ -7,7 +7,10 @@ tasks        post, take, submit-work, enter, reveal, award, approve, reject, app
              split-by-default, withdraw, reclaim, rate
 reviews      co-review confirm|object, arbitrate, appeal, finalize
 attesters    attest, sign-attestation, submit-attestation, revoke-attestation, void-signatures
-everyone     balance, show campaign|task|account
+platform     withdraw-fees, set-fee, set-treasury, pause, unpause, set-reputation, register-module,
+             register-attester, set-asset, set-identity-weights, set-half-life, transfer-ownership,
+             accept-ownership
+everyone     balance, show campaign|task|account|platform
 accounts     account list|new|import
 service      index, serve, run, status
 auditors     audit (bytecode, books, index, proofs; docs/AUDIT.md)
@@ -33,7 +36,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crowdledger.audit import cli as audit
-from crowdledger.cli import accounts, attesters, backer, creator, ratings, reviews, service, show, tasks
+from crowdledger.cli import (
+    accounts,
+    attesters,
+    backer,
+    creator,
+    platform,
+    ratings,
+    reviews,
+    service,
+    show,
+    tasks,
+)
 from crowdledger.errors import CrowdLedgerError, RetryableError, TransactionFailed
 from crowdledger.settings import Settings
 
@@ -56,7 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (backer, creator, tasks, reviews, ratings, attesters, show, accounts, service, audit):
+    for group in (
+        backer,
+        creator,
+        tasks,
+        reviews,
+        ratings,
+        attesters,
+        platform,
+        show,
+        accounts,
+        service,
+        audit,
+    ):
         group.register(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -84,6 +84,14 @@ def address(text: str) -> str:
         raise argparse.ArgumentTypeError(str(refused)) from None
 
 
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+def address_or_none(text: str) -> str:
+    """An address, or `none` for the zero address (no ledger, no pending owner)."""
+    return ZERO_ADDRESS if text.strip().lower() == "none" else address(text)
+
+
 @dataclass
 class Session:
     """An open, checked chain and (for commands that sign) the account."""

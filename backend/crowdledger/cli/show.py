@@ -15,6 +15,7 @@ from crowdledger.errors import ConfigError, Refused
 from crowdledger.settings import Settings
 from crowdledger.wallet.addresses import checked_address
 from crowdledger.wallet.chain import Chain, Reverted
+from crowdledger.wallet.describe import half_life_text
 from crowdledger.wallet.explain import (
     CAMPAIGN_STATES,
     PLACE_STATUSES,
@@ -60,18 +61,22 @@ def register(commands: Any) -> None:
     show = command(
         commands,
         "show",
-        "a campaign, a task or an account as the chain has it now",
+        "a campaign, a task, an account or the platform's settings as the chain has them now",
         _show,
         [
             "crowdledger show campaign 3",
             "crowdledger show campaign 3 --as alice          # with alice's pledge and refund",
             "crowdledger show task 4 --as carol              # with carol's entry and earnings",
             "crowdledger show account alice",
+            "crowdledger show platform --token 0x5FbDB2315678afecb367f032d93F642f64180aa3",
         ],
     )
-    show.add_argument("kind", choices=("campaign", "task", "account"))
-    show.add_argument("id", metavar="ID|ADDRESS|ACCOUNT")
+    show.add_argument("kind", choices=("campaign", "task", "account", "platform"))
+    show.add_argument("id", metavar="ID|ADDRESS|ACCOUNT", nargs="?", help="(none for the platform)")
     show.add_argument("--as", dest="viewer", metavar="ADDRESS|ACCOUNT", help="also show this account's part")
+    show.add_argument(
+        "--token", action="append", default=[], help="platform: also its fees and asset in this ERC-20"
+    )
     chain_options(show)
 
 
@@ -94,6 +99,15 @@ def _balance(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _show(settings: Settings, args: argparse.Namespace) -> int:
+    if args.kind == "platform":
+        if args.id is not None:
+            raise ConfigError(f"show platform takes no {args.id!r}: there is one platform per deployment")
+        chain = open_chain(settings, args)
+        tokens = {token.address: token for token in [ETH, *map(chain.token_named, args.token)]}
+        _show_platform(chain, list(tokens.values()))
+        return 0
+    if args.id is None:
+        raise ConfigError(f"show {args.kind} needs the {args.kind}'s {_NAMED_BY[args.kind]}")
     viewer = _who(settings, args.viewer)[0] if args.viewer else None
     if args.kind == "account":
         who, label = _who(settings, args.id)
@@ -134,6 +148,48 @@ def _title(chain: Chain, contract: str, event: str, key: str, number: int) -> st
     if "0x" + keccak(document).hex() != digest:
         return f"{title!r} (metadata does not match its hash!)"
     return repr(title)
+
+
+_NAMED_BY = {"campaign": "number", "task": "number", "account": "address or keystore id"}
+
+
+def _show_platform(chain: Chain, tokens: list[Token]) -> None:
+    """Who owns each contract, the fees and where they go, and the reputation ledger's settings."""
+    for name in ("Crowdfund", "Bounty", "Reputation"):
+        if name not in chain.deployment.contracts:
+            continue
+        contract = chain.contract(name)
+        print(f"{name} {contract.address}")
+        owner, pending = chain.read(contract, "owner"), chain.read(contract, "pendingOwner")
+        _line("owner", owner + (f" (offered to {pending})" if int(pending, 16) else ""))
+        if name == "Reputation":
+            _show_ledger(chain, contract, tokens)
+            continue
+        _line("fee", f"{format_percent(chain.read(contract, 'feeBps'))} of what is created from now on")
+        _line("treasury", chain.read(contract, "treasury"))
+        for token in tokens:
+            _line("fees due", token.format(chain.read(contract, "feesAccrued", token.address)))
+        if name == "Crowdfund":
+            _line("launching", "paused" if chain.read(contract, "paused") else "open")
+            ledger = chain.read(contract, "reputation")
+            _line("ledger", ledger if int(ledger, 16) else "none (outcomes are not recorded)")
+
+
+def _show_ledger(chain: Chain, ledger: Any, tokens: list[Token]) -> None:
+    half_life = chain.read(ledger, "halfLife")
+    _line("half-life", half_life_text(half_life) if half_life else "none (scores do not fade)")
+    _line(
+        "verified",
+        f"identity level {chain.read(ledger, 'identityLevel')} or more; unverified accounts weigh "
+        f"{format_percent(chain.read(ledger, 'unverifiedWeightBps'))}",
+    )
+    modules = [n for n in ("Crowdfund", "Bounty") if n in chain.deployment.contracts]
+    registered = [n for n in modules if chain.read(ledger, "isModule", chain.contract(n).address)]
+    _line("modules", ", ".join(registered) or "none of this deployment's")
+    for token in tokens:
+        unit, minimum = chain.read(ledger, "assets", token.address).values()
+        priced = f"by units of {token.format(unit)}, from {token.format(minimum)}"
+        _line("asset", f"{token.symbol}: {priced if unit else 'earns no reputation'}")
 
 
 def _line(label: str, text: str) -> None:

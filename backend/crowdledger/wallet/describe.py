@@ -1,9 +1,11 @@
 """What a confirmed transaction did, in words, from the events it emitted (the same sentences and format specs
 as crowdledger.wallet.explain). An event without a sentence is shown by its name and values."""
 
+from eth_utils.address import to_checksum_address
+
 from crowdledger.chain.decode import Event
 from crowdledger.wallet.explain import About, render
-from crowdledger.wallet.units import format_expiry, format_time
+from crowdledger.wallet.units import DAY, HOUR, MINUTE, Token, format_duration, format_expiry, format_time
 
 EVENT_SENTENCES: dict[str, str] = {
     # Crowdfund
@@ -103,6 +105,23 @@ EVENT_SENTENCES: dict[str, str] = {
         "{attester} revoked the attestation of {account}; its unsubmitted signatures for it are void"
     ),
     "SignaturesVoided": "{attester}'s unsubmitted attestation signatures for {account} are void",
+    "ModuleSet": "{module} is {registered_phrase} a reputation module",
+    "AttesterSet": "{attester} is {registered_phrase} an identity attester",
+    "AssetSet": "{asset_phrase}",
+    "IdentityWeightsSet": (
+        "Accounts verified at level {identityLevel} or more weigh in full; unverified ones "
+        "{unverifiedWeightBps:pct}"
+    ),
+    "HalfLifeChanged": "{half_life_phrase} (before: {old_half_life_phrase})",
+    # The platform (PlatformFees, Crowdfund's pause and ledger, Ownable2Step)
+    "FeesWithdrawn": "Sent {amount:amount} of fees to the treasury {treasury}",
+    "FeeChanged": "The platform's fee for what is created from now on: {newFeeBps:pct} (was {oldFeeBps:pct})",
+    "TreasuryChanged": "The platform's fees now go to {newTreasury} (was {oldTreasury})",
+    "Paused": "Launching campaigns is paused",
+    "Unpaused": "Campaigns can be launched again",
+    "ReputationChanged": "{ledger_phrase}",
+    "OwnershipTransferStarted": "{offer_phrase}",
+    "OwnershipTransferred": "The owner is now {newOwner} (was {previousOwner})",
 }
 
 _ACCESS = (
@@ -110,6 +129,14 @@ _ACCESS = (
     (2, "invited workers"),
     (4, "workers verified at level {minVerifiedLevel} or more"),
 )
+
+
+def half_life_text(seconds: int) -> str:
+    """A half-life in words, exact: format_duration names the two largest units, so the seconds follow when
+    more than two units are in it."""
+    units = (seconds // DAY, seconds % DAY // HOUR, seconds % HOUR // MINUTE, seconds % MINUTE)
+    words = format_duration(seconds)
+    return words if sum(map(bool, units)) <= 2 else f"{words} ({seconds:,} seconds)"
 
 
 def describe(event: Event, about: About) -> str:
@@ -133,6 +160,42 @@ def describe(event: Event, about: About) -> str:
             f"the worker may appeal to the arbiter until {format_time(until)}, else the place opens again"
             if until
             else "the place is open again"
+        )
+    if event.name in ("ModuleSet", "AttesterSet"):
+        values["registered_phrase"] = "now" if values["registered"] else "no longer"
+    if event.name == "AssetSet":
+        token, asset = about.token, str(values["token"])
+        name = token.symbol
+        if int(token.address, 16) != int(asset, 16):  # not the command's token: amounts in base units
+            token, name = Token(asset, "base units", 0), asset
+        unit, minimum = int(values["unit"]), int(values["minimum"])
+        values["asset_phrase"] = (
+            f"{name} earns reputation by units of {token.format(unit)}, from {token.format(minimum)} on"
+            if unit
+            else f"{name} earns no more reputation"
+        )
+    if event.name == "HalfLifeChanged":
+        new, old = int(values["newHalfLife"]), int(values["oldHalfLife"])
+        values["half_life_phrase"] = (
+            f"Scores now halve in {half_life_text(new)}" if new else "Scores no longer fade"
+        )
+        values["old_half_life_phrase"] = (
+            f"they halved in {half_life_text(old)}" if old else "they did not fade"
+        )
+    if event.name == "ReputationChanged":
+        ledger, before = (to_checksum_address(values[k]) for k in ("newReputation", "oldReputation"))
+        was = f"the ledger at {before}" if int(before, 16) else "none"
+        values["ledger_phrase"] = (
+            f"Outcomes are now recorded in the ledger at {ledger} (was {was})"
+            if int(ledger, 16)
+            else f"Outcomes are no longer recorded (was {was})"
+        )
+    if event.name == "OwnershipTransferStarted":
+        offered, owner = (to_checksum_address(values[k]) for k in ("newOwner", "previousOwner"))
+        values["offer_phrase"] = (
+            f"{offered} may now take the ownership from {owner} (accept-ownership)"
+            if int(offered, 16)
+            else "The offer of the ownership is withdrawn; the owner stays"
         )
     if event.name == "Attested":
         values["expiry_phrase"] = format_expiry(int(values["expiresAt"]))

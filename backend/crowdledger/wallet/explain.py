@@ -171,7 +171,10 @@ MEANINGS: dict[str, str] = {
         "the token delivered {received:amount} instead of {expected:amount}; tokens that keep a fee on "
         "transfer are not supported"
     ),
-    "EthTransferFailed": "{to} does not accept {amount:eth}; name another recipient with --to",
+    "EthTransferFailed": (
+        "{to} does not accept {amount:eth}; name another recipient with --to (for the platform's fees, "
+        "set another treasury with set-treasury)"
+    ),
     # Bounty
     "TaskNotFound": "there is no task {taskId}",
     "NotAContest": "task {taskId} is a micro-task, not a contest",

@@ -3,7 +3,7 @@ UTC, percentages; and back to the integers the contracts take."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, Overflow, localcontext
 
 from crowdledger.errors import ConfigError
 from crowdledger.reputation import NEVER_EXPIRES
@@ -55,9 +55,14 @@ def parse_amount(text: object, decimals: int, what: str = "amount", allow_zero: 
 def scaled(written: str, factor: int) -> Decimal:
     """The number `written` times `factor`, exactly: with as many digits as the two take (the default
     context's 28 digits rounded 10**29 - 1 up to 10**29, and so sent more than was typed), and exponents as
-    wide as Decimal takes (1e999999 overflowed the default's, a traceback). Not a number: InvalidOperation."""
+    wide as Decimal takes (1e999999 overflowed the default's, a traceback); beyond those, infinite. Not a
+    number: InvalidOperation."""
     with localcontext(prec=max(28, len(written) + len(str(factor))), Emax=MAX_EMAX, Emin=MIN_EMIN):
-        return Decimal(written) * factor
+        number = Decimal(written)
+        try:
+            return number * factor
+        except Overflow:
+            return Decimal("-Infinity" if number < 0 else "Infinity")
 
 
 def format_units(units: int, decimals: int) -> str:
@@ -110,6 +115,8 @@ def parse_percent(text: object, what: str) -> int:
         raise ConfigError(f"{what} must be a percentage such as 40 or 12.5, got {text!r}") from None
     if not value.is_finite() or value < 0 or value != value.to_integral_value():
         raise ConfigError(f"{what} must be a percentage with at most two decimals, got {text!r}")
+    if value >= 2**256:  # int() of 1e5000000 would take minutes
+        raise ConfigError(f"{what} is more than any share can be: {text!r}")
     return int(value)
 
 
