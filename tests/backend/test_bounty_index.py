@@ -11,8 +11,10 @@ from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from crowdledger.api import queries as api_queries
 from crowdledger.api.app import create_app
 from crowdledger.store.models import AwardProposal, Entry, Place, RawEvent, ReputationScore, Task
+from crowdledger.web.pages import tasks as task_pages
 from tests.backend.conftest import accepts, launch_campaign, make_indexer, upgrade_from, wallet_client
 
 ETH = "0x" + "00" * 20
@@ -951,3 +953,66 @@ def test_the_migration_has_the_indexer_fill_when_held_rejections_stand(engine, r
     [place] = client.get(f"/tasks/{micro}").json()["places_detail"]
     assert (place["status"], place["decision"]) == ("rejected", "reject")
     assert place["decision_stands_at"] == rejected.events["PlaceRejected"]["appealableUntil"]
+
+
+def test_places_beyond_the_listed_ones_are_offered_while_awaiting_a_decision_or_free(reviewed, monkeypatch):
+    """The page listed and offered only a micro-task's first 500 places (three here): work submitted on place
+    700 could not be reviewed from it, and once the first 500 were taken no free place was offered. The page
+    is served as `crowdledger serve` serves it (wallet_client: a read-only engine, autocommit on PostgreSQL,
+    where the first search for free places, a streamed query, failed with HTTP 500)."""
+    monkeypatch.setattr(task_pages, "SHOWN_PLACES", 3)
+    bounty, indexer, client = reviewed
+    requester, worker, other = accounts[1], accounts[2], accounts[3]
+    deadline = now() + 5 * DAY
+    micro = bounty.postMicroTask(
+        params(deadline), E // 100, 9, DAY, {"from": requester, "value": 9 * E // 100}
+    )
+    task_id = micro.return_value
+    bounty.take(task_id, 6, [], {"from": worker})
+    bounty.submitWork(task_id, 6, keccak(text="place 6"), {"from": worker})
+    bounty.take(task_id, 1, [], {"from": other})
+    assert offered_places(reviewed, task_id, "take") == [0, 2]
+    assert offered_places(reviewed, task_id, "review-place") == [6]  # beyond the first three, under way
+    assert accepts(bounty.approve.call, task_id, 6, {"from": requester})
+    page = client.get(f"/t/{task_id}?lang=en").text
+    assert "Listed: 4 of 9 places" in page
+    monkeypatch.setattr(api_queries, "FIRST_PLACES", 1)  # the API lists the first rows, then those under way
+    bounty.take(task_id, 8, [], {"from": other})
+    bounty.submitWork(task_id, 8, keccak(text="place 8"), {"from": other})
+    bounty.approve(task_id, 8, {"from": requester})  # settled: not under way
+    indexer.run(follow=False)
+    listed = client.get(f"/tasks/{task_id}").json()["places_detail"]
+    assert [p["place_index"] for p in listed] == [1, 6]
+    monkeypatch.undo()
+    monkeypatch.setattr(task_pages, "SHOWN_PLACES", 3)
+
+    for index in (0, 2):
+        bounty.take(task_id, index, [], {"from": other})
+    bounty.take(task_id, 3, [], {"from": worker})  # a place beyond the first three, taken
+    assert offered_places(reviewed, task_id, "take") == [4, 5, 7]  # the first are all taken: the free ones
+    assert all(accepts(bounty.take.call, task_id, i, [], {"from": other}) for i in (4, 5, 7))
+    monkeypatch.setattr(task_pages, "FREE_OFFERED", 2)
+    assert offered_places(reviewed, task_id, "take") == [4, 5]
+    brownie.chain.sleep(DAY + 1)  # the work windows end: the places held without work are free again
+    brownie.chain.mine()
+    assert offered_places(reviewed, task_id, "take") == [0, 1, 2, 3]
+    assert accepts(bounty.take.call, task_id, 3, [], {"from": other})
+
+
+def test_a_one_wei_micro_task_with_the_most_places_is_listed_in_part_and_its_last_place_reviewed(reviewed):
+    """The extremes postMicroTask admits: pay 1 wei, 2**32 - 1 places (escrow 4.29 gwei), work submitted on
+    the very last place. The page lists the first 500 and that place, offers it for review, and says how
+    much it left out; nothing walks the four billion places."""
+    bounty, indexer, client = reviewed
+    requester, worker = accounts[1], accounts[2]
+    most = 2**32 - 1
+    task_id = bounty.postMicroTask(params(now() + 3 * DAY), 1, most, DAY, {"from": requester, "value": most})
+    task_id = task_id.return_value
+    last = most - 1
+    bounty.take(task_id, last, [], {"from": worker})
+    bounty.submitWork(task_id, last, keccak(text="the last place"), {"from": worker})
+    assert offered_places(reviewed, task_id, "review-place") == [last]
+    assert offered_places(reviewed, task_id, "take") == list(range(500))
+    page = client.get(f"/t/{task_id}?lang=en")
+    assert page.status_code == 200 and f"Listed: 501 of {most} places" in page.text
+    assert [p["place_index"] for p in client.get(f"/tasks/{task_id}").json()["places_detail"]] == [last]

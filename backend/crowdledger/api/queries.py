@@ -550,6 +550,37 @@ def pending_places(conn: Session, task_id: int) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def task_places(conn: Session, task_id: int) -> Sequence[Place]:
-    query = select(Place).where(Place.task_id == task_id).order_by(Place.place_index).limit(500)
-    return conn.execute(query).scalars().all()
+AWAITING_DECISION = ("submitted", "rejected", "appealed")  # work a reviewer, an arbiter or the clock decides
+FIRST_PLACES = 500  # rows of a micro-task's places listed from the first
+MOST_AWAITING = 2_000  # rows of places awaiting a decision listed beyond those
+FREE_SEARCH = 2_000  # places the search for free ones reads, at most
+
+
+def task_places(conn: Session, task_id: int) -> list[Place]:
+    """The rows of a micro-task's places (the index keeps one for every place someone took): the first
+    FIRST_PLACES, then every place beyond them whose work awaits a decision (MOST_AWAITING at most), which a
+    reviewer, an arbiter or the clock may still settle wherever it is; in index order."""
+    of_task = select(Place).where(Place.task_id == task_id).order_by(Place.place_index)
+    first = list(conn.execute(of_task.limit(FIRST_PLACES)).scalars())
+    if len(first) < FIRST_PLACES:
+        return first
+    beyond = of_task.where(Place.place_index > first[-1].place_index, Place.status.in_(AWAITING_DECISION))
+    return first + list(conn.execute(beyond.limit(MOST_AWAITING)).scalars())
+
+
+def free_places(conn: Session, task_id: int, start: int, places: int, count: int, now: int) -> list[int]:
+    """The first `count` places from `start` a worker could take now, among the FREE_SEARCH places from
+    there (a page view reads no more): never taken (no row), reopened, or held past their work window."""
+    end = min(places, start + FREE_SEARCH)
+    query = select(Place.place_index, Place.status, Place.expires_at).where(
+        Place.task_id == task_id, Place.place_index >= start, Place.place_index < end
+    )
+    rows = {index: (status, expires_at) for index, status, expires_at in conn.execute(query)}
+    free = []
+    for index in range(start, end):
+        status, expires_at = rows.get(index, ("open", None))
+        if status == "open" or (status == "taken" and expires_at is not None and expires_at <= now):
+            free.append(index)
+            if len(free) == count:
+                break
+    return free

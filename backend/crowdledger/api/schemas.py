@@ -299,4 +299,5 @@ class TaskDetail(TaskOut):
     verified_count: int  # a contest's verified entries (see EntryOut.verified)
     proposal: AwardProposalOut | None  # a contest's award waiting for its co-reviewer, arbiter or finalizer
     entries: list[EntryOut]
+    # the first 500 places taken, then every place beyond whose work awaits a decision (2,000 at most)
     places_detail: list[PlaceOut]

@@ -106,26 +106,40 @@ def phases(t: Any, now: int) -> list[dict[str, Any]]:
     return out
 
 
-def all_places(t: Any, taken: Any, now: int) -> list[dict[str, Any]]:
-    """Every place of a micro-task (the index keeps rows only for places someone took), up to 500, with its
-    status as the API serves it (closed from the deadline on, if no work was submitted)."""
-    rows = {p.place_index: p for p in taken}
-    out = []
-    for index in range(min(t.places, 500)):
-        row = rows.get(index)
-        out.append(
-            {
-                "index": index,
-                "status": convert.place_status(row.status if row else "open", t.deadline, now),
-                "worker": row.worker if row else None,
-                "expires_at": row.expires_at if row else None,
-                "review_ends_at": row.review_ends_at if row else None,
-                "decision": row.decision if row else None,
-                "decision_stands_at": row.decision_stands_at if row else None,
-                "decision_objected": row.decision_objected if row else False,
-            }
-        )
-    return out
+SHOWN_PLACES = 500  # a micro-task's places listed from the first, taken or not
+FREE_OFFERED = 20  # free places the take form offers beyond the first SHOWN_PLACES when those are all taken
+
+
+def places_of(db: Db, t: Any, now: int) -> list[dict[str, Any]]:
+    """The places the page lists and its forms act on: the first SHOWN_PLACES, the places the API lists
+    (queries.task_places: every place whose work awaits a decision, wherever it is), and, once none of those
+    can be taken, the next free ones. Each with its status as the API serves it (closed from the deadline on,
+    if no work was submitted)."""
+    rows = {p.place_index: p for p in queries.task_places(db, t.id)}
+    indexes = set(range(min(t.places, SHOWN_PLACES))) | set(rows)
+    places = [_place(index, rows.get(index), t, now) for index in sorted(indexes)]
+    takeable = any("take" in _place_offers(p, bool(t.arbiter), now) for p in places)
+    if t.places > SHOWN_PLACES and now < t.deadline and not takeable:
+        free = queries.free_places(db, t.id, SHOWN_PLACES, t.places, FREE_OFFERED, now)
+        places = sorted(places + [_place(i, None, t, now) for i in free if i not in rows], key=_index)
+    return places
+
+
+def _place(index: int, row: Any, t: Any, now: int) -> dict[str, Any]:
+    return {
+        "index": index,
+        "status": convert.place_status(row.status if row else "open", t.deadline, now),
+        "worker": row.worker if row else None,
+        "expires_at": row.expires_at if row else None,
+        "review_ends_at": row.review_ends_at if row else None,
+        "decision": row.decision if row else None,
+        "decision_stands_at": row.decision_stands_at if row else None,
+        "decision_objected": row.decision_objected if row else False,
+    }
+
+
+def _index(place: dict[str, Any]) -> int:
+    return int(place["index"])
 
 
 def reclaimable(db: Db, t: Any, now: int) -> int:
@@ -237,7 +251,7 @@ def task_page(request: Request, db: Db, raw_id: str) -> HTMLResponse:
         raise PageNotFound("page.no_task", id=raw_id[:20])
     now = queries.now(db)
     proposal = queries.award_proposal(db, task_id)
-    places = all_places(t, queries.task_places(db, task_id), now)
+    places = places_of(db, t, now)
     return render(
         request,
         "task.html",
