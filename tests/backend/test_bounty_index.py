@@ -811,11 +811,11 @@ def test_entering_and_revealing_are_offered_exactly_while_the_contract_takes_the
     assert offered() == accepted() == set()
 
 
-def test_an_invite_only_task_sends_invited_workers_to_the_cli_instead_of_a_form_that_cannot_prove_it(
-    reviewed,
-):
-    """The take and entry forms send no Merkle proof: on an invite-only task an invited worker was told they
-    were not on the invite list (NotInvited). The page says how to take part instead."""
+def test_an_invite_only_task_asks_invited_workers_for_the_list_their_proof_is_built_from(reviewed):
+    """The take and entry forms sent no Merkle proof: on an invite-only task an invited worker was told they
+    were not on the invite list (NotInvited). Their forms now take the invite list, from which the browser
+    builds the proof (lib/invites.js, checked against the CLI's tree in test_invites_js.py); a public task's
+    forms ask for no list."""
     bounty, indexer, client = reviewed
     requester, invited, other = accounts[1], accounts[2], accounts[3]
     leaf, sibling = (keccak(keccak(encode(["address"], [a.address]))) for a in (invited, other))
@@ -823,13 +823,18 @@ def test_an_invite_only_task_sends_invited_workers_to_the_cli_instead_of_a_form_
     invite_only[5], invite_only[7] = 2, keccak(b"".join(sorted((leaf, sibling))))  # ACCESS_INVITED, the root
     micro = bounty.postMicroTask(invite_only, E // 10, 1, DAY, {"from": requester, "value": E // 10})
     contest = bounty.postContest(invite_only, E, {"from": requester, "value": E})
-    for task_id in (micro.return_value, contest.return_value):
-        indexer.run(follow=False)
+    public = bounty.postMicroTask(
+        params(now() + 3 * DAY), E // 10, 1, DAY, {"from": requester, "value": E // 10}
+    )
+    indexer.run(follow=False)
+    for task_id, flow in ((micro.return_value, "take"), (contest.return_value, "commit-entry")):
         page = client.get(f"/t/{task_id}?lang=en").text
-        assert 'data-flow="take"' not in page and 'data-flow="commit-entry"' not in page
-        assert f"crowdledger take {task_id} --invites LIST" in page
-    assert not accepts(bounty.take.call, micro.return_value, 0, [], {"from": invited})  # a form's empty proof
-    assert accepts(bounty.take.call, micro.return_value, 0, [sibling], {"from": invited})  # the CLI's proof
+        form = page[page.index(f'data-flow="{flow}"') :].split("</form>")[0]
+        assert 'name="invites"' in form and "required" in form
+    public_page = client.get(f"/t/{public.return_value}?lang=en").text
+    assert 'data-flow="take"' in public_page and 'name="invites"' not in public_page
+    assert not accepts(bounty.take.call, micro.return_value, 0, [], {"from": invited})  # no proof: refused
+    assert accepts(bounty.take.call, micro.return_value, 0, [sibling], {"from": invited})  # the list's proof
 
 
 def test_a_contest_split_by_default_shows_which_entries_share_it(engine, reviewed, reputation, owner):

@@ -94,6 +94,20 @@ def test_an_invite_only_micro_task_puts_the_lists_merkle_root_on_chain(world, mi
     assert access[1] == expected
 
 
+def test_an_invite_list_of_the_requester_alone_is_refused_before_posting(world, micro_task_file):
+    """The contract lets no reviewer of a task work on it: such a list posted a task nobody could take, its
+    reward locked until the deadline."""
+    (world.home / "invites.txt").write_text(f"{world.addresses['creator']}\n")
+    nonce = world.nonce("creator")
+    line = world.refused("post", micro_task_file, "--account", "creator")
+    assert "the invite list names only you and the task's reviewers" in line
+    assert world.nonce("creator") == nonce
+    (world.home / "invites.txt").write_text("0x" + "00" * 20 + "\n")
+    assert "the invite list names the zero address" in world.refused(
+        "post", micro_task_file, "--account", "creator"
+    )
+
+
 def test_an_invited_worker_takes_a_place_with_the_list_and_others_are_refused(world, micro_task):
     invites = world.home / "invites.txt"
     out = world.ok("take", micro_task, "--invites", invites, "--account", "worker")

@@ -4,8 +4,10 @@ requester proposes an award (70% / 30%), the co-reviewer confirms it and the fir
 micro-task posted from the form, a worker takes a place and submits, the requester approves and the
 co-reviewer confirms; a micro-task paid in a token (approved first); and two more contests, one whose award
 the co-reviewer objects to and the arbiter decides, one whose award stands after the co-reviewer's silence
-and is finalized by a bystander. In order: the chain moves on as they go."""
+and is finalized by a bystander; an invite-only micro-task posted and taken with its invite list. In order:
+the chain moves on as they go."""
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -15,6 +17,7 @@ import pytest
 from brownie import Bounty, accounts, chain, web3
 from playwright.sync_api import Browser, Page, expect
 
+from crowdledger.wallet.merkle import InviteTree
 from tests.e2e.conftest import DAY, DESKTOP, SCREENS, WALLET_SCRIPT, E, InjectedWallet, World
 
 DONE = "#tx[data-state=done]"
@@ -368,3 +371,31 @@ def test_a_rejected_worker_is_offered_their_own_place_to_appeal_and_appeals_it(p
     submit(alice, "appeal-place")
     assert bounty.placeOf(micro, 1)["status"] == 5  # Appealed
     assert bounty.placeOf(micro, 0)["status"] == 4  # Rejected, still bob's to appeal
+
+
+def test_an_invite_only_task_posted_from_the_page_is_taken_with_the_list_the_requester_gave(
+    people, world: World, bounty
+):
+    """Invite lists needed the CLI at both ends: the post form had no list, and the take and entry forms sent
+    no proof, so an invited worker was told they were not invited. The requester now pastes the list when
+    posting (its Merkle root goes on chain) and an invited worker pastes it to take a place (the proof is
+    built in the page); a list that is not the task's is refused in words before the wallet is asked."""
+    page, _ = people["requester"]
+    (alice, alice_account), (_, bob_account) = people["alice"], people["bob"]
+    invited = [alice_account.address, bob_account.address]
+    fill = {"#p-title": "Proofread the handbook", "#p-pay": "0.1", "#p-places": "1", "#p-work": "24"}
+    task_id = post_from_the_form(page, world, "micro-task", fill | {"#p-invites": "\n".join(invited)})
+    expect(page.locator(DONE)).to_contain_text("It is open to the 2 invited addresses")
+    assert bounty.task(task_id)["accessRules"] == 2  # ACCESS_INVITED
+    assert bounty.accessOf(task_id)["inviteRoot"] == "0x" + InviteTree.of(invited).root.hex()
+
+    open_page(alice, world, f"/t/{task_id}")
+    alice.select_option("#take-place", "0")
+    alice.fill("#take-invites", alice_account.address)  # a list of her alone: another root
+    alice.click("form[data-flow=take] button[type=submit]")
+    expect(alice.locator("#tx[data-state=failed]")).to_contain_text("This is not this task's invite list")
+    assert bounty.placeOf(task_id, 0)["status"] == 0  # Open: nothing was sent
+
+    alice.fill("#take-invites", json.dumps([a.lower() for a in reversed(invited)]))  # as JSON, any order
+    submit(alice, "take")
+    assert bounty.placeOf(task_id, 0)["worker"] == alice_account.address

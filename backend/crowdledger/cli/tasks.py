@@ -201,6 +201,14 @@ def _post(settings: Settings, args: argparse.Namespace) -> int:
     session = open_session(settings, args)
     token = session.chain.token_named(specs.token_of(spec))
     task = specs.task(spec, token, session.chain.now(), args.file.parent)
+    if task.invites is not None:
+        reviewers = {account.lower() for account in (session.sender, *task.reviewers)}
+        if all(account.lower() in reviewers for account in task.invites.accounts):
+            raise ConfigError(
+                "the invite list names only you and the task's reviewers, whom the contract lets not work on "
+                "it: nobody could take the task, and its reward would wait for the deadline. Name the "
+                "workers you invite"
+            )
     value = task.escrow if token.is_eth else 0
     if task.kind == "contest":
         call = Call(session.bounty, "postContest", [task.params, task.reward], value)

@@ -39,6 +39,8 @@ class InviteTree:
         checked = []
         for account in accounts:
             checked.append(checked_address(account, "the invite list's entry"))
+            if int(checked[-1], 16) == 0:
+                raise ConfigError("the invite list names the zero address, which no worker can use")
         if len(set(checked)) != len(checked):
             raise ConfigError("the invite list names an address twice")
         leaves = sorted(leaf(a) for a in checked)

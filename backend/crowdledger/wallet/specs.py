@@ -87,6 +87,11 @@ class Task:
     def escrow(self) -> int:
         return self.reward * self.places if self.kind == "micro-task" else self.reward
 
+    @property
+    def reviewers(self) -> tuple[str, str]:
+        """The co-reviewer and the arbiter (the zero address: none), as `task` lays out params."""
+        return self.params[3], self.params[4]
+
 
 def _check_keys(spec: dict[str, Any], allowed: set[str], what: str) -> None:
     unknown = sorted(set(spec) - allowed)

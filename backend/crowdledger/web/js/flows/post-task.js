@@ -5,12 +5,14 @@
 //
 // TaskParams is read from the contract's ABI at run time and each of its fields is filled by the entry of the
 // same name in FIELDS, as launch.js does: a field the contract gains later makes the form say which it lacks.
-// An invite list (inviteRoot) is not offered here: it needs a Merkle tree of addresses (the CLI builds one).
+// An invite list goes on chain as its Merkle root (lib/invites.js, the same tree as the CLI's): the requester
+// gives the list itself to the invited workers, whose take and entry forms build their proofs from it.
 import { keccak256, parseEventLogs, parseUnits, toBytes } from "viem";
 import { getBlock } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
 import { publicClient, structArgument, tokenDecimals } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
+import { inviteTree, readInvites } from "../lib/invites.js";
 import { ALLOWANCE_MISSING } from "../lib/runner.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
@@ -21,6 +23,7 @@ const DAY = 86400;
 // Bounty's MIN_DURATION, MAX_DURATION, MIN/MAX_REVIEW_PERIOD and MIN/MAX_WORK_WINDOW
 const LIMITS = { minHours: 1, maxDays: 365, minReviewDays: 1, maxReviewDays: 90, minWorkHours: 1, maxWorkDays: 30 };
 const ACCESS_MIN_SCORE = 1; // Bounty.ACCESS_MIN_SCORE
+const ACCESS_INVITED = 2; // Bounty.ACCESS_INVITED
 const ACCESS_VERIFIED = 4; // Bounty.ACCESS_VERIFIED
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -44,7 +47,7 @@ const FIELDS = {
   arbiter: (v) => v.arbiter,
   accessRules: (v) => v.accessRules,
   minWorkerScore: (v) => v.minWorkerScore,
-  inviteRoot: () => ZERO32,
+  inviteRoot: (v) => v.inviteRoot,
   minVerifiedLevel: (v) => v.minVerifiedLevel,
   metadataURI: (v) => v.metadata.uri,
   metadataHash: (v) => v.metadata.hash,
@@ -107,6 +110,7 @@ async function read(form) {
   value.accessRules = 0;
   value.minWorkerScore = 0n;
   value.minVerifiedLevel = 0;
+  value.inviteRoot = ZERO32;
   const score = form.elements.minWorkerScore.value.trim();
   if (score) {
     try {
@@ -127,6 +131,16 @@ async function read(form) {
       problems.push(t("flow.post.level"));
     }
   }
+  value.invited = [];
+  if (form.elements.invites.value.trim()) {
+    try {
+      value.invited = readInvites(form.elements.invites.value);
+      value.inviteRoot = inviteTree(value.invited)[0];
+      value.accessRules |= ACCESS_INVITED;
+    } catch (error) {
+      problems.push(error.message);
+    }
+  }
   const metadata = taskDocument(form);
   const uri = form.elements.metadataURI.value.trim();
   value.metadata = { uri: uri || metadata.uri, hash: metadata.hash };
@@ -143,6 +157,12 @@ export default {
   },
   async run(ctx) {
     const value = await read(ctx.form);
+    // The contract lets none of a task's reviewers work on it: a list of them alone would lock the reward in a
+    // task nobody can take until its deadline.
+    const reviewers = [ctx.account, value.coReviewer, value.arbiter].map((a) => a.toLowerCase());
+    if (value.invited.length && value.invited.every((a) => reviewers.includes(a.toLowerCase()))) {
+      throw new Error(t("flow.invites.only_reviewers"));
+    }
     const contest = value.kind === "contest";
     const functionName = contest ? "postContest" : "postMicroTask";
     const params = structArgument("Bounty", functionName, FIELDS, value);
@@ -163,7 +183,10 @@ export default {
       link.href = `/t/${posted.args.taskId}`;
       link.hidden = false;
     }
-    return t("flow.posted", { id: posted.args.taskId });
+    const invited = value.invited.length
+      ? ` ${t("flow.invites.posted", { count: value.invited.length, root: value.inviteRoot })}`
+      : "";
+    return t("flow.posted", { id: posted.args.taskId }) + invited;
   },
   /** Shows the fields of the chosen kind, keeps the hash current, and offers the document for download. */
   enhance(form) {

@@ -1,4 +1,11 @@
-// A worker takes a micro-task place (public tasks: no invite proof).
-import { simpleFlow } from "./simple.js";
+// A worker takes a micro-task place, with the proof an invite-only task asks for (built from the invite list).
+import { checkInvites, invitation } from "../lib/invites.js";
 
-export default simpleFlow("take", "Bounty", "take", (ctx) => [BigInt(ctx.data.task), BigInt(ctx.form.elements.place.value), []]);
+export default {
+  name: "take",
+  validate: checkInvites,
+  async run(ctx) {
+    const args = [BigInt(ctx.data.task), BigInt(ctx.form.elements.place.value), invitation(ctx)];
+    await ctx.send(ctx.contract("Bounty"), "take", args);
+  },
+};
