@@ -3,7 +3,8 @@ pragma solidity 0.8.28;
 
 /// @notice A token as USDT behaves on Ethereum: approve, transfer and transferFrom return nothing, approve
 /// refuses to change an allowance that is not zero into another that is not zero (set it to zero first), and
-/// every refusal is a revert without data. No permit. Open minting, for tests.
+/// every refusal is a revert without data, a paused token's transfers included. No permit. Open minting and
+/// pausing, for tests.
 contract TetherLikeToken {
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Approval(address indexed owner, address indexed spender, uint256 value);
@@ -14,6 +15,7 @@ contract TetherLikeToken {
     uint256 public totalSupply;
     mapping(address => uint256) public balanceOf;
     mapping(address => mapping(address => uint256)) public allowance;
+    bool public paused;
 
     constructor(string memory name_, string memory symbol_, uint8 decimals_) {
         name = name_;
@@ -25,6 +27,10 @@ contract TetherLikeToken {
         totalSupply += amount;
         balanceOf[to] += amount;
         emit Transfer(address(0), to, amount);
+    }
+
+    function setPaused(bool paused_) external {
+        paused = paused_;
     }
 
     function approve(address spender, uint256 amount) external {
@@ -45,7 +51,7 @@ contract TetherLikeToken {
     }
 
     function _move(address from, address to, uint256 amount) internal {
-        require(balanceOf[from] >= amount);
+        require(!paused && balanceOf[from] >= amount);
         balanceOf[from] -= amount;
         balanceOf[to] += amount;
         emit Transfer(from, to, amount);

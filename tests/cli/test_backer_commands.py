@@ -67,6 +67,27 @@ def test_a_tether_like_token_is_approved_from_zero_then_pledged(world):
     assert tether.functions.allowance(world.addresses["backer"], crowdfund).call() == 0
 
 
+def test_a_paused_tether_like_token_is_refused_before_an_approval_is_paid_for(world):
+    """A paused USDT refuses a pledge's transfer without a word, as it refuses a missing allowance: the
+    command took the silence for the allowance, paid for an approval, and only then was refused. It now
+    asks the token to move the amount itself first."""
+    tether = deploy(
+        world.w3, "TetherLikeToken", "Tether-like Dollar", "TLD", 6, sender=world.addresses["owner"]
+    )
+    world.transact(tether, "mint", world.addresses["backer"], 1_000 * 10**6)
+    campaign = launch(world, token=tether.address, goal=5_000 * 10**6)
+    world.transact(tether, "setPaused", True)
+    before = world.nonce("backer")
+    message = world.refused("pledge", campaign, "40", "--account", "backer")
+    assert "the TLD token refuses to move 40 TLD" in message and "paused" in message
+    assert world.nonce("backer") == before  # no approval was sent
+    crowdfund = world.contracts["Crowdfund"].address
+    assert tether.functions.allowance(world.addresses["backer"], crowdfund).call() == 0
+    world.transact(tether, "setPaused", False)
+    world.ok("pledge", campaign, "40", "--account", "backer")
+    assert pledge_of(world, campaign, "backer") == (40 * 10**6, 0)
+
+
 def test_pledge_with_a_permit_is_one_transaction(world, token_campaign):
     before = world.nonce("backer")
     world.ok("pledge", token_campaign, "100.5", "--permit", "--account", "backer")

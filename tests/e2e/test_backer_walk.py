@@ -112,6 +112,26 @@ def test_a_tether_like_token_is_approved_from_zero_and_its_silent_approve_is_not
     assert tether.allowance(world.backer, world.crowdfund) == 0
 
 
+def test_a_paused_tether_like_token_is_refused_before_an_approval_is_paid_for(
+    page: Page, world: World, wallet
+):
+    """A paused USDT refuses a pledge's transfer without a word, as it refuses a missing allowance: the page
+    took the silence for the allowance, had the backer pay for an approval, and only then was refused. It
+    now asks the token to move the amount itself before any approval."""
+    tether = TetherLikeToken.deploy("Tether-like Dollar", "TLD", 6, {"from": accounts[0]})
+    tether.mint(world.backer, 1_000 * 10**6, {"from": accounts[0]})
+    campaign = launch(world.crowdfund, world.creator, tether.address, 5_000 * 10**6, 30, "Paused token")
+    tether.setPaused(True, {"from": accounts[0]})
+    world.wait_indexed()
+    page.goto(f"{world.base_url}/c/{campaign}?lang=en")
+    expect(page.locator("body[data-wallet=ready]")).to_be_attached()
+    page.fill("#pledge-amount", "40")
+    page.click("form[data-flow=pledge] button[type=submit]")
+    expect(page.locator(FAILED)).to_contain_text("The token refuses to move 40 TLD from your account")
+    assert wallet.sent() == []
+    assert tether.allowance(world.backer, world.crowdfund) == 0
+
+
 def test_backer_changes_tier_with_a_repeat_pledge(page: Page, world: World, wallet):
     open_campaign(page, world, "eth")
     page.fill("#pledge-amount", "0.1")

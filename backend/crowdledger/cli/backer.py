@@ -152,7 +152,9 @@ def pledge_call(session: Session, about: About, campaign: int, tier: int, amount
     elif permit:
         deadline = session.chain.now() + PERMIT_SECONDS
         unsigned = [campaign, tier, amount, deadline, 27, b"\0" * 32, b"\0" * 32]
-        check_all_but_allowance(session, Call(crowdfund, "pledgeWithPermit", unsigned), about)
+        check_all_but_allowance(
+            session, Call(crowdfund, "pledgeWithPermit", unsigned), about, amount, crowdfund.address
+        )
         v, r, s = sign_permit(
             session.chain, session.account(), about.token, crowdfund.address, amount, deadline
         )

@@ -14,7 +14,7 @@ from eth_account.signers.local import LocalAccount
 from crowdledger.errors import ConfigError, InsufficientFunds
 from crowdledger.settings import Settings
 from crowdledger.wallet.addresses import checked_address
-from crowdledger.wallet.chain import Chain, Contract, resolve
+from crowdledger.wallet.chain import Chain, Contract, Reverted, resolve
 from crowdledger.wallet.describe import describe
 from crowdledger.wallet.explain import About
 from crowdledger.wallet.keystore import Keystore
@@ -185,17 +185,12 @@ def send_paying_token(session: Session, call: Call, about: About, amount: int, s
     token, chain = about.token, session.chain
     if token.is_eth:
         return session.send(call, about)
-    balance = chain.balance(session.sender, token)
-    if balance < amount:
-        raise InsufficientFunds(
-            f"{session.sender} holds {token.format(balance)}, and this takes {token.format(amount)}; "
-            "nothing was sent"
-        )
+    _require_balance(session, about, amount)
     erc20 = chain.erc20(token.address)
     allowance = int(chain.read(erc20, "allowance", session.sender, spender))
     if allowance >= amount:
         return session.send(call, about)
-    check_all_but_allowance(session, call, about)
+    check_all_but_allowance(session, call, about, amount, spender)
     approve = Call(erc20, "approve", [spender, amount])
     if allowance and _refused(session, approve, about):
         # USDT and others change no allowance that is not zero into another that is not
@@ -220,19 +215,54 @@ def _refused(session: Session, call: Call, about: About) -> bool:
     return False
 
 
-def check_all_but_allowance(session: Session, call: Call, about: About) -> None:
-    """Simulate a call that takes a token: every refusal but a missing allowance (which the approval or the
-    permit about to be made will give) is raised, so nothing is approved or signed for a doomed call. A
-    missing allowance reads as the standard error, as SafeERC20's for a token that returns false, or as a
-    revert without data (USDT and others); the call is checked again before it is sent."""
+def check_all_but_allowance(session: Session, call: Call, about: About, amount: int, spender: str) -> None:
+    """Simulate a call that has `spender` take `amount` of the about-token from the sender: every refusal but
+    a missing allowance (which the approval or the permit about to be made will give) is raised, so nothing
+    is approved or signed for a doomed call; the call is checked again before it is sent. A missing
+    allowance reads as the standard error, or as SafeERC20's for a token that returns false, or as a revert
+    without data (USDT and others). The last two may as well be the token refusing to move the amount at
+    all (paused, or an address it blocks, as USDT and USDC can): the token is then asked to move it itself."""
     try:
         simulate(session.chain, session.sender, call, about)
     except WouldRevert as refused:
-        if not refused.silent and (refused.revert is None or refused.revert.name not in _ALLOWANCE_ERRORS):
+        name = refused.revert.name if refused.revert else None
+        if name == "ERC20InsufficientAllowance":
+            return
+        if not refused.silent and name != "SafeERC20FailedOperation":
             raise
+        _require_balance(session, about, amount)
+        _require_token_moves(session, about, amount, spender)
 
 
-_ALLOWANCE_ERRORS = ("ERC20InsufficientAllowance", "SafeERC20FailedOperation")
+def _require_balance(session: Session, about: About, amount: int) -> None:
+    token = about.token
+    balance = session.chain.balance(session.sender, token)
+    if balance < amount:
+        raise InsufficientFunds(
+            f"{session.sender} holds {token.format(balance)}, and this takes {token.format(amount)}; "
+            "nothing was sent"
+        )
+
+
+def _require_token_moves(session: Session, about: About, amount: int, spender: str) -> None:
+    """Refuses, in words, unless the token would let the sender transfer `amount` to `spender` (a simulated
+    transfer: reverting or returning false is a refusal)."""
+    token = about.token
+    erc20 = session.chain.erc20(token.address)
+    try:
+        answer = session.chain.call(
+            token.address, erc20.encode("transfer", [spender, amount]), session.sender
+        )
+    except Reverted:
+        answer = None
+    if answer is None or (len(answer) == 32 and not any(answer)):
+        raise WouldRevert(
+            f"the {token.symbol} token refuses to move {token.format(amount)} from {session.sender} to "
+            f"{spender}, allowance or not: it may be paused, or block one of the two addresses; nothing was "
+            "approved, signed or sent",
+            None,
+            silent=answer is None,
+        )
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ ERC20_ABI: list[dict[str, Any]] = [
     _function("balanceOf", [("address", "account")], [("uint256", "")]),
     _function("allowance", [("address", "owner"), ("address", "spender")], [("uint256", "")]),
     _function("approve", [("address", "spender"), ("uint256", "value")], [("bool", "")], "nonpayable"),
+    _function("transfer", [("address", "to"), ("uint256", "value")], [("bool", "")], "nonpayable"),
     _function("nonces", [("address", "owner")], [("uint256", "")]),
     _function(
         "eip712Domain",

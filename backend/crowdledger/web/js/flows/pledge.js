@@ -8,7 +8,6 @@ import { getBlock, readContract } from "viem/actions";
 import { parseAmount } from "../lib/amounts.js";
 import { contract, publicClient } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
-import { ALLOWANCE_MISSING } from "../lib/runner.js";
 
 const PERMIT_TYPES = {
   Permit: [
@@ -106,7 +105,7 @@ export default {
     await ctx.checkBalance(tokenContract, amount);
     const method = ctx.form.elements.method?.value || "permit";
     // The campaign's own rules first; the allowance is what the next step provides.
-    await ctx.check(crowdfund, "pledge", [campaignId, tier, amount], undefined, ALLOWANCE_MISSING);
+    await ctx.checkAllButAllowance(crowdfund, "pledge", [campaignId, tier, amount], undefined, tokenContract, amount);
     const permit = method === "permit" ? await permitTerms(ctx, tokenContract) : null;
     if (!permit) {
       await ctx.allow(tokenContract, crowdfund.address, amount);

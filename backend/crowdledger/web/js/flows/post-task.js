@@ -13,7 +13,6 @@ import { parseAmount } from "../lib/amounts.js";
 import { publicClient, structArgument, tokenDecimals } from "../lib/chain.js";
 import { t } from "../lib/i18n.js";
 import { inviteTree, readInvites } from "../lib/invites.js";
-import { ALLOWANCE_MISSING } from "../lib/runner.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const ETH = ZERO_ADDRESS; // the token of a task paid in ETH
@@ -172,8 +171,9 @@ export default {
       const tokenContract = ctx.token(value.token);
       // Before any approval is paid for: the escrow must be there, and the post's own rules must hold (the
       // allowance is what the approval provides).
-      await ctx.checkBalance(tokenContract, value.reward, { decimals: value.decimals });
-      await ctx.check(bounty, functionName, args, 0n, ALLOWANCE_MISSING);
+      const money = { decimals: value.decimals };
+      await ctx.checkBalance(tokenContract, value.reward, money);
+      await ctx.checkAllButAllowance(bounty, functionName, args, 0n, tokenContract, value.reward, money);
       await ctx.allow(tokenContract, bounty.address, value.reward);
     }
     const receipt = await ctx.send(bounty, functionName, args, { value: value.token === ETH ? value.reward : 0n });

@@ -2,8 +2,15 @@
 // check → approve or sign → send → confirmed), the pending transaction's hash, and a message in words when
 // anything fails. Nothing is sent that a call to the contract says would fail: each transaction is
 // simulated first (eth_call), and a refusal is shown by the error's name instead of asking the wallet.
-import { ContractFunctionRevertedError, WaitForTransactionReceiptTimeoutError, formatUnits } from "viem";
 import {
+  ContractFunctionRevertedError,
+  WaitForTransactionReceiptTimeoutError,
+  encodeFunctionData,
+  erc20Abi,
+  formatUnits,
+} from "viem";
+import {
+  call,
   readContract,
   signTypedData,
   simulateContract,
@@ -20,7 +27,7 @@ const SILENT_REVERT = "(a revert without data)";
 // How a call that takes a token is refused when only the allowance is missing: the standard error, SafeERC20's
 // for a token that returns false, or no word at all (USDT and others revert without data). Such a call is
 // checked again once the approval is made, so a refusal for any other reason still stops it unsent.
-export const ALLOWANCE_MISSING = ["ERC20InsufficientAllowance", "SafeERC20FailedOperation", SILENT_REVERT];
+const ALLOWANCE_MISSING = ["ERC20InsufficientAllowance", "SafeERC20FailedOperation", SILENT_REVERT];
 
 class Panel {
   constructor() {
@@ -136,7 +143,7 @@ export class Context {
   }
 
   /** Simulate a call as this account; throws the contract's error unless its name is in `tolerate`
-   * (SILENT_REVERT names a revert without data). */
+   * (SILENT_REVERT names a revert without data), and returns the name of a refusal tolerated. */
   async check(target, functionName, args, value, tolerate = []) {
     this.panel.begin("wallet.step.check");
     try {
@@ -144,7 +151,29 @@ export class Context {
     } catch (error) {
       const name = error?.walk?.((cause) => cause?.data?.errorName)?.data?.errorName;
       const revert = error?.walk?.((cause) => cause instanceof ContractFunctionRevertedError);
-      if (!tolerate.includes(name ?? (revert && !revert.signature ? SILENT_REVERT : undefined))) throw error;
+      const refusal = name ?? (revert && !revert.signature ? SILENT_REVERT : undefined);
+      if (!tolerate.includes(refusal)) throw error;
+      return refusal;
+    }
+    return undefined;
+  }
+
+  /** Simulate a call that has `target` take `amount` of a token from this account, before an approval or a
+   * permit is asked for: every refusal but the missing allowance stops here. SafeERC20's refusal and a revert
+   * without data may as well be the token refusing to move the amount at all (paused, or an address it
+   * blocks, as USDT and USDC can): the token is then asked to transfer it itself, so that no approval is paid
+   * for a call it would refuse anyway. */
+  async checkAllButAllowance(target, functionName, args, value, tokenContract, amount, money = this.money) {
+    const refusal = await this.check(target, functionName, args, value, ALLOWANCE_MISSING);
+    if (refusal === undefined || refusal === "ERC20InsufficientAllowance") return;
+    const data = encodeFunctionData({ abi: erc20Abi, functionName: "transfer", args: [target.address, amount] });
+    const moves = await call(this.reader, { account: this.account, to: tokenContract.address, data }).then(
+      ({ data: answer }) => !answer || answer === "0x" || BigInt(answer) !== 0n, // false: refused
+      () => false,
+    );
+    if (!moves) {
+      const shown = [formatUnits(amount, money.decimals), money.symbol].filter(Boolean).join(" ");
+      throw new Error(t("error.token_refuses", { amount: shown, spender: target.address }));
     }
   }
 
