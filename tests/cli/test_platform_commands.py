@@ -176,7 +176,9 @@ def test_the_ledger_owner_sets_the_identity_weights_and_the_half_life(world):
     out = world.ok("set-half-life", "0", "--account", "owner")
     assert "Scores no longer fade (before: they halved in 1 second)" in out
     assert "half-life    none (scores do not fade)" in show_platform(world)
-    for span in ("-1", "ninety", "1e9", "0.4s", "0.0000001", "inf", "nan", "12x", "1e999999999999999999", ""):
+    # 1e999999999 overflowed abs() (exit 70, "a bug"); 1e-1000000000000000100s came out as 0: "never fade"
+    huge, tiny = ("1e999999999", "1e999999999999999999"), ("1e-1000000000000000100s",)
+    for span in ("-1", "ninety", "1e9", "0.4s", "0.0000001", "inf", "nan", "12x", "", *huge, *tiny):
         assert "SPAN must be 0 (no fading) or from 1 second" in world.refused(
             "set-half-life", span, "--account", "owner"
         ), span
@@ -243,12 +245,16 @@ def test_an_ownership_offer_is_withdrawn_with_none(world):
 
 
 def test_huge_numbers_are_refused_in_a_line_not_a_hang_or_a_crash(world):
-    """1e999999999999999999 overflowed Decimal (exit 70, "a bug"); 1e5000000 percent took minutes in int()."""
+    """1e999999999999999999 overflowed Decimal (exit 70, "a bug"); 1e5000000 percent took minutes in int();
+    a positive number below Decimal's smallest came out as 0, and was sent."""
     for command in (
         ("set-fee", "crowdfund", "1e999999999999999999"),
         ("set-fee", "crowdfund", "1e5000000"),
         ("set-identity-weights", "1", "1e5000000"),
         ("set-asset", "ETH", "1e999999999999999999", "0"),
+        ("set-fee", "crowdfund", "1e-1000000000000000100"),  # came out as 0: no fee
+        ("set-identity-weights", "1", "1e-1000000000000000100"),
+        ("set-asset", "ETH", "1e-1000000000000000100", "0"),  # came out as unit 0: the asset removed
     ):
         result = world.cli(*command, "--account", "owner")
         assert result.code == 1 and "Traceback" not in result.err and len(result.err.splitlines()) == 1, (

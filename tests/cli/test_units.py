@@ -43,6 +43,7 @@ def test_an_amount_is_the_exact_number_typed(typed, decimals, units):
         ("1e99999999999999999999", "a number of whole tokens"),
         ("0.0000000000000000001", "more than the token's 18 decimals"),
         ("1e-999999", "more than the token's 18 decimals"),
+        ("1e-1000000000000000100", "more than the token's 18 decimals"),  # came out as 0, then "more than 0"
         ("NaN", "more than 0"),
         ("-1", "more than 0"),
         ("ten", "a number of whole tokens"),

@@ -305,7 +305,9 @@ def _set_half_life(settings: Settings, args: argparse.Namespace) -> int:
     except InvalidOperation:
         seconds = Decimal("NaN")
     # bounded before rounding (1e999999 has a million digits); a fraction of a second is not "never fade"
-    rounded = seconds.to_integral_value(ROUND_HALF_UP) if seconds.is_finite() and abs(seconds) < 2**33 else -1
+    rounded = (
+        seconds.to_integral_value(ROUND_HALF_UP) if seconds.is_finite() and seconds.copy_abs() < 2**33 else -1
+    )
     if not (seconds == 0 or 1 <= rounded <= MAX_UINT32):
         raise ConfigError(
             f"SPAN must be 0 (no fading) or from 1 second to {MAX_UINT32 // DAY:,} days, such as 90d, 12h "

@@ -3,7 +3,7 @@ UTC, percentages; and back to the integers the contracts take."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, Overflow, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, Overflow, Underflow, localcontext
 
 from crowdledger.errors import ConfigError
 from crowdledger.reputation import NEVER_EXPIRES
@@ -55,14 +55,19 @@ def parse_amount(text: object, decimals: int, what: str = "amount", allow_zero: 
 def scaled(written: str, factor: int) -> Decimal:
     """The number `written` times `factor`, exactly: with as many digits as the two take (the default
     context's 28 digits rounded 10**29 - 1 up to 10**29, and so sent more than was typed), and exponents as
-    wide as Decimal takes (1e999999 overflowed the default's, a traceback); beyond those, infinite. Not a
-    number: InvalidOperation."""
-    with localcontext(prec=max(28, len(written) + len(str(factor))), Emax=MAX_EMAX, Emin=MIN_EMIN):
+    wide as Decimal takes (1e999999 overflowed the default's, a traceback); beyond those, infinite, and
+    below them the smallest fraction Decimal has (never 0: 1e-1000000000000000100 came out as 0, which
+    set-fee sent as no fee and set-half-life as "never fade"). Not a number: InvalidOperation."""
+    with localcontext(prec=max(28, len(written) + len(str(factor))), Emax=MAX_EMAX, Emin=MIN_EMIN) as context:
+        context.traps[Underflow] = True
         number = Decimal(written)
+        sign = "-" if number.is_signed() else ""
         try:
             return number * factor
         except Overflow:
-            return Decimal("-Infinity" if number < 0 else "Infinity")
+            return Decimal(f"{sign}Infinity")
+        except Underflow:
+            return Decimal(f"{sign}1e{MIN_EMIN}")
 
 
 def format_units(units: int, decimals: int) -> str:
