@@ -230,10 +230,12 @@ def test_crowdfund_is_pointed_at_another_ledger_that_registered_it_or_none(world
         "--deployment",
         deployment_of(world, other),
     )
-    assert f"Outcomes are now recorded in the ledger at {other.address} (was none)" in world.ok(
-        "set-reputation", other.address, "--account", "owner"
-    )
+    out = world.ok("set-reputation", other.address, "--account", "owner")
+    assert f"Outcomes are now recorded in the ledger at {other.address} (was none)" in out
     assert crowdfund.functions.reputation().call() == other.address
+    # the index and the pages follow the record's ledger, and Bounty's is fixed: the owner is told so
+    assert f"names the ledger {ledger}. The indexer, the web pages and the audit read that one" in out
+    assert "names the ledger" not in world.ok("set-reputation", ledger, "--account", "owner")  # back
 
 
 def test_an_ownership_offer_is_withdrawn_with_none(world):
