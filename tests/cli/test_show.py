@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from tests.backend.rpcproxy import Call, Refusal, RpcProxy
-from tests.cli.conftest import WAD, launch, post_contest
+from tests.cli.conftest import DAY, ETH, WAD, launch, post_contest, struct
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,42 @@ def test_show_task_reads_the_contest(world):
     out = world.ok("show", "task", task)
     assert out.startswith(f"Task {task}: contest, Open")
     assert "reward       2 ETH" in out and "0 entered, 0 revealed" in out
+
+
+def test_show_task_shows_any_place_asked_for_and_says_where_its_list_stops(world):
+    """The places taken among a micro-task's first 50 were all it showed: a worker holding place 700 could
+    not see it from the command line, nor was anyone told that the list stopped."""
+    bounty = world.contracts["Bounty"]
+    params = struct(
+        bounty,
+        "postMicroTask",
+        token=ETH,
+        deadline=world.now() + 3 * DAY,
+        reviewPeriod=2 * DAY,
+        coReviewer=ETH,
+        arbiter=ETH,
+        accessRules=0,
+        minWorkerScore=0,
+        inviteRoot=b"\0" * 32,
+        minVerifiedLevel=0,
+        metadataURI="ipfs://m",
+        metadataHash=b"\x42" * 32,
+    )
+    world.transact(bounty, "postMicroTask", params, WAD // 100, 800, DAY, sender="creator", value=8 * WAD)
+    task = bounty.functions.taskCount().call()
+    world.transact(bounty, "take", task, 700, [], sender="worker")
+    out = world.ok("show", "task", task)
+    assert "places from 50 on are not listed: --place INDEX shows any" in out and "place 700" not in out
+    out = world.ok("show", "task", task, "--place", 700, "--place", 3)
+    assert f"place 700    taken by {world.addresses['worker']} since" in out
+    assert "place 3      free" in out
+    assert f"task {task} has places 0 to 799: there is no place 800" in world.refused(
+        "show", "task", task, "--place", 800
+    )
+    assert "is a contest: it has entries, not places" in world.refused(
+        "show", "task", post_contest(world), "--place", 0
+    )
+    assert "--place is for show task" in world.refused("show", "account", "worker", "--place", 0)
 
 
 def test_show_account_lists_balances_scores_and_what_it_launched(world, campaign):

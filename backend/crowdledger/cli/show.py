@@ -67,6 +67,7 @@ def register(commands: Any) -> None:
             "crowdledger show campaign 3",
             "crowdledger show campaign 3 --as alice          # with alice's pledge and refund",
             "crowdledger show task 4 --as carol              # with carol's entry and earnings",
+            "crowdledger show task 5 --place 700             # a micro-task's place beyond the first 50",
             "crowdledger show account alice",
             "crowdledger show platform --token 0x5FbDB2315678afecb367f032d93F642f64180aa3",
         ],
@@ -76,6 +77,15 @@ def register(commands: Any) -> None:
     show.add_argument("--as", dest="viewer", metavar="ADDRESS|ACCOUNT", help="also show this account's part")
     show.add_argument(
         "--token", action="append", default=[], help="platform: also its fees and asset in this ERC-20"
+    )
+    show.add_argument(
+        "--place",
+        dest="places",
+        metavar="INDEX",
+        type=int,
+        action="append",
+        help=f"task: show this place of a micro-task, free or not (repeatable), instead of the places taken "
+        f"among the first {MAX_PLACES_SHOWN}",
     )
     chain_options(show)
 
@@ -109,6 +119,8 @@ def _show(settings: Settings, args: argparse.Namespace) -> int:
     if args.id is None:
         raise ConfigError(f"show {args.kind} needs the {args.kind}'s {_NAMED_BY[args.kind]}")
     viewer = _who(settings, args.viewer)[0] if args.viewer else None
+    if args.places is not None and args.kind != "task":
+        raise ConfigError("--place is for show task (a micro-task's places)")
     if args.kind == "account":
         who, label = _who(settings, args.id)
         _show_account(open_chain(settings, args), who, label)
@@ -122,7 +134,7 @@ def _show(settings: Settings, args: argparse.Namespace) -> int:
         if args.kind == "campaign":
             _show_campaign(chain, number, viewer)
         else:
-            _show_task(chain, number, viewer)
+            _show_task(chain, number, viewer, args.places)
     except Reverted as reverted:
         about = About(campaign=number) if args.kind == "campaign" else About(task=number)
         raise Refused(explain(error_table(chain).decode(reverted.data), about, reverted.message)) from None
@@ -254,11 +266,18 @@ def _show_campaign(chain: Chain, number: int, viewer: str | None) -> None:
         )
 
 
-def _show_task(chain: Chain, number: int, viewer: str | None) -> None:
+def _show_task(chain: Chain, number: int, viewer: str | None, places: list[int] | None = None) -> None:
     bounty = chain.contract("Bounty")
     t = chain.read(bounty, "task", number)
     if not int(t["requester"], 16):
         raise ConfigError(f"there is no task {number}")
+    if places is not None:  # checked before anything is printed
+        if t["kind"] == 0:
+            raise ConfigError(f"task {number} is a contest: it has entries, not places (drop --place)")
+        count = chain.read(bounty, "microTask", number)["places"]
+        wrong = [index for index in places if not 0 <= index < count]
+        if wrong:
+            raise ConfigError(f"task {number} has places 0 to {count - 1}: there is no place {wrong[0]}")
     token = chain.token(t["token"])
     kind = "micro-task" if t["kind"] else "contest"
     status = TASK_STATUSES[t["status"]]
@@ -301,7 +320,8 @@ def _show_task(chain: Chain, number: int, viewer: str | None) -> None:
             f"{m['places']} at {token.format(m['pay'])}; {m['pending']} awaiting review, "
             f"{m['settled']} settled; a taken place is held {format_duration(m['workWindow'])}",
         )
-        for index in range(min(m["places"], MAX_PLACES_SHOWN)):
+        asked = places is not None
+        for index in places or range(min(m["places"], MAX_PLACES_SHOWN)):
             place = chain.read(bounty, "placeOf", number, index)
             if place["status"]:
                 since = format_time(place["since"])
@@ -312,6 +332,10 @@ def _show_task(chain: Chain, number: int, viewer: str | None) -> None:
                     f"place {index}",
                     f"{PLACE_STATUSES[place['status']].lower()} by {place['worker']} since {since}{pending}",
                 )
+            elif asked:
+                _line(f"place {index}", "free")
+        if not asked and m["places"] > MAX_PLACES_SHOWN:
+            _line("", f"places from {MAX_PLACES_SHOWN} on are not listed: --place INDEX shows any")
     if viewer:
         entry = chain.read(bounty, "entryOf", number, viewer)
         withdrawable = chain.read(bounty, "withdrawable", number, viewer)
