@@ -234,7 +234,7 @@ def test_crowdfund_is_pointed_at_another_ledger_that_registered_it_or_none(world
     assert f"Outcomes are now recorded in the ledger at {other.address} (was none)" in out
     assert crowdfund.functions.reputation().call() == other.address
     # the index and the pages follow the record's ledger, and Bounty's is fixed: the owner is told so
-    assert f"names the ledger {ledger}. The indexer, the web pages and the audit read that one" in out
+    assert f"record ({world.deployment}) names the ledger {ledger}. The indexer, the web pages and" in out
     assert "names the ledger" not in world.ok("set-reputation", ledger, "--account", "owner")  # back
 
 

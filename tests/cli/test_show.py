@@ -73,6 +73,8 @@ def test_show_task_shows_any_place_asked_for_and_says_where_its_list_stops(world
         "show", "task", post_contest(world), "--place", 0
     )
     assert "--place is for show task" in world.refused("show", "account", "worker", "--place", 0)
+    world.travel(DAY + 1)  # the hold of place 700 ends without work
+    assert "; the hold ended " in world.ok("show", "task", task, "--place", 700)
 
 
 def test_show_account_lists_balances_scores_and_what_it_launched(world, campaign):

@@ -8,7 +8,7 @@ import pytest
 
 from crowdledger.errors import ConfigError
 from crowdledger.wallet import specs
-from crowdledger.wallet.units import ETH, format_points, parse_amount, parse_percent
+from crowdledger.wallet.units import ETH, format_points, parse_amount, parse_percent, parse_time
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +98,22 @@ def test_a_tier_supply_past_its_32_bits_is_refused_at_once():
     }
     with pytest.raises(ConfigError, match="between 0 and 4294967295"):
         specs.campaign(spec, ETH, 1_700_000_000)
+
+
+@pytest.mark.parametrize(
+    "typed, says",
+    [
+        ("+1e999999d", "further than any time the contracts take"),  # decimal.Overflow: exit 70, "a bug"
+        ("+1e999999999999999999999d", "write a span as"),  # beyond Decimal's exponents: not a number
+        ("+infh", "further than any time the contracts take"),
+        ("+3w", "write a span as"),
+        ("+d", "write a span as"),
+    ],
+)
+def test_a_span_from_now_too_far_or_unreadable_is_refused_in_a_line(typed, says):
+    with pytest.raises(ConfigError, match=says):
+        parse_time(typed, 1_700_000_000, "--until")
+
+
+def test_a_span_from_now_is_exact():
+    assert parse_time("+1.5h", 1_700_000_000, "--until") == 1_700_000_000 + 5_400

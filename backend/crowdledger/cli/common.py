@@ -245,8 +245,8 @@ def _require_balance(session: Session, about: About, amount: int) -> None:
 
 
 def _require_token_moves(session: Session, about: About, amount: int, spender: str) -> None:
-    """Refuses, in words, unless the token would let the sender transfer `amount` to `spender` (a simulated
-    transfer: reverting or returning false is a refusal)."""
+    """Refuses, in words, unless the token would let the sender transfer `amount` to `spender`: a simulated
+    transfer read as SafeERC20 reads one (nothing returned, or a first word of exactly 1)."""
     token = about.token
     erc20 = session.chain.erc20(token.address)
     try:
@@ -255,7 +255,8 @@ def _require_token_moves(session: Session, about: About, amount: int, spender: s
         )
     except Reverted:
         answer = None
-    if answer is None or (len(answer) == 32 and not any(answer)):
+    returned_true = answer is not None and len(answer) >= 32 and int.from_bytes(answer[:32], "big") == 1
+    if answer is None or (answer and not returned_true):
         raise WouldRevert(
             f"the {token.symbol} token refuses to move {token.format(amount)} from {session.sender} to "
             f"{spender}, allowance or not: it may be paused, or block one of the two addresses; nothing was "

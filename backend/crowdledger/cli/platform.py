@@ -242,14 +242,14 @@ def _set_reputation(settings: Settings, args: argparse.Namespace) -> int:
     session = open_session(settings, args)
     if args.ledger != ZERO_ADDRESS:
         _check_ledger(session, args.ledger)
+    recorded = session.reputation.address  # read before sending: a record without one fails unsent
     session.send(Call(session.crowdfund, "setReputation", [args.ledger]), About(sender=session.sender))
-    recorded = session.reputation.address
     if args.ledger not in (ZERO_ADDRESS, recorded) and not session.dry_run:
         print(
-            f"Note: the deployment record ({settings.deployment}) names the ledger {recorded}. The indexer, "
-            "the web pages and the audit read that one, and Bounty reports to it for good (a Bounty's ledger "
-            "is fixed when it is deployed). To show campaigns' outcomes from the new ledger, name it in a "
-            "new deployment record and index that into a new database (docs/DEPLOY.md)."
+            f"Note: the deployment record ({session.chain.endpoint.record}) names the ledger {recorded}. "
+            "The indexer, the web pages and the audit read that one, and Bounty reports to it for good (a "
+            "Bounty's ledger is fixed when it is deployed). To show campaigns' outcomes from the new ledger, "
+            "name it in a new deployment record and index that into a new database (docs/DEPLOY.md)."
         )
     return 0
 

@@ -320,7 +320,7 @@ def _show_task(chain: Chain, number: int, viewer: str | None, places: list[int] 
             f"{m['places']} at {token.format(m['pay'])}; {m['pending']} awaiting review, "
             f"{m['settled']} settled; a taken place is held {format_duration(m['workWindow'])}",
         )
-        asked = places is not None
+        asked, now = places is not None, chain.now()
         for index in places or range(min(m["places"], MAX_PLACES_SHOWN)):
             place = chain.read(bounty, "placeOf", number, index)
             if place["status"]:
@@ -328,6 +328,9 @@ def _show_task(chain: Chain, number: int, viewer: str | None, places: list[int] 
                 decision = VERDICTS[place["decision"]] if place["decision"] < len(VERDICTS) else ""
                 pending = f"; the requester decided to {decision}" if decision else ""
                 pending += "; the co-reviewer objected" if place["objected"] else ""
+                held_until = place["since"] + m["workWindow"]
+                if place["status"] == 1 and held_until <= now:  # Taken, no work by the end of its hold
+                    pending += f"; the hold ended {format_time(held_until)}: anyone may take it"
                 _line(
                     f"place {index}",
                     f"{PLACE_STATUSES[place['status']].lower()} by {place['worker']} since {since}{pending}",

@@ -145,9 +145,12 @@ def parse_time(text: object, now: int, what: str) -> int:
     if raw.startswith("+"):
         units = {"d": DAY, "h": HOUR, "m": MINUTE}
         try:
-            return now + int(Decimal(raw[1:-1]) * units[raw[-1]])
-        except (KeyError, InvalidOperation, ValueError, OverflowError):  # OverflowError: +infd
+            span = scaled(raw[1:-1], units[raw[-1]])  # +1e999999d overflowed the default context
+        except (KeyError, InvalidOperation):
             raise ConfigError(f"{what}: write a span as +3d, +12h or +30m, got {raw!r}") from None
+        if not span.is_finite() or span.copy_abs() >= 2**64:
+            raise ConfigError(f"{what}: {raw!r} is further than any time the contracts take (2**64 seconds)")
+        return now + int(span)
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:

@@ -4,6 +4,7 @@
 // simulated first (eth_call), and a refusal is shown by the error's name instead of asking the wallet.
 import {
   ContractFunctionRevertedError,
+  ExecutionRevertedError,
   WaitForTransactionReceiptTimeoutError,
   encodeFunctionData,
   erc20Abi,
@@ -167,9 +168,14 @@ export class Context {
     const refusal = await this.check(target, functionName, args, value, ALLOWANCE_MISSING);
     if (refusal === undefined || refusal === "ERC20InsufficientAllowance") return;
     const data = encodeFunctionData({ abi: erc20Abi, functionName: "transfer", args: [target.address, amount] });
+    // As SafeERC20 reads a transfer: nothing returned, or a first word of exactly 1. A revert is a refusal;
+    // any other failure (the node unreachable, a rate limit) is not the token's word and is shown as itself.
     const moves = await call(this.reader, { account: this.account, to: tokenContract.address, data }).then(
-      ({ data: answer }) => !answer || answer === "0x" || BigInt(answer) !== 0n, // false: refused
-      () => false,
+      ({ data: answer }) => !answer || answer === "0x" || (answer.length >= 66 && BigInt(answer.slice(0, 66)) === 1n),
+      (error) => {
+        if (error?.walk?.((cause) => cause instanceof ExecutionRevertedError)) return false;
+        throw error;
+      },
     );
     if (!moves) {
       const shown = [formatUnits(amount, money.decimals), money.symbol].filter(Boolean).join(" ");
