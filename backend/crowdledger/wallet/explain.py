@@ -314,7 +314,10 @@ MEANINGS: dict[str, str] = {
     "LevelIsZero": "an attestation's level must be 1 or more",
     "ExpiryNotInFuture": "the attestation would expire on {expiresAt:date}, not after now ({now_:date})",
     "SignatureExpired": "the signature expired on {deadline:date}",
-    "InvalidSignature": "the signature is not {attester}'s",
+    "InvalidSignature": (
+        "the signature is not {attester}'s for these terms, or it was used already, voided, or replaced by "
+        "the attester's later word"
+    ),
     "NoAttestation": "{account} holds no attestation",
     "NotTheAttester": "the attestation was issued by {attester}, not by {caller}",
     "HalfLifeHistoryFull": "the half-life has changed as often as it may ({maxPeriods} periods)",

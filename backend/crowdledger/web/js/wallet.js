@@ -28,9 +28,11 @@ import reviewPlace from "./flows/review-place.js";
 import revealEntry from "./flows/reveal-entry.js";
 import revokeAttestation from "./flows/revoke-attestation.js";
 import splitByDefault from "./flows/split-by-default.js";
+import submitAttestation from "./flows/submit-attestation.js";
 import submitWork from "./flows/submit-work.js";
 import take from "./flows/take.js";
 import unpledge from "./flows/unpledge.js";
+import voidSignatures from "./flows/void-signatures.js";
 import vote from "./flows/vote.js";
 import reclaim from "./flows/reclaim.js";
 import recordFailure from "./flows/record-failure.js";
@@ -47,7 +49,9 @@ const FLOWS = Object.fromEntries(
     commitEntry, revealEntry, withdraw, reclaim, confirmDelivery, reportNotDelivered,
     rateCreator, reviewPlace, coReviewPlace, appealPlace, arbitratePlace, postTask,
     award, coReviewAward, arbitrateAward, finalizeAward, attest, revokeAttestation, approveByDefault,
-    finalizePlace, splitByDefault, closeVote, recordFailure].map((flow) => [flow.name, flow]),
+    finalizePlace, splitByDefault, closeVote, recordFailure, submitAttestation, voidSignatures].map(
+    (flow) => [flow.name, flow],
+  ),
 );
 
 const enhanced = []; // [flow, form] of each form on the page
