@@ -138,6 +138,7 @@ def test_anyone_submits_an_attestation_the_attester_signed_for_the_account(peopl
         ({"level": 0}, "The file is damaged (level)"),
         ({"signature": "0x1234"}, "The file is damaged (signature)"),
         ({"deadline": "soon"}, "The file is damaged (deadline)"),
+        ({"level": "1"}, "The file is damaged (level)"),  # a string, where the file holds a number
         ({"extra": 1}, "should hold exactly"),
     ],
 )

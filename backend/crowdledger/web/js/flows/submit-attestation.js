@@ -10,9 +10,11 @@ const KEYS = ["chainId", "reputation", "account", "level", "expiresAt", "atteste
 const INTEGERS = ["chainId", "level", "expiresAt", "deadline"];
 const NEVER = 2n ** 64n - 1n; // the largest expiresAt: an attestation that does not expire
 
-/** The file's terms, its integers exact (JSON.parse would round 2**64 - 1, the "never" of expiresAt). */
+/** The file's terms, its integers exact (JSON.parse would round 2**64 - 1, the "never" of expiresAt): each is
+ * quoted with a mark before parsing, so that a string where the file should hold a number is still refused. */
 export function readAttestation(text) {
-  const quoted = text.replace(/("(?:chainId|level|expiresAt|deadline)"\s*:\s*)(\d+)(?=\s*[,}])/g, '$1"$2"');
+  const integer = /("(?:chainId|level|expiresAt|deadline)"\s*:\s*)(0|[1-9]\d*)(?=\s*[,}])/g;
+  const quoted = text.replace(integer, '$1"#$2"');
   let file;
   try {
     file = JSON.parse(quoted);
@@ -24,8 +26,8 @@ export function readAttestation(text) {
   const damaged = (field) => new Error(t("flow.signed.damaged", { field }));
   const terms = {};
   for (const key of INTEGERS) {
-    if (typeof file[key] !== "string" || !/^\d+$/.test(file[key])) throw damaged(key);
-    terms[key] = BigInt(file[key]);
+    if (typeof file[key] !== "string" || !/^#\d+$/.test(file[key])) throw damaged(key);
+    terms[key] = BigInt(file[key].slice(1));
   }
   if (terms.level < 1n || terms.level > 255n) throw damaged("level");
   if (terms.expiresAt < 1n || terms.expiresAt > NEVER) throw damaged("expiresAt");
