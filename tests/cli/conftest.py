@@ -302,9 +302,23 @@ def post_contest(
 ) -> int:
     """An ETH contest posted directly by the creator account; returns its id."""
     bounty = world.contracts["Bounty"]
-    params = struct(
-        bounty,
-        "postContest",
+    params = task_params(world, "postContest", days, review_days, co_reviewer, arbiter)
+    world.transact(bounty, "postContest", params, reward, sender="creator", value=reward)
+    return int(bounty.functions.taskCount().call())
+
+
+def task_params(
+    world: World,
+    function: str,
+    days: int = 3,
+    review_days: int = 2,
+    co_reviewer: str = ETH,
+    arbiter: str = ETH,
+) -> tuple[Any, ...]:
+    """The params of an ETH task open to anyone (Bounty.`function`: postContest or postMicroTask)."""
+    return struct(
+        world.contracts["Bounty"],
+        function,
         token=ETH,
         deadline=world.now() + days * DAY,
         reviewPeriod=review_days * DAY,
@@ -317,8 +331,6 @@ def post_contest(
         metadataURI="ipfs://t",
         metadataHash=b"\x42" * 32,
     )
-    world.transact(bounty, "postContest", params, reward, sender="creator", value=reward)
-    return int(bounty.functions.taskCount().call())
 
 
 def enter_directly(world: World, task: int, worker: str, deliverable: bytes = b"\x05" * 32) -> bytes:

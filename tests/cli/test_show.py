@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from tests.backend.rpcproxy import Call, Refusal, RpcProxy
-from tests.cli.conftest import DAY, ETH, WAD, launch, post_contest, struct
+from tests.cli.conftest import DAY, WAD, launch, post_contest, task_params
 
 
 @pytest.fixture(scope="module")
@@ -43,21 +43,7 @@ def test_show_task_shows_any_place_asked_for_and_says_where_its_list_stops(world
     """The places taken among a micro-task's first 50 were all it showed: a worker holding place 700 could
     not see it from the command line, nor was anyone told that the list stopped."""
     bounty = world.contracts["Bounty"]
-    params = struct(
-        bounty,
-        "postMicroTask",
-        token=ETH,
-        deadline=world.now() + 3 * DAY,
-        reviewPeriod=2 * DAY,
-        coReviewer=ETH,
-        arbiter=ETH,
-        accessRules=0,
-        minWorkerScore=0,
-        inviteRoot=b"\0" * 32,
-        minVerifiedLevel=0,
-        metadataURI="ipfs://m",
-        metadataHash=b"\x42" * 32,
-    )
+    params = task_params(world, "postMicroTask")
     world.transact(bounty, "postMicroTask", params, WAD // 100, 800, DAY, sender="creator", value=8 * WAD)
     task = bounty.functions.taskCount().call()
     world.transact(bounty, "take", task, 700, [], sender="worker")

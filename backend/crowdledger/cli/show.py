@@ -271,13 +271,15 @@ def _show_task(chain: Chain, number: int, viewer: str | None, places: list[int] 
     t = chain.read(bounty, "task", number)
     if not int(t["requester"], 16):
         raise ConfigError(f"there is no task {number}")
+    m = chain.read(bounty, "microTask", number) if t["kind"] else None
     if places is not None:  # checked before anything is printed
-        if t["kind"] == 0:
+        if m is None:
             raise ConfigError(f"task {number} is a contest: it has entries, not places (drop --place)")
-        count = chain.read(bounty, "microTask", number)["places"]
-        wrong = [index for index in places if not 0 <= index < count]
+        wrong = [index for index in places if not 0 <= index < m["places"]]
         if wrong:
-            raise ConfigError(f"task {number} has places 0 to {count - 1}: there is no place {wrong[0]}")
+            raise ConfigError(
+                f"task {number} has places 0 to {m['places'] - 1}: there is no place {wrong[0]}"
+            )
     token = chain.token(t["token"])
     kind = "micro-task" if t["kind"] else "contest"
     status = TASK_STATUSES[t["status"]]
@@ -301,7 +303,7 @@ def _show_task(chain: Chain, number: int, viewer: str | None, places: list[int] 
         if rules & 4:
             parts.append(f"verified at level ≥ {access['minVerifiedLevel']}")
         _line("open to", ", ".join(parts))
-    if t["kind"] == 0:
+    if m is None:
         c = chain.read(bounty, "contest", number)
         _line("reward", token.format(c["reward"]))
         _line(
@@ -314,7 +316,6 @@ def _show_task(chain: Chain, number: int, viewer: str | None, places: list[int] 
             objected = "; the co-reviewer objected" if proposal["objected"] else ""
             _line("award", f"proposed {format_time(proposal['proposedAt'])}{objected}")
     else:
-        m = chain.read(bounty, "microTask", number)
         _line(
             "places",
             f"{m['places']} at {token.format(m['pay'])}; {m['pending']} awaiting review, "
